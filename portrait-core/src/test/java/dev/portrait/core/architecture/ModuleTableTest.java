@@ -1,0 +1,140 @@
+package dev.portrait.core.architecture;
+
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The module table of DESIGN.md, as a rule of the build: every module the parent pom lists must be
+ * in the table, and may depend only on the Portrait modules and outside artifacts the table allows.
+ * (The core's bytecode is checked separately by {@link CoreIsPureTest}.)
+ */
+class ModuleTableTest {
+    /** Module → the Portrait modules it may depend on. */
+    private static final Map<String, Set<String>> MAY_DEPEND_ON = new LinkedHashMap<>();
+    /** Module → outside artifacts (groupId:artifactId prefixes) it may depend on; null = anything. */
+    private static final Map<String, List<String>> MAY_USE = new LinkedHashMap<>();
+    /** Artifacts a module must never have, and why. */
+    private static final Map<String, Map<String, String>> NEVER = new LinkedHashMap<>();
+
+    static {
+        MAY_DEPEND_ON.put("portrait-core", Set.of());
+        MAY_USE.put("portrait-core", List.of("com.fasterxml.jackson", "dev.cel:", "org.apache.datasketches:"));
+        MAY_DEPEND_ON.put("portrait-store", Set.of("portrait-core"));
+        MAY_USE.put("portrait-store", List.of("org.rocksdb:", "com.google.crypto.tink:"));
+        MAY_DEPEND_ON.put("portrait-server", Set.of("portrait-core", "portrait-store"));
+        MAY_USE.put("portrait-server", List.of("io.javalin:", "io.micrometer:", "com.fasterxml.jackson",
+                "org.slf4j:", "com.google.crypto.tink:", "org.apache.kafka:"));
+        MAY_DEPEND_ON.put("portrait-cli", Set.of("portrait-core", "portrait-store", "portrait-server"));
+        MAY_USE.put("portrait-cli", List.of("info.picocli:", "org.slf4j:", "com.fasterxml.jackson"));
+        MAY_DEPEND_ON.put("portrait-flink", Set.of("portrait-core"));
+        MAY_USE.put("portrait-flink", List.of("org.apache.flink:", "org.apache.kafka:", "org.slf4j:",
+                "com.fasterxml.jackson"));
+        NEVER.put("portrait-flink", Map.of("portrait-store", "Flink ships its own RocksDB fork",
+                "org.rocksdb:rocksdbjni", "Flink ships its own RocksDB fork (org.rocksdb classes would clash)"));
+        MAY_DEPEND_ON.put("portrait-bench", Set.of("portrait-core", "portrait-store", "portrait-server",
+                "portrait-cli", "portrait-flink"));
+        MAY_USE.put("portrait-bench", null);
+    }
+
+    private static final Set<String> TEST_SCOPES = Set.of("test");
+
+    @Test
+    void everyModuleFollowsTheModuleTable() throws Exception {
+        Path root = Paths.get("..").toAbsolutePath().normalize();
+        Document parent = parse(root.resolve("pom.xml"));
+        List<String> modules = texts(parent.getDocumentElement(), "module");
+        assertThat(modules).as("modules of the parent pom").contains("portrait-core");
+        List<String> problems = new ArrayList<>();
+        for (String module : modules) {
+            if (!MAY_DEPEND_ON.containsKey(module)) {
+                problems.add(module + " is not in DESIGN.md's module table");
+                continue;
+            }
+            problems.addAll(check(module, parse(root.resolve(module).resolve("pom.xml"))));
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void theCheckCatchesAFlinkModuleThatDependsOnTheStore() throws Exception {
+        String pom = "<project><artifactId>portrait-flink</artifactId><dependencies>"
+                + "<dependency><groupId>dev.portrait</groupId><artifactId>portrait-store</artifactId></dependency>"
+                + "<dependency><groupId>org.rocksdb</groupId><artifactId>rocksdbjni</artifactId></dependency>"
+                + "</dependencies></project>";
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new java.io.ByteArrayInputStream(pom.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(check("portrait-flink", doc))
+                .anyMatch(p -> p.contains("portrait-store") && p.contains("may not depend"))
+                .anyMatch(p -> p.contains("rocksdbjni") && p.contains("RocksDB fork"));
+    }
+
+    static List<String> check(String module, Document pom) {
+        List<String> problems = new ArrayList<>();
+        NodeList deps = pom.getElementsByTagName("dependency");
+        for (int i = 0; i < deps.getLength(); i++) {
+            Element d = (Element) deps.item(i);
+            if (d.getParentNode() == null || !"dependencies".equals(d.getParentNode().getNodeName())
+                    || d.getParentNode().getParentNode() == null
+                    || "dependencyManagement".equals(d.getParentNode().getParentNode().getNodeName())) {
+                continue;
+            }
+            String group = text(d, "groupId");
+            String artifact = text(d, "artifactId");
+            String scope = text(d, "scope");
+            String coordinate = group + ":" + artifact;
+            Map<String, String> never = NEVER.getOrDefault(module, Map.of());
+            for (Map.Entry<String, String> n : never.entrySet()) {
+                if (coordinate.contains(n.getKey())) {
+                    problems.add(module + " may not depend on " + coordinate + ": " + n.getValue());
+                }
+            }
+            if (scope != null && TEST_SCOPES.contains(scope)) {
+                continue;
+            }
+            if ("dev.portrait".equals(group)) {
+                if (!MAY_DEPEND_ON.get(module).contains(artifact)) {
+                    problems.add(module + " may not depend on " + artifact + " (DESIGN.md's module table)");
+                }
+                continue;
+            }
+            List<String> allowed = MAY_USE.get(module);
+            if (allowed != null && allowed.stream().noneMatch(coordinate::startsWith)) {
+                problems.add(module + " may not depend on " + coordinate + " (not in its row of the module table)");
+            }
+        }
+        return problems;
+    }
+
+    private static Document parse(Path pom) throws Exception {
+        assertThat(pom).as("pom").exists();
+        return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Files.newInputStream(pom));
+    }
+
+    private static List<String> texts(Element root, String tag) {
+        List<String> out = new ArrayList<>();
+        NodeList nodes = root.getElementsByTagName(tag);
+        for (int i = 0; i < nodes.getLength(); i++) {
+            out.add(nodes.item(i).getTextContent().trim());
+        }
+        return out;
+    }
+
+    private static String text(Element e, String tag) {
+        NodeList n = e.getElementsByTagName(tag);
+        return n.getLength() == 0 ? null : n.item(0).getTextContent().trim();
+    }
+}
