@@ -1,0 +1,233 @@
+package dev.portrait.core.feature;
+
+import dev.portrait.core.definition.DefinitionNode;
+import dev.portrait.core.definition.FeatureSpec;
+import dev.portrait.core.encoding.BinaryIn;
+import dev.portrait.core.encoding.BinaryOut;
+import dev.portrait.core.event.Event;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * {@code decayed_scores}: interest per category, brand or tag that fades with a half-life. The
+ * score of a key at {@code now} is {@code sum_i w_i * 2^(-(now - t_i) / halfLife)} over the events
+ * that carried the key, {@code w_i} being the weight of the event's key ({@code weights}, else
+ * {@code weight}).
+ *
+ * <p><b>Forward decay.</b> Decaying every score at every event would make merges depend on when
+ * each side last decayed. Instead each state keeps, per key, the forward-decayed sum
+ * {@code S = sum_i w_i * 2^((t_i - L) / h)} relative to a landmark {@code L}, and a read multiplies
+ * by {@code 2^((L - now) / h)}; the product is exactly the score above. {@code 2^((t - L) / h)} grows
+ * without bound as events move past {@code L}, so the landmark moves too: it is the newest event
+ * time rounded down to a multiple of {@code 64 * h}. Exponents therefore stay below 64 (no overflow
+ * for any sane weight), moving the landmark by {@code j} quanta multiplies every sum by
+ * {@code 2^(-64 j)}, which in binary floating point is exact ({@link Math#scalb}), and because the
+ * landmark is a function of the newest event alone, a state's landmark does not depend on the order
+ * of its events. A merge rescales both sides to the larger landmark and adds: mathematically exact,
+ * and equal to a whole fold up to the rounding of the additions. Contributions older than about
+ * 1,000 half-lives underflow to zero, which they are for every practical purpose anyway.
+ *
+ * <p><b>Bounds.</b> At most {@code capacity} keys are kept (default 4 x topK); past it the key with
+ * the lowest sum is evicted (ties: the greater key string). So merges and split folds are exact while
+ * a profile has seen at most {@code capacity} distinct keys, and approximate past it: an evicted key
+ * that comes back starts again from zero. Reads return the {@code topK} highest, ranked by {@code S}
+ * (the same order as by score, since every key shares the factor) and then by key.
+ *
+ * <p>Weights may be negative (a "Product Removed" that lowers interest); an event whose weight is 0
+ * changes nothing.
+ */
+final class DecayedScores extends AbstractFeature<DecayedScores.State> {
+    static final FeatureKind KIND = new DeclaredKind("decayed_scores",
+            "Interest per key (category, brand, tag) that fades with a half-life, top-K bounded.",
+            DecayedScores::new);
+
+    private static final int VERSION = 1;
+    private static final int QUANTUM_HALF_LIVES = 64;
+
+    static final class State {
+        /** The landmark in epoch ms; meaningful only while {@code sums} is not empty. */
+        long landmark;
+        final TreeMap<String, Double> sums;
+
+        State(long landmark, TreeMap<String, Double> sums) {
+            this.landmark = landmark;
+            this.sums = sums;
+        }
+    }
+
+    /** Highest forward sum first, then key: the order of reads, and eviction takes the last. */
+    private static final Comparator<Map.Entry<String, Double>> RANK =
+            Comparator.<Map.Entry<String, Double>>comparingDouble(Map.Entry::getValue).reversed()
+                    .thenComparing(Map.Entry::getKey);
+
+    private final String key;
+    private final Map<String, Double> weights;
+    private final double defaultWeight;
+    private final long halfLife;
+    private final long quantum;
+    private final int topK;
+    private final int capacity;
+
+    private DecayedScores(FeatureSpec spec) {
+        super(spec, "decayed_scores", ValueType.SCORES, eventsOf(spec));
+        DefinitionNode p = spec.params();
+        this.key = p.requireString("key");
+        this.weights = Map.copyOf(p.optNumberMap("weights"));
+        this.defaultWeight = p.optDouble("weight", 1.0, -Double.MAX_VALUE, Double.MAX_VALUE);
+        this.halfLife = p.requireDuration("halfLife").toMillis();
+        this.quantum = Math.multiplyExact(halfLife, QUANTUM_HALF_LIVES);
+        this.topK = p.optInt("topK", 20, 1, 1000);
+        this.capacity = p.optInt("capacity", 4 * topK, topK, 10_000);
+        if (!spec.events().isEmpty()) {
+            for (String weighted : weights.keySet()) {
+                if (!spec.events().contains(weighted)) {
+                    throw new dev.portrait.core.definition.DefinitionException(p.child("weights").childPath(weighted),
+                            "is not one of the feature's events " + new java.util.TreeSet<>(spec.events()));
+                }
+            }
+        }
+    }
+
+    /** Without an explicit events list, the weighted event keys are the events. */
+    private static Set<String> eventsOf(FeatureSpec spec) {
+        if (!spec.events().isEmpty()) {
+            return spec.events();
+        }
+        return spec.params().optNumberMap("weights").keySet();
+    }
+
+    @Override
+    public State empty() {
+        return new State(0, new TreeMap<>());
+    }
+
+    private long landmarkOf(long time) {
+        return Math.floorDiv(time, quantum) * quantum;
+    }
+
+    /** Multiplies every sum by 2^((landmark - to) / h): exact, since that is 2^(-64 j). */
+    private void moveLandmark(State s, long to) {
+        long quanta = (to - s.landmark) / quantum;
+        int shift = (int) -(Math.min(quanta, 64) * QUANTUM_HALF_LIVES);
+        s.sums.replaceAll((k, v) -> Math.scalb(v, shift));
+        s.landmark = to;
+    }
+
+    @Override
+    public State update(State state, Event event) {
+        double w = weights.getOrDefault(event.key(), defaultWeight);
+        if (w == 0.0) {
+            return state;
+        }
+        List<String> keys = PropertyValues.strings(event, key);
+        if (keys.isEmpty()) {
+            return state;
+        }
+        long t = event.time();
+        long l = landmarkOf(t);
+        if (state.sums.isEmpty()) {
+            state.landmark = l;
+        } else if (l > state.landmark) {
+            moveLandmark(state, l);
+        }
+        double contribution = w * Math.pow(2.0, (double) (t - state.landmark) / halfLife);
+        for (String k : keys) {
+            state.sums.merge(k, contribution, Double::sum);
+        }
+        evict(state.sums);
+        return state;
+    }
+
+    private void evict(TreeMap<String, Double> sums) {
+        while (sums.size() > capacity) {
+            Map.Entry<String, Double> lowest = Collections.max(sums.entrySet(), RANK);
+            sums.remove(lowest.getKey());
+        }
+    }
+
+    @Override
+    public State merge(State a, State b) {
+        if (a.sums.isEmpty()) {
+            return copy(b);
+        }
+        if (b.sums.isEmpty()) {
+            return copy(a);
+        }
+        State out = copy(a.landmark >= b.landmark ? a : b);
+        State other = a.landmark >= b.landmark ? b : a;
+        State rescaled = copy(other);
+        moveLandmark(rescaled, out.landmark);
+        rescaled.sums.forEach((k, v) -> out.sums.merge(k, v, Double::sum));
+        if (out.sums.size() > capacity) {
+            List<Map.Entry<String, Double>> ranked = new ArrayList<>(out.sums.entrySet());
+            ranked.sort(RANK);
+            TreeMap<String, Double> kept = new TreeMap<>();
+            for (Map.Entry<String, Double> e : ranked.subList(0, capacity)) {
+                kept.put(e.getKey(), e.getValue());
+            }
+            return new State(out.landmark, kept);
+        }
+        return out;
+    }
+
+    @Override
+    public Object read(State state, long now) {
+        List<Map.Entry<String, Double>> ranked = new ArrayList<>(state.sums.entrySet());
+        ranked.sort(RANK);
+        double factor = Math.pow(2.0, (double) (state.landmark - now) / halfLife);
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Double> e : ranked.subList(0, Math.min(topK, ranked.size()))) {
+            out.put(e.getKey(), e.getValue() * factor);
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * Never: every key decays at the same rate, so without events the ranking stays as it is, while
+     * the values themselves change continuously; a timer could not track that, and segments should
+     * compare scores with each other or with thresholds re-checked when events arrive.
+     */
+    @Override
+    public long nextChange(State state, long now) {
+        return Long.MAX_VALUE;
+    }
+
+    @Override
+    public State copy(State state) {
+        return new State(state.landmark, new TreeMap<>(state.sums));
+    }
+
+    @Override
+    public void encode(State state, BinaryOut out) {
+        out.writeByte(VERSION).writeVarInt(state.sums.size());
+        if (state.sums.isEmpty()) {
+            return;
+        }
+        out.writeSignedVarLong(state.landmark / quantum);
+        for (Map.Entry<String, Double> e : state.sums.entrySet()) {
+            out.writeString(e.getKey()).writeDouble(e.getValue());
+        }
+    }
+
+    @Override
+    public State decode(BinaryIn in) {
+        in.expectVersion("decayed_scores", VERSION);
+        int n = in.readLength();
+        State s = empty();
+        if (n == 0) {
+            return s;
+        }
+        s.landmark = in.readSignedVarLong() * quantum;
+        for (int i = 0; i < n; i++) {
+            s.sums.put(in.readString(), in.readDouble());
+        }
+        return s;
+    }
+}

@@ -1,0 +1,313 @@
+package dev.portrait.core.feature;
+
+import dev.portrait.core.definition.DefinitionNode;
+import dev.portrait.core.encoding.BinaryIn;
+import dev.portrait.core.encoding.BinaryOut;
+
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * Sliding windows built from fixed time tiles, after Chronon's "sawtooth" windows.
+ *
+ * <p>Time is cut into tiles of {@code tile} milliseconds aligned to the epoch (UTC): the tile of a
+ * moment {@code t} is {@code floorDiv(t, tile)}. A window of length {@code window} spans
+ * {@code N = ceil(window / tile)} tiles, and a read at {@code now} adds up the tiles whose index is
+ * in {@code [tileOf(now) - N + 1, tileOf(now)]}. In wall-clock terms it counts the events with
+ * {@code time} in {@code [(tileOf(now) - N + 1) * tile, (tileOf(now) + 1) * tile)}: everything in the
+ * current, partly elapsed tile plus the {@code N - 1} whole tiles before it. So the window is exact
+ * to the tile: when {@code tile} divides {@code window} it covers between {@code window - tile} and
+ * {@code window} of the past (just after a tile boundary it reaches back {@code window - tile}, just
+ * before the next one almost {@code window}), and the value only changes at tile boundaries or when
+ * an event arrives. That is the price of bounded memory and of a next-change time a runtime can set
+ * a timer for; a finer tile buys precision with more tiles.
+ *
+ * <p>The state is sparse: only tiles that saw an event are kept, sorted by index. The newest tile
+ * seen, {@code M}, bounds what can still matter: a read at any {@code now} at or after the newest
+ * event has {@code tileOf(now) >= M}, so tiles with index {@code <= M - N} can never count again and
+ * are dropped as soon as {@code M} moves past them. At most {@code N} tiles are ever kept. Reads at a
+ * {@code now} before the newest event are not supported: tiles they would need may be gone.
+ *
+ * <p>Because what survives is "every tile within {@code N} of the newest one, with all its events",
+ * the state is a function of the set of events: folding in any order, or in parts and merging, gives
+ * the same tiles (sums of doubles up to rounding).
+ */
+final class TimeTiles {
+    /** Beyond this a window is better served by a coarser tile; also bounds a profile's size. */
+    static final int MAX_TILES = 4096;
+
+    private static final long MINUTE = 60_000L;
+    private static final long HOUR = 60 * MINUTE;
+    private static final long DAY = 24 * HOUR;
+    /** Tile lengths people read easily, finest first; the default picks from these. */
+    private static final long[] ROUND_TILES = {
+            MINUTE, 2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 20 * MINUTE, 30 * MINUTE,
+            HOUR, 2 * HOUR, 3 * HOUR, 4 * HOUR, 6 * HOUR, 8 * HOUR, 12 * HOUR,
+            DAY, 2 * DAY, 5 * DAY, 7 * DAY, 10 * DAY, 14 * DAY, 15 * DAY, 30 * DAY};
+
+    final long tile;
+    final int span;
+
+    TimeTiles(long tile, int span) {
+        if (tile <= 0 || span <= 0) {
+            throw new IllegalArgumentException("tile " + tile + " ms and span " + span + " must be positive");
+        }
+        this.tile = tile;
+        this.span = span;
+    }
+
+    /**
+     * Reads {@code window} (required) and {@code tile} from a feature's parameters; without a
+     * {@code tile}, {@code defaultTile} decides from the window.
+     */
+    static TimeTiles read(DefinitionNode params, java.util.function.LongUnaryOperator defaultTile) {
+        long window = params.requireDuration("window").toMillis();
+        Duration explicit = params.optDuration("tile", null);
+        long tile = explicit == null ? defaultTile.applyAsLong(window) : explicit.toMillis();
+        if (tile > window) {
+            throw params.error("tile", "\"" + params.json().get("tile").asText()
+                    + "\" is longer than the window \"" + params.json().get("window").asText() + "\"");
+        }
+        long span = (window + tile - 1) / tile;
+        if (span > MAX_TILES) {
+            throw params.error("tile", "\"" + (explicit == null ? tile + "ms" : params.json().get("tile").asText())
+                    + "\" cuts the window into " + span + " tiles; at most " + MAX_TILES
+                    + " are allowed, choose a longer tile");
+        }
+        return new TimeTiles(tile, (int) span);
+    }
+
+    /**
+     * About 24 tiles per window: the longest round tile of at most window / 24 that divides the window
+     * (so the window is a whole number of tiles), else the longest round one that fits; never under a
+     * minute, except that a window shorter than a minute is one tile of its own length.
+     */
+    static long defaultTile(long window) {
+        if (window <= MINUTE) {
+            return window;
+        }
+        long target = Math.max(MINUTE, window / 24);
+        long fits = MINUTE;
+        for (long candidate : ROUND_TILES) {
+            if (candidate > target) {
+                break;
+            }
+            fits = candidate;
+        }
+        for (int i = ROUND_TILES.length - 1; i >= 0; i--) {
+            if (ROUND_TILES[i] <= target && window % ROUND_TILES[i] == 0) {
+                return ROUND_TILES[i];
+            }
+        }
+        return fits;
+    }
+
+    long tileOf(long time) {
+        return Math.floorDiv(time, tile);
+    }
+
+    /** The start of tile {@code index}, saturating instead of overflowing at the ends of time. */
+    long startOf(long index) {
+        long hi = Math.multiplyHigh(index, tile);
+        long lo = index * tile;
+        if ((hi == 0 && lo >= 0) || (hi == -1 && lo < 0)) {
+            return lo;
+        }
+        return index < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+
+    /** The sparse tiles of one state: sorted indexes with an event count and a value sum each. */
+    static final class Series {
+        long[] index;
+        long[] count;
+        double[] sum;
+        int size;
+
+        Series(int capacity) {
+            index = new long[capacity];
+            count = new long[capacity];
+            sum = new double[capacity];
+        }
+
+        Series copy() {
+            Series s = new Series(Math.max(1, size));
+            System.arraycopy(index, 0, s.index, 0, size);
+            System.arraycopy(count, 0, s.count, 0, size);
+            System.arraycopy(sum, 0, s.sum, 0, size);
+            s.size = size;
+            return s;
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        private void ensure(int capacity) {
+            if (index.length < capacity) {
+                int n = Math.max(capacity, index.length * 2);
+                index = Arrays.copyOf(index, n);
+                count = Arrays.copyOf(count, n);
+                sum = Arrays.copyOf(sum, n);
+            }
+        }
+
+        private void dropFront(int k) {
+            if (k <= 0) {
+                return;
+            }
+            System.arraycopy(index, k, index, 0, size - k);
+            System.arraycopy(count, k, count, 0, size - k);
+            System.arraycopy(sum, k, sum, 0, size - k);
+            size -= k;
+        }
+    }
+
+    Series emptySeries() {
+        return new Series(4);
+    }
+
+    /** Adds one event at {@code time} with {@code value} (0 when only counting). */
+    void add(Series s, long time, double value) {
+        long at = tileOf(time);
+        if (s.size > 0 && at <= s.index[s.size - 1] - span) {
+            return;
+        }
+        int pos = Arrays.binarySearch(s.index, 0, s.size, at);
+        if (pos >= 0) {
+            s.count[pos]++;
+            s.sum[pos] += value;
+            return;
+        }
+        int insert = -pos - 1;
+        s.ensure(s.size + 1);
+        System.arraycopy(s.index, insert, s.index, insert + 1, s.size - insert);
+        System.arraycopy(s.count, insert, s.count, insert + 1, s.size - insert);
+        System.arraycopy(s.sum, insert, s.sum, insert + 1, s.size - insert);
+        s.index[insert] = at;
+        s.count[insert] = 1;
+        s.sum[insert] = value;
+        s.size++;
+        if (insert == s.size - 1) {
+            s.dropFront(expired(s));
+        }
+    }
+
+    /** How many leading tiles are at or before {@code newest - span}. */
+    private int expired(Series s) {
+        long newest = s.index[s.size - 1];
+        int k = 0;
+        while (k < s.size && s.index[k] <= newest - span) {
+            k++;
+        }
+        return k;
+    }
+
+    Series merge(Series a, Series b) {
+        Series out = new Series(Math.max(1, a.size + b.size));
+        int i = 0;
+        int j = 0;
+        while (i < a.size || j < b.size) {
+            long ia = i < a.size ? a.index[i] : Long.MAX_VALUE;
+            long ib = j < b.size ? b.index[j] : Long.MAX_VALUE;
+            int k = out.size++;
+            if (ia == ib) {
+                out.index[k] = ia;
+                out.count[k] = a.count[i] + b.count[j];
+                out.sum[k] = a.sum[i++] + b.sum[j++];
+            } else if (ia < ib) {
+                out.index[k] = ia;
+                out.count[k] = a.count[i];
+                out.sum[k] = a.sum[i++];
+            } else {
+                out.index[k] = ib;
+                out.count[k] = b.count[j];
+                out.sum[k] = b.sum[j++];
+            }
+        }
+        if (out.size > 0) {
+            out.dropFront(expired(out));
+        }
+        return out;
+    }
+
+    long countAt(Series s, long now) {
+        long hi = tileOf(now);
+        long lo = hi - span + 1;
+        long n = 0;
+        for (int i = 0; i < s.size; i++) {
+            if (s.index[i] >= lo && s.index[i] <= hi) {
+                n += s.count[i];
+            }
+        }
+        return n;
+    }
+
+    double sumAt(Series s, long now) {
+        long hi = tileOf(now);
+        long lo = hi - span + 1;
+        double total = 0.0;
+        for (int i = 0; i < s.size; i++) {
+            if (s.index[i] >= lo && s.index[i] <= hi) {
+                total += s.sum[i];
+            }
+        }
+        return total;
+    }
+
+    /**
+     * The next tile boundary after {@code now} at which a kept tile enters the window (it lies in the
+     * future of {@code now}) or leaves it, or {@link Long#MAX_VALUE} when none will.
+     */
+    long nextChange(Series s, long now) {
+        long current = tileOf(now);
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < s.size; i++) {
+            long at = s.index[i];
+            long boundary;
+            if (at > current) {
+                boundary = startOf(at);
+            } else if (at > current - span) {
+                boundary = startOf(at + span);
+            } else {
+                continue;
+            }
+            best = Math.min(best, boundary);
+        }
+        return best;
+    }
+
+    /** Writes the tiles, deltas between indexes as varints, and the columns the kind uses. */
+    static void encode(Series s, BinaryOut out, boolean counts, boolean sums) {
+        out.writeVarInt(s.size);
+        long previous = 0;
+        for (int i = 0; i < s.size; i++) {
+            if (i == 0) {
+                out.writeSignedVarLong(s.index[0]);
+            } else {
+                out.writeVarLong(s.index[i] - previous);
+            }
+            previous = s.index[i];
+            if (counts) {
+                out.writeVarLong(s.count[i]);
+            }
+            if (sums) {
+                out.writeDouble(s.sum[i]);
+            }
+        }
+    }
+
+    static Series decode(BinaryIn in, boolean counts, boolean sums) {
+        int n = in.readLength();
+        Series s = new Series(Math.max(1, n));
+        long previous = 0;
+        for (int i = 0; i < n; i++) {
+            long at = i == 0 ? in.readSignedVarLong() : previous + in.readVarLong();
+            s.index[i] = at;
+            previous = at;
+            s.count[i] = counts ? in.readVarLong() : 1;
+            s.sum[i] = sums ? in.readDouble() : 0.0;
+        }
+        s.size = n;
+        return s;
+    }
+}
