@@ -21,6 +21,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -81,6 +82,8 @@ public final class Cleaner {
     private static final FieldPath SENT_AT = FieldPath.ROOT.key("sentAt");
     private static final FieldPath RECEIVED_AT = FieldPath.ROOT.key("receivedAt");
     private static final String WRITE_KEY = "writeKey";
+    /** type, messageId, userId, anonymousId, event, name, groupId, previousId, properties, traits, context, and four times. */
+    private static final int MODELLED_FIELDS = 15;
     private static final int MAX_INTERNAL_MESSAGE = 300;
 
     private final CleaningPolicy policy;
@@ -160,59 +163,18 @@ public final class Cleaner {
         if (raw == null) {
             throw new Rejection(RejectionCode.MALFORMED_JSON, root, "the event is null");
         }
-        if (raw.size() > policy.maxMapEntries()) {
-            throw new Rejection(RejectionCode.TOO_MANY_ENTRIES, root, "an event of " + raw.size()
-                    + " top-level fields is larger than cleaning.maxMapEntries " + policy.maxMapEntries());
+        // The limit is on unknown fields: the modelled ones are few, and a cleaned event (which gains
+        // timestamp, messageId, receivedAt) must pass its own limits when cleaned again.
+        int maxUnknown = policy.maxMapEntries();
+        if (raw.size() > maxUnknown + MODELLED_FIELDS) {
+            throw tooManyFields(raw.size(), maxUnknown);
         }
+        RawFields f = RawFields.of(raw, values, maxUnknown);
         Notes notes = new Notes();
-        Object typeRaw = null;
-        Object messageIdRaw = null;
-        Object userIdRaw = null;
-        Object anonymousIdRaw = null;
-        Object eventRaw = null;
-        Object nameRaw = null;
-        Object groupIdRaw = null;
-        Object previousIdRaw = null;
-        Object propertiesRaw = null;
-        Object traitsRaw = null;
-        Object contextRaw = null;
-        Object timestampRaw = null;
-        Object originalTimestampRaw = null;
-        Object sentAtRaw = null;
-        Object receivedAtRaw = null;
-        List<Map.Entry<String, Object>> unknown = null;
-        for (Map.Entry<?, ?> e : raw.entrySet()) {
-            String key = values.key(e.getKey(), root);
-            Object v = e.getValue();
-            switch (key) {
-                case "type" -> typeRaw = v;
-                case "messageId" -> messageIdRaw = v;
-                case "userId" -> userIdRaw = v;
-                case "anonymousId" -> anonymousIdRaw = v;
-                case "event" -> eventRaw = v;
-                case "name" -> nameRaw = v;
-                case "groupId" -> groupIdRaw = v;
-                case "previousId" -> previousIdRaw = v;
-                case "properties" -> propertiesRaw = v;
-                case "traits" -> traitsRaw = v;
-                case "context" -> contextRaw = v;
-                case "timestamp" -> timestampRaw = v;
-                case "originalTimestamp" -> originalTimestampRaw = v;
-                case "sentAt" -> sentAtRaw = v;
-                case "receivedAt" -> receivedAtRaw = v;
-                default -> {
-                    if (unknown == null) {
-                        unknown = new ArrayList<>(4);
-                    }
-                    unknown.add(new java.util.AbstractMap.SimpleImmutableEntry<>(key, v));
-                }
-            }
-        }
-
-        EventType type = type(typeRaw);
-        String messageId = text(messageIdRaw, MESSAGE_ID);
-        String userText = text(userIdRaw, USER_ID);
-        String anonymousText = text(anonymousIdRaw, ANONYMOUS_ID);
+        EventType type = type(f.type);
+        String messageId = text(f.messageId, MESSAGE_ID);
+        String userText = text(f.userId, USER_ID);
+        String anonymousText = text(f.anonymousId, ANONYMOUS_ID);
         String userId = blockedUserIds.usable(userText);
         String anonymousId = blockedAnonymousIds.usable(anonymousText);
         if (userId == null && anonymousId == null) {
@@ -222,20 +184,18 @@ public final class Cleaner {
         noteIgnored(notes, "userId", userText, userId);
         noteIgnored(notes, "anonymousId", anonymousText, anonymousId);
 
-        String event = text(eventRaw, EVENT);
-        if (type == EventType.TRACK) {
-            if (event == null) {
-                throw new Rejection(RejectionCode.MISSING_EVENT_NAME, EVENT, eventRaw == null
-                        ? "a track call needs an event name" : "the event name is blank");
-            }
+        String event = text(f.event, EVENT);
+        if (type == EventType.TRACK && event == null) {
+            throw new Rejection(RejectionCode.MISSING_EVENT_NAME, EVENT, f.event == null
+                    ? "a track call needs an event name" : "the event name is blank");
         }
-        String name = text(nameRaw, NAME);
-        String groupId = text(groupIdRaw, GROUP_ID);
+        String name = text(f.name, NAME);
+        String groupId = text(f.groupId, GROUP_ID);
         if (type == EventType.GROUP && groupId == null) {
-            throw new Rejection(RejectionCode.MISSING_GROUP_ID, GROUP_ID, groupIdRaw == null
+            throw new Rejection(RejectionCode.MISSING_GROUP_ID, GROUP_ID, f.groupId == null
                     ? "a group call needs a groupId" : "the groupId is blank");
         }
-        String previousId = text(previousIdRaw, PREVIOUS_ID);
+        String previousId = text(f.previousId, PREVIOUS_ID);
         if (type == EventType.ALIAS && (blockedUserIds.usable(previousId) == null
                 || blockedAnonymousIds.usable(previousId) == null)) {
             throw new Rejection(RejectionCode.MISSING_PREVIOUS_ID, PREVIOUS_ID, "an alias call needs a previousId: "
@@ -247,19 +207,19 @@ public final class Cleaner {
                     + " is not declared and cleaning.unknownEvents is reject");
         }
 
-        Instant timestamp = TimestampReader.read(timestampRaw, TIMESTAMP, notes);
-        Instant originalTimestamp = TimestampReader.read(originalTimestampRaw, ORIGINAL_TIMESTAMP, notes);
-        Instant sentAt = TimestampReader.read(sentAtRaw, SENT_AT, notes);
+        Instant timestamp = TimestampReader.read(f.timestamp, TIMESTAMP, notes);
+        Instant originalTimestamp = TimestampReader.read(f.originalTimestamp, ORIGINAL_TIMESTAMP, notes);
+        Instant sentAt = TimestampReader.read(f.sentAt, SENT_AT, notes);
         // the runtime's clock overrides whatever the sender claims, so a claim is not even read then
-        Instant received = receivedAt != null ? receivedAt : TimestampReader.read(receivedAtRaw, RECEIVED_AT, notes);
+        Instant received = receivedAt != null ? receivedAt : TimestampReader.read(f.receivedAt, RECEIVED_AT, notes);
         Instant time = eventTime(timestamp, originalTimestamp, sentAt, received);
 
         String key = type == EventType.TRACK ? event : type.wireName();
         PropertyRules declared = propertyRules.get(key);
-        LinkedHashMap<String, Object> properties = values.section(propertiesRaw, PROPERTIES, propertiesRules, notes);
-        LinkedHashMap<String, Object> traits = values.section(traitsRaw, TRAITS,
+        LinkedHashMap<String, Object> properties = values.section(f.properties, PROPERTIES, propertiesRules, notes);
+        LinkedHashMap<String, Object> traits = values.section(f.traits, TRAITS,
                 type == EventType.GROUP ? groupTraitsRules : userTraitsRules, notes);
-        LinkedHashMap<String, Object> context = values.section(contextRaw, CONTEXT, contextRules, notes);
+        LinkedHashMap<String, Object> context = values.section(f.context, CONTEXT, contextRules, notes);
         if (declared != null) {
             declared.check(properties, key);
         }
@@ -271,9 +231,9 @@ public final class Cleaner {
         }
 
         Map<String, Object> extra = Map.of();
-        if (unknown != null) {
+        if (f.unknown != null) {
             LinkedHashMap<String, Object> kept = new LinkedHashMap<>();
-            for (Map.Entry<String, Object> e : unknown) {
+            for (Map.Entry<String, Object> e : f.unknown) {
                 if (e.getKey().equals(WRITE_KEY)) {
                     notes.add("writeKey removed: credentials are not kept in events");
                     continue;
@@ -290,6 +250,11 @@ public final class Cleaner {
         Event cleaned = new Event(type, messageId, userId, anonymousId, event, name, groupId, previousId,
                 frozen(properties), frozen(traits), frozen(context), time, originalTimestamp, sentAt, received, extra);
         return new CleanResult.Accepted(cleaned, notes.list());
+    }
+
+    private static Rejection tooManyFields(int size, int maxUnknown) {
+        return new Rejection(RejectionCode.TOO_MANY_ENTRIES, FieldPath.ROOT, "an event of " + size
+                + " top-level fields has more unknown fields than cleaning.maxMapEntries " + maxUnknown);
     }
 
     private static EventType type(Object typeRaw) {
@@ -464,6 +429,60 @@ public final class Cleaner {
         return name == null ? parent : parent.key(name);
     }
 
+    /** The top-level fields of a raw event, sorted into Segment's and the unknown rest. */
+    private static final class RawFields {
+        Object type;
+        Object messageId;
+        Object userId;
+        Object anonymousId;
+        Object event;
+        Object name;
+        Object groupId;
+        Object previousId;
+        Object properties;
+        Object traits;
+        Object context;
+        Object timestamp;
+        Object originalTimestamp;
+        Object sentAt;
+        Object receivedAt;
+        List<Map.Entry<String, Object>> unknown;
+
+        static RawFields of(Map<?, ?> raw, ValueCleaner values, int maxUnknown) {
+            RawFields f = new RawFields();
+            for (Map.Entry<?, ?> e : raw.entrySet()) {
+                String key = values.key(e.getKey(), FieldPath.ROOT);
+                Object v = e.getValue();
+                switch (key) {
+                    case "type" -> f.type = v;
+                    case "messageId" -> f.messageId = v;
+                    case "userId" -> f.userId = v;
+                    case "anonymousId" -> f.anonymousId = v;
+                    case "event" -> f.event = v;
+                    case "name" -> f.name = v;
+                    case "groupId" -> f.groupId = v;
+                    case "previousId" -> f.previousId = v;
+                    case "properties" -> f.properties = v;
+                    case "traits" -> f.traits = v;
+                    case "context" -> f.context = v;
+                    case "timestamp" -> f.timestamp = v;
+                    case "originalTimestamp" -> f.originalTimestamp = v;
+                    case "sentAt" -> f.sentAt = v;
+                    case "receivedAt" -> f.receivedAt = v;
+                    default -> {
+                        if (f.unknown == null) {
+                            f.unknown = new ArrayList<>(4);
+                        } else if (f.unknown.size() == maxUnknown) {
+                            throw tooManyFields(raw.size(), maxUnknown);
+                        }
+                        f.unknown.add(new AbstractMap.SimpleImmutableEntry<>(key, v));
+                    }
+                }
+            }
+            return f;
+        }
+    }
+
     /** The definition's rules for one event's properties, in a fixed order. */
     private static final class PropertyRules {
         final PropertySpec[] checked;
@@ -554,18 +573,30 @@ public final class Cleaner {
         }
     }
 
-    /** Identifier values that identify nobody, compared stripped and case-insensitively. */
+    /**
+     * Identifier values that identify nobody, compared stripped and case-insensitively. Indexed by
+     * length because almost every real id (a UUID is as long as the blocked all-zero UUID) can be
+     * ruled out without lower-casing it.
+     */
     private static final class BlockedIds {
-        private final Set<String> lowerCase;
-        private final int longest;
+        private final String[][] byLength;
 
-        private BlockedIds(Set<String> lowerCase) {
-            this.lowerCase = lowerCase;
-            int max = 0;
-            for (String s : lowerCase) {
-                max = Math.max(max, s.length());
+        private BlockedIds(Set<String> values) {
+            int longest = 0;
+            for (String s : values) {
+                longest = Math.max(longest, s.length());
             }
-            this.longest = max;
+            List<List<String>> buckets = new ArrayList<>();
+            for (int i = 0; i <= longest; i++) {
+                buckets.add(new ArrayList<>());
+            }
+            for (String s : values) {
+                buckets.get(s.length()).add(s);
+            }
+            this.byLength = new String[longest + 1][];
+            for (int i = 0; i <= longest; i++) {
+                byLength[i] = buckets.get(i).toArray(String[]::new);
+            }
         }
 
         /** The blocked set of the rules reading {@code field}, or the default when none does. */
@@ -576,16 +607,16 @@ public final class Cleaner {
                 if (r.from().contains(field)) {
                     found = true;
                     for (String b : r.blocked()) {
-                        blocked.add(b.strip().toLowerCase(Locale.ROOT));
+                        blocked.add(b.strip());
                     }
                 }
             }
             if (!found) {
                 for (String b : IdentityRule.DEFAULT_BLOCKED) {
-                    blocked.add(b.strip().toLowerCase(Locale.ROOT));
+                    blocked.add(b.strip());
                 }
             }
-            return new BlockedIds(Set.copyOf(blocked));
+            return new BlockedIds(blocked);
         }
 
         /** The id itself (already stripped), or {@code null} when it is absent or blocked. */
@@ -593,8 +624,12 @@ public final class Cleaner {
             if (id == null || id.isEmpty()) {
                 return null;
             }
-            if (id.length() <= longest && lowerCase.contains(id.toLowerCase(Locale.ROOT))) {
-                return null;
+            if (id.length() < byLength.length) {
+                for (String b : byLength[id.length()]) {
+                    if (b.equalsIgnoreCase(id)) {
+                        return null;
+                    }
+                }
             }
             return id;
         }

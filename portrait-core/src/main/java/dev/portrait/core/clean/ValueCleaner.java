@@ -170,7 +170,7 @@ final class ValueCleaner {
                 trait(out, rules.trait, path);
             }
             if (rules.email) {
-                out = out.strip().toLowerCase(Locale.ROOT);
+                out = emailForm(out);
             }
             if (rules.country) {
                 String code = CountryCodes.alpha2(out);
@@ -180,6 +180,28 @@ final class ValueCleaner {
             }
         }
         return out;
+    }
+
+    /**
+     * Stripped, with ASCII letters lower-cased. Domains are ASCII (or punycode) and matched without
+     * regard to case; non-ASCII local parts are left alone, since Unicode case mapping can change a
+     * string's length and is not what mail servers do.
+     */
+    static String emailForm(String email) {
+        String s = email.strip();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                char[] chars = s.toCharArray();
+                for (int j = i; j < chars.length; j++) {
+                    if (chars[j] >= 'A' && chars[j] <= 'Z') {
+                        chars[j] = (char) (chars[j] + ('a' - 'A'));
+                    }
+                }
+                return new String(chars);
+            }
+        }
+        return s;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.portrait.core.clean;
 
+import dev.portrait.core.definition.CleaningPolicy;
 import dev.portrait.core.definition.UnknownEventPolicy;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,6 +43,9 @@ class CleanerRejectionTableTest {
     private static final Cleaner SHOP = new Cleaner(Fixtures.shop());
     private static final Cleaner STRICT = new Cleaner(Fixtures.shop(
             Fixtures.policy(UnknownEventPolicy.REJECT, false, true)));
+    /** Allows any depth on paper; the cleaner still stops at its own ceiling. */
+    private static final Cleaner BOUNDLESS = new Cleaner(Fixtures.shop(new CleaningPolicy(UnknownEventPolicy.ACCEPT,
+            false, Duration.ofMinutes(10), null, 8192, 256, 1024, 1_000_000, true)));
     private static final String MEGABYTE = "x".repeat(1 << 20);
 
     record Row(String code, String path, String messageContains, Supplier<CleanResult> run) {
@@ -64,6 +68,12 @@ class CleanerRejectionTableTest {
                         () -> SHOP.clean(with(track("Clicked"), "properties", nested(1000)), RECEIVED)),
                 row("nesting_too_deep", "context.list" + "[0]".repeat(15), "nested 17 levels deep; the limit is 16",
                         () -> SHOP.clean(with(track("Clicked"), "context", Map.of("list", nestedList(1000))), RECEIVED)),
+
+                row("nesting_too_deep", "properties" + ".a".repeat(256), "nested 257 levels deep; the limit is 256 "
+                        + "(the cleaner's own ceiling)", () -> BOUNDLESS.clean(with(track("Clicked"), "properties",
+                                nested(1000)), RECEIVED)),
+                row("nesting_too_deep", "properties" + ".self".repeat(16), "nested 17 levels deep",
+                        () -> SHOP.clean(with(track("Clicked"), "properties", cycle()), RECEIVED)),
 
                 row("missing_type", "type", "the event has no type", () -> SHOP.clean(without(track("Clicked"), "type"), RECEIVED)),
                 row("missing_type", "type", "the type is blank", () -> SHOP.clean(with(track("Clicked"), "type", "  "), RECEIVED)),
@@ -276,6 +286,12 @@ class CleanerRejectionTableTest {
         for (int i = 0; i < n; i++) {
             m.put("p" + i, i);
         }
+        return m;
+    }
+
+    private static Map<String, Object> cycle() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("self", m);
         return m;
     }
 
