@@ -63,6 +63,9 @@ import java.util.Set;
  * properties are declared, which ids are blocked, where emails and countries live) is worked out
  * here in the constructor, timestamps are read by a char loop, strings are scanned once, and paths
  * and messages are only rendered when something is rejected or noted.
+ *
+ * <p>A cleaner is immutable once built and never changes its input, so one instance can serve
+ * every worker of a runtime.
  */
 public final class Cleaner {
     private static final List<String> MONEY = List.of("price", "quantity", "revenue", "total", "value");
@@ -531,11 +534,11 @@ public final class Cleaner {
                     double d = n.doubleValue();
                     if (spec.min() != null && d < spec.min()) {
                         throw new Rejection(RejectionCode.OUT_OF_RANGE, at, n + " is below the declared minimum "
-                                + spec.min() + declaredAt(spec));
+                                + bound(spec.min()) + declaredAt(spec));
                     }
                     if (spec.max() != null && d > spec.max()) {
                         throw new Rejection(RejectionCode.OUT_OF_RANGE, at, n + " is above the declared maximum "
-                                + spec.max() + declaredAt(spec));
+                                + bound(spec.max()) + declaredAt(spec));
                     }
                 }
             }
@@ -566,6 +569,10 @@ public final class Cleaner {
                         + declaredAt(spec) + ", got " + ValueText.kindAndValue(v));
             }
             return t == PropertyType.INTEGER ? ValueCleaner.integral(v) : v;
+        }
+
+        private static String bound(double b) {
+            return b == Math.rint(b) && Math.abs(b) < 1e15 ? Long.toString((long) b) : Double.toString(b);
         }
 
         private static String declaredAt(PropertySpec spec) {

@@ -29,6 +29,12 @@ final class FieldPath {
         return new FieldPath(this, null, i);
     }
 
+    /**
+     * Past this a rendered path keeps its head and tail: a path hundreds of levels deep through
+     * 64-character keys would otherwise weigh kilobytes in every quarantine record.
+     */
+    private static final int MAX_SHOWN = 1024;
+
     @Override
     public String toString() {
         if (parent == null) {
@@ -36,6 +42,10 @@ final class FieldPath {
         }
         StringBuilder b = new StringBuilder();
         render(b);
+        if (b.length() > MAX_SHOWN) {
+            int keep = MAX_SHOWN / 2;
+            return b.substring(0, keep) + "…(" + (b.length() - 2 * keep) + " characters)…" + b.substring(b.length() - keep);
+        }
         return b.toString();
     }
 

@@ -322,7 +322,8 @@ final class ValueCleaner {
         if (n instanceof BigDecimal d) {
             return decimal(d, path);
         }
-        throw new Rejection(RejectionCode.WRONG_TYPE, path, ValueText.of(n) + " is not a JSON number type");
+        throw new Rejection(RejectionCode.WRONG_TYPE, path, "a " + n.getClass().getName() + " (" + ValueText.of(n)
+                + ") is not a JSON number type");
     }
 
     private static Object decimal(BigDecimal d, FieldPath path) {

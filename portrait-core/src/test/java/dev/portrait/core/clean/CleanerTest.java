@@ -1,5 +1,6 @@
 package dev.portrait.core.clean;
 
+import dev.portrait.core.definition.CleaningPolicy;
 import dev.portrait.core.definition.UnknownEventPolicy;
 import dev.portrait.core.event.Event;
 import dev.portrait.core.event.EventCodec;
@@ -10,6 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -447,6 +449,27 @@ class CleanerTest {
         CleanResult fromBytes = cleaner.clean(json, RECEIVED);
 
         assertThat(fromBytes).isEqualTo(fromMap);
+    }
+
+    @Test
+    void aRejectionPathThroughHundredsOfLongKeysKeepsItsHeadAndTail() {
+        Cleaner boundless = new Cleaner(Fixtures.shop(new CleaningPolicy(UnknownEventPolicy.ACCEPT, false,
+                Duration.ofMinutes(10), null, 8192, 256, 1024, 1_000_000, true)));
+        String key = "k".repeat(64);
+        Map<String, Object> deep = new LinkedHashMap<>();
+        for (int i = 0; i < 300; i++) {
+            Map<String, Object> outer = new LinkedHashMap<>();
+            outer.put(key, deep);
+            deep = outer;
+        }
+
+        CleanResult r = boundless.clean(with(track("Clicked"), "properties", deep), RECEIVED);
+
+        assertThat(r).isInstanceOfSatisfying(CleanResult.Rejected.class, rejected -> {
+            assertThat(rejected.code()).isEqualTo("nesting_too_deep");
+            assertThat(rejected.path()).hasSizeLessThan(1100).startsWith("properties." + key + ".")
+                    .contains("characters)…").endsWith("." + key);
+        });
     }
 
     @Test
