@@ -2,7 +2,6 @@ package dev.portrait.core.synth;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -57,6 +56,13 @@ public enum Malformation {
         }
     }
 
+    /** A price as a shop page shows it: {@code 1234.5} becomes {@code "$1234.50"}. */
+    static String display(double price) {
+        long cents = Math.round(price * 100);
+        long rest = cents % 100;
+        return "$" + cents / 100 + (rest < 10 ? ".0" : ".") + rest;
+    }
+
     /** One of the malformations that fits the event, chosen uniformly. */
     static Malformation pick(Map<String, Object> json, SeededRandom random) {
         Malformation[] fitting = new Malformation[ALL.length];
@@ -81,7 +87,7 @@ public enum Malformation {
             case NEGATIVE_PRICE, PRICE_AS_STRING -> {
                 Map<String, Object> properties = new LinkedHashMap<>((Map<String, Object>) json.get("properties"));
                 double price = (Double) properties.get("price");
-                properties.put("price", this == NEGATIVE_PRICE ? -price : String.format(Locale.ROOT, "$%.2f", price));
+                properties.put("price", this == NEGATIVE_PRICE ? -price : display(price));
                 broken.put("properties", Collections.unmodifiableMap(properties));
             }
             case MISSING_EVENT_NAME -> broken.remove("event");

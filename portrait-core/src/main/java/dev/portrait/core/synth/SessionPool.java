@@ -40,11 +40,11 @@ final class SessionPool {
     final int[] laterFavourite;
     final long[] driftAt;
     /** An app session's whole context, shared by its events. */
-    final Object[] appContext;
+    final JsonObject[] appContext;
     /** A web session's current page ({@code context.page} of its events). */
-    final Object[] page;
+    final JsonObject[] page;
     /** A web session's context for its current page, built on first use. */
-    final Object[] webContext;
+    final JsonObject[] webContext;
     final Object[] pendingOrder;
 
     // The heap keeps each slot's time next to it, so sifting reads one contiguous array.
@@ -77,9 +77,9 @@ final class SessionPool {
         favourite = new int[size];
         laterFavourite = new int[size];
         driftAt = new long[size];
-        appContext = new Object[size];
-        page = new Object[size];
-        webContext = new Object[size];
+        appContext = new JsonObject[size];
+        page = new JsonObject[size];
+        webContext = new JsonObject[size];
         pendingOrder = new Object[size];
         heap = new int[size];
         heapTime = new long[size];
@@ -133,16 +133,6 @@ final class SessionPool {
         }
         heap[at] = slot;
         heapTime[at] = time;
-    }
-
-    @SuppressWarnings("unchecked")
-    Map<String, Object> page(int slot) {
-        return (Map<String, Object>) page[slot];
-    }
-
-    @SuppressWarnings("unchecked")
-    Map<String, Object> appContext(int slot) {
-        return (Map<String, Object>) appContext[slot];
     }
 
     /** The order a session's checkout started, until it completes or is abandoned. */

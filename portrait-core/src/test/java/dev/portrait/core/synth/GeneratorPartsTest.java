@@ -118,6 +118,15 @@ class GeneratorPartsTest {
     }
 
     @Test
+    void aPriceAsDisplayTextKeepsItsCents() {
+        assertThat(Malformation.display(19.99)).isEqualTo("$19.99");
+        assertThat(Malformation.display(5.0)).isEqualTo("$5.00");
+        assertThat(Malformation.display(0.99)).isEqualTo("$0.99");
+        assertThat(Malformation.display(1234.5)).isEqualTo("$1234.50");
+        assertThat(Malformation.display(10.07)).isEqualTo("$10.07");
+    }
+
+    @Test
     void cumulativeWeightsDrawEachIndexByItsShare() {
         CumulativeWeights weights = new CumulativeWeights(new double[] {1, 0, 3});
         assertThat(weights.sample(0)).isEqualTo(0);
