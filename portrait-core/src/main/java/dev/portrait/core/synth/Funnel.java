@@ -35,7 +35,7 @@ final class Funnel {
     private static final double REIDENTIFY = 0.15;
     private static final double ADD = 0.03;
     private static final double WISHLIST = 0.015;
-    private static final double REVIEW = 0.01;
+    private static final double REVIEW = 0.004;
     private static final double REMOVE = 0.03;
     private static final double GO_TO_CHECKOUT = 0.08;
     private static final double SEARCH = 0.10;
@@ -93,7 +93,8 @@ final class Funnel {
     Funnel(SyntheticConfig config, Catalogue catalogue, Population population) {
         this.catalogue = catalogue;
         this.population = population;
-        this.pool = new SessionPool(config.concurrentSessions());
+        // Each open session needs a device of its own (see Population.drawSession).
+        this.pool = new SessionPool(Math.min(config.concurrentSessions(), config.users()));
         this.random = new SeededRandom(SeededRandom.salt(config.seed(), 7));
         this.favouriteShare = config.favouriteShare();
         this.jitterShare = config.jitterShare();
@@ -153,7 +154,7 @@ final class Funnel {
     private Map<String, Object> step(int slot) {
         switch (pool.stage[slot]) {
             case START: {
-                boolean linked = population.linked(pool.person[slot], pool.device[slot]);
+                boolean linked = pool.linked[slot];
                 if (linkDue(slot) && (pool.ordinal[slot] == 0 && pool.device[slot] == 0
                         || random.chance(LINK_AT_START))) {
                     pool.stage[slot] = LANDING;
@@ -176,7 +177,7 @@ final class Funnel {
                 return productViewed(slot, item);
             }
             case CHECKOUT:
-                if (!population.linked(pool.person[slot], pool.device[slot])) {
+                if (!pool.linked[slot]) {
                     // Checkout needs an account: an anonymous shopper signs in or up here.
                     gap = quickGap();
                     return link(slot);
@@ -430,8 +431,7 @@ final class Funnel {
     // ---- identity ----
 
     private boolean linkDue(int slot) {
-        return pool.ordinal[slot] >= population.linkSession(pool.person[slot], pool.device[slot])
-                && !population.linked(pool.person[slot], pool.device[slot]);
+        return !pool.linked[slot] && pool.ordinal[slot] >= pool.linkOrdinal[slot];
     }
 
     /** The device identifies: with {@code alias} from the back end for some second devices, else {@code identify}. */
@@ -439,6 +439,7 @@ final class Funnel {
         int who = pool.person[slot];
         int device = pool.device[slot];
         population.markLinked(who, device);
+        pool.linked[slot] = true;
         pool.userId[slot] = population.userId(who);
         if (device == 1 && population.linksWithAlias(who)) {
             JsonObject m = new JsonObject(7)
@@ -510,10 +511,6 @@ final class Funnel {
                 .add("type", type)
                 .add("messageId", nextMessageId())
                 .add("anonymousId", pool.anonymousId[slot]);
-        if (pool.userId[slot] == null && population.linked(pool.person[slot], pool.device[slot])) {
-            // Another session of the same device identified meanwhile (rare: see drawSession).
-            pool.userId[slot] = population.userId(pool.person[slot]);
-        }
         return m.add("userId", pool.userId[slot]);
     }
 
@@ -587,7 +584,9 @@ final class Funnel {
         pool.platform[slot] = platform;
         pool.personId[slot] = Persona.personId(who);
         pool.anonymousId[slot] = population.anonymousId(who, device);
-        pool.userId[slot] = population.linked(who, device) ? population.userId(who) : null;
+        pool.linked[slot] = population.linked(who, device);
+        pool.linkOrdinal[slot] = population.linkSession(who, device);
+        pool.userId[slot] = pool.linked[slot] ? population.userId(who) : null;
         pool.ip[slot] = population.ip(who, device);
         int agent = population.agent(who, device);
         pool.userAgent[slot] = platform.userAgents[agent];

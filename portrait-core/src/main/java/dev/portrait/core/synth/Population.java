@@ -127,22 +127,27 @@ final class Population {
     // ---- who starts the next session ----
 
     /**
-     * A person and device to start a session on, packed as {@code index << 1 | device}. Persons are
-     * drawn by Zipf activity; a draw whose device already has a session open is retried a few
-     * times, because one person does not browse in two tabs of the same shop at full speed. The
-     * retries also cap how much of the traffic the very busiest persons can take.
+     * A person and device with no session open, packed as {@code index << 1 | device}. Persons are
+     * drawn by Zipf activity; a draw whose device is busy is retried a few times, because one
+     * person does not browse the same shop in two tabs at full speed, and the retries also cap how
+     * much of the traffic the very busiest persons take. If every try is busy, the next person
+     * with a free first device is taken: one exists, since there are no more open sessions than
+     * persons. So a device never has two sessions, and a session may keep its device's identity
+     * state to itself.
      */
     long drawSession(SeededRandom random) {
         int person = 0;
-        int device = 0;
         for (int attempt = 0; attempt < 4; attempt++) {
             person = (int) (((activity.sample(random) - 1) * activityStep + activityOffset) % size);
-            device = secondDevice(person) && random.chance(0.4) ? 1 : 0;
+            int device = secondDevice(person) && random.chance(0.4) ? 1 : 0;
             if ((open[person] & (1 << device)) == 0) {
-                break;
+                return ((long) person << 1) | device;
             }
         }
-        return ((long) person << 1) | device;
+        while ((open[person] & 1) != 0) {
+            person = person + 1 == size ? 0 : person + 1;
+        }
+        return (long) person << 1;
     }
 
     /** Marks a session open and returns how many sessions the device had before it. */

@@ -18,6 +18,10 @@ final class SessionPool {
     final byte[] device;
     final byte[] stage;
     final int[] ordinal;
+    /** Whether the session's device has identified; only this session can change it. */
+    final boolean[] linked;
+    /** The device's session ordinal from which it is due to identify. */
+    final int[] linkOrdinal;
     final long[] serial;
     final int[] lastItem;
     final int[] pendingItem;
@@ -58,6 +62,8 @@ final class SessionPool {
         device = new byte[size];
         stage = new byte[size];
         ordinal = new int[size];
+        linked = new boolean[size];
+        linkOrdinal = new int[size];
         serial = new long[size];
         lastItem = new int[size];
         pendingItem = new int[size];

@@ -18,7 +18,9 @@ import java.util.Objects;
  * @param itemPopularityExponent Zipf exponent of item popularity ({@code 1.1})
  * @param userActivityExponent   Zipf exponent of how often a person starts a session ({@code 0.7})
  * @param concurrentSessions     sessions open at any moment; with {@code medianGap} this sets how
- *                               many events a simulated second holds (about 80 by default)
+ *                               many events a simulated second holds (about 120 by default, so a
+ *                               million events span some two and a quarter simulated hours). A
+ *                               population smaller than this has one session per person open.
  * @param medianGap              median think time between two events of a session (log-normal,
  *                               so gaps run from seconds to minutes)
  * @param anonymousFirstShare    persons who browse anonymously before they first identify

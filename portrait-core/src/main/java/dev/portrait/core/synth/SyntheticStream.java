@@ -22,7 +22,7 @@ import java.util.stream.StreamSupport;
  * and emits one event, then waits a log-normal think time of seconds to minutes, or ends and
  * hands its slot to a new session of a newly drawn person. So the simulated clock only moves
  * forward, and the event rate in simulated time is fixed by the number of sessions over the
- * median gap (about 80 events a second by default).
+ * mean gap (about 120 events a second by default).
  *
  * <p><em>Identity</em> follows real SDKs. Every event of a device carries its anonymousId; some
  * persons browse anonymously for a few sessions and then identify (at the latest when they
@@ -51,7 +51,10 @@ import java.util.stream.StreamSupport;
  *
  * All randomness comes from SplitMix64 seeded by the config, floating point goes through
  * {@link StrictMath}, and every JSON object keeps a fixed key order, so one config gives the
- * same bytes on every run, JVM and platform. Not thread-safe: one stream per thread.
+ * same JSON values on every run, JVM and platform, and the same bytes from the same JSON
+ * writer. (The caveat lies outside: how a writer prints a double. Jackson's default is
+ * {@code Double.toString}, whose output JDK 19 changed for some values, so bytes compared across
+ * JDK versions may differ in an amount's digits.) Not thread-safe: one stream per thread.
  */
 public final class SyntheticStream implements Iterator<SyntheticEvent> {
     private static final int RECENT = 1024;

@@ -127,6 +127,35 @@ class GeneratorPartsTest {
     }
 
     @Test
+    void theGuideTableFindsTheSameIndexAsABinarySearch() {
+        for (long seed = 1; seed <= 20; seed++) {
+            SeededRandom random = new SeededRandom(seed);
+            double[] w = new double[1 + random.nextInt(300)];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = random.chance(0.2) ? 0 : Math.pow(i + 1, -1.1) * random.nextDouble();
+            }
+            w[random.nextInt(w.length)] += 1e-3;
+            CumulativeWeights weights = new CumulativeWeights(w);
+            double[] running = new double[w.length];
+            double sum = 0;
+            for (int i = 0; i < w.length; i++) {
+                sum += w[i];
+                running[i] = sum;
+            }
+            for (int draw = 0; draw < 2_000; draw++) {
+                double u = draw < 10 ? draw / 10.0 : random.nextDouble();
+                int expected = 0;
+                while (expected < w.length - 1 && running[expected] <= u * sum) {
+                    expected++;
+                }
+                assertThat(weights.sample(u)).as("seed %d, u %s", seed, u).isEqualTo(expected);
+                assertThat(w[weights.sample(u)]).as("seed %d, u %s never lands on a zero weight", seed, u)
+                        .isPositive();
+            }
+        }
+    }
+
+    @Test
     void cumulativeWeightsDrawEachIndexByItsShare() {
         CumulativeWeights weights = new CumulativeWeights(new double[] {1, 0, 3});
         assertThat(weights.sample(0)).isEqualTo(0);

@@ -283,6 +283,14 @@ class SyntheticStreamTest {
         assertThat(stream.clock()).isAfter(start.plus(Duration.ofMinutes(30)));
     }
 
+    @Test
+    void aPopulationSmallerThanTheSessionPoolKeepsOneSessionPerPersonOpen() {
+        SyntheticStream stream = SyntheticStream.of(SyntheticConfig.defaults(8).withUsers(3)).limit(2_000);
+        Set<String> persons = new HashSet<>();
+        stream.forEachRemaining(e -> persons.add(e.personId()));
+        assertThat(persons).containsExactlyInAnyOrder("person-0", "person-1", "person-2");
+    }
+
     /** Memory and speed sanity: a million persons, a million events, a few seconds, no timing asserted. */
     @Test
     void generatesAMillionEventsOverAMillionPersons() {
