@@ -32,6 +32,18 @@ class FrequentItemsTest {
     }
 
     @Test
+    void pastTheCapacityTheCapacityPlusFirstLargestCountIsSubtractedFromAll() {
+        Feature<Object> f = Specs.feature("{kind: frequent_items, property: brand, topK: 2, capacity: 2}");
+        // a:3 b:2 c:1 is one counter too many; the third largest count, 1, comes off every counter
+        Object s = fold(f, List.of(brand("a"), brand("a"), brand("a"), brand("b"), brand("b"), brand("c")));
+        assertThat(f.read(s, T0)).isEqualTo(Map.of("a", 2.0, "b", 1.0));
+        Object merged = f.merge(fold(f, List.of(brand("a"), brand("a"), brand("d"))),
+                fold(f, List.of(brand("b"), brand("b"), brand("b"), brand("d"))));
+        // a:2 b:3 d:2 -> subtract 2 -> b:1
+        assertThat(f.read(merged, T0)).isEqualTo(Map.of("b", 1.0));
+    }
+
+    @Test
     void equalCountsRankByItem() {
         Feature<Object> f = Specs.feature("{kind: frequent_items, property: brand, topK: 2}");
         @SuppressWarnings("unchecked")

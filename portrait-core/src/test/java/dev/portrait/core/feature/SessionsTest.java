@@ -56,6 +56,13 @@ class SessionsTest {
     }
 
     @Test
+    void eventsExactlyTheGapApartAreOneSessionAndOneMillisecondMoreAreTwo() {
+        assertThat(stats(fold(SESSIONS, List.of(at(0), at(30))), 30)).containsEntry("count", 1.0);
+        Object two = fold(SESSIONS, List.of(at(0), viewed(T0 + 30 * MINUTE + 1, Map.of())));
+        assertThat(stats(two, 31)).containsEntry("count", 2.0);
+    }
+
+    @Test
     void aLateEventWithinTheGapOfTheCurrentSessionExtendsItBackwards() {
         Object s = fold(SESSIONS, List.of(at(100), at(110), at(75)));
         assertThat(stats(s, 110)).containsEntry("count", 1.0).containsEntry("last_duration_s", 35 * 60.0);
@@ -99,6 +106,9 @@ class SessionsTest {
         assertThat(stats(s, 40).get("active")).isEqualTo(1.0);
         assertThat(SESSIONS.read(s, T0 + 40 * MINUTE + 1)).extracting(v -> ((Map<?, ?>) v).get("active")).isEqualTo(0.0);
         assertThat(SESSIONS.nextChange(s, T0 + 41 * MINUTE)).isEqualTo(Long.MAX_VALUE);
+        assertThat(stats(s, -31)).as("well before the session").containsEntry("active", 0.0);
+        assertThat(SESSIONS.nextChange(s, T0 - 31 * MINUTE)).isEqualTo(T0 - 30 * MINUTE);
+        assertThat(stats(s, -30)).containsEntry("active", 1.0);
         assertThat(SESSIONS.orderFree()).isFalse();
     }
 }

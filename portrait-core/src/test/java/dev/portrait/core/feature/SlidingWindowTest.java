@@ -104,6 +104,25 @@ class SlidingWindowTest {
     }
 
     @Test
+    void mergingCountsIsByteForByteTheSameAsFoldingEverythingAndKeepsOnlyLiveTiles() {
+        Feature<Object> f = Specs.feature("{kind: window_count, window: 1h, tile: 10m}");
+        SplittableRandom random = new SplittableRandom(13);
+        for (int trial = 0; trial < 200; trial++) {
+            List<Event> a = new ArrayList<>();
+            List<Event> b = new ArrayList<>();
+            for (int i = random.nextInt(30); i > 0; i--) {
+                (random.nextBoolean() ? a : b).add(at(H + random.nextLong(random.nextBoolean() ? 2 * HOUR : 3 * DAY)));
+            }
+            List<Event> all = new ArrayList<>(a);
+            all.addAll(b);
+            Object merged = f.merge(fold(f, a), fold(f, b));
+            assertThat(FeatureContractTest.encode(f, merged)).as("trial " + trial)
+                    .isEqualTo(FeatureContractTest.encode(f, fold(f, all)));
+            assertThat(((TimeTiles.Series) merged).size).isLessThanOrEqualTo(6);
+        }
+    }
+
+    @Test
     void aLateEventInsideTheWindowStillCounts() {
         Feature<Object> f = Specs.feature("{kind: window_count, window: 24h}");
         Object s = fold(f, List.of(at(H + 10 * HOUR), at(H + HOUR)));
