@@ -11,10 +11,11 @@ import org.apache.datasketches.hll.Union;
 
 /**
  * {@code distinct_count}: how many different values a property took, with DataSketches'
- * HyperLogLog. Small cardinalities are kept as a list or set of 4-byte coupons (exact unless two
- * values collide in 26 hash bits); past about {@code 2^lgK / 8} values the sketch switches to
- * registers with a relative error of about {@code 1.04 / sqrt(2^lgK)} (2.3% at the default lgK 11)
- * in at most {@code 2^(lgK-1)} bytes plus a small exception table (HLL_4).
+ * HyperLogLog. Small cardinalities are kept as a list or set of 4-byte coupons, which counts exactly
+ * in practice (two values would have to share 26 hash bits); past {@code 0.75 * 2^(lgK-3)} values
+ * (192 at the default lgK 11) the sketch switches to registers with a relative error of about
+ * {@code 1.04 / sqrt(2^lgK)} (2.3% at lgK 11) in {@code 2^(lgK-1)} bytes plus a small exception
+ * table (HLL_4), about 1 KB at lgK 11.
  *
  * <p>Reads use the composite estimator, never the HIP one: HIP is a little more accurate for a sketch
  * fed directly, but it depends on the order of updates and is lost in a union, so the same set of
@@ -88,8 +89,9 @@ final class DistinctCount extends AbstractFeature<HllSketch> {
     /**
      * The compact image with its coupons (list and set modes) or its HLL_4 exception entries sorted.
      * The library writes them in the order of its internal hash table, which depends on the history
-     * of insertions, so a decoded state would otherwise re-encode to different bytes. Heapifying
-     * re-inserts them one by one, so their order carries no meaning and sorting is safe.
+     * of insertions: a decoded set-mode state re-encodes to different bytes without this (the
+     * exception table happens to survive a round trip today; it is sorted for the same reason).
+     * Heapifying re-inserts the entries one by one, so their order carries no meaning.
      */
     static byte[] canonical(byte[] image) {
         int preInts = image[0] & 0xFF;

@@ -50,7 +50,7 @@ final class Rfm extends AbstractFeature<Rfm.State> {
     private Rfm(FeatureSpec spec) {
         super(spec, "rfm", ValueType.STATS);
         this.property = spec.params().requireString("property");
-        this.tiles = TimeTiles.read(spec.params(), window -> Math.min(window, DAY));
+        this.tiles = TimeTiles.fromParams(spec.params(), window -> Math.min(window, DAY));
     }
 
     @Override

@@ -28,7 +28,7 @@ final class SlidingWindow extends AbstractFeature<TimeTiles.Series> {
         super(spec, summing ? "window_sum" : "window_count", summing ? ValueType.DOUBLE : ValueType.INT);
         this.summing = summing;
         this.property = summing ? spec.params().requireString("property") : null;
-        this.tiles = TimeTiles.read(spec.params(), TimeTiles::defaultTile);
+        this.tiles = TimeTiles.fromParams(spec.params(), TimeTiles::defaultTile);
     }
 
     TimeTiles tiles() {

@@ -6,6 +6,7 @@ import dev.portrait.core.encoding.BinaryOut;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Sliding windows built from fixed time tiles, after Chronon's "sawtooth" windows.
@@ -60,7 +61,7 @@ final class TimeTiles {
      * Reads {@code window} (required) and {@code tile} from a feature's parameters; without a
      * {@code tile}, {@code defaultTile} decides from the window.
      */
-    static TimeTiles read(DefinitionNode params, java.util.function.LongUnaryOperator defaultTile) {
+    static TimeTiles fromParams(DefinitionNode params, LongUnaryOperator defaultTile) {
         long window = params.requireDuration("window").toMillis();
         Duration explicit = params.optDuration("tile", null);
         long tile = explicit == null ? defaultTile.applyAsLong(window) : explicit.toMillis();

@@ -53,7 +53,7 @@ final class TestEvents {
         return (random, n) -> {
             List<Event> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                out.add(shopEvent(random, T0 + random.nextLong(span + 1), categories, products));
+                out.add(shopEvent(random, coarse(random, T0 + random.nextLong(span + 1)), categories, products));
             }
             return out;
         };
@@ -97,10 +97,19 @@ final class TestEvents {
             List<Event> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 long start = T0 + random.nextInt(clusters) * (span / clusters);
-                out.add(shopEvent(random, start + random.nextLong(gap + 1), 5, 20));
+                out.add(shopEvent(random, start + coarse(random, random.nextLong(gap + 1)), 5, 20));
             }
             return out;
         };
+    }
+
+    /**
+     * Often a whole minute or hour, as clients that send second-resolution or batched times do: this
+     * makes equal times and gaps of exactly a tile or a session gap common, so tie rules get tested.
+     */
+    static long coarse(SplittableRandom random, long time) {
+        int roll = random.nextInt(8);
+        return roll == 0 ? Math.floorDiv(time, HOUR) * HOUR : roll < 3 ? Math.floorDiv(time, MINUTE) * MINUTE : time;
     }
 
     static List<Event> byTime(List<Event> events) {
