@@ -6,9 +6,11 @@ import java.util.Locale;
 public enum EventType {
     TRACK, IDENTIFY, PAGE, SCREEN, GROUP, ALIAS;
 
+    private final String wire = name().toLowerCase(Locale.ROOT);
+
     /** The lower-case name used on the wire ({@code "track"}). */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wire;
     }
 
     /** Parses a wire name; {@code null} when it is not one of the six. */

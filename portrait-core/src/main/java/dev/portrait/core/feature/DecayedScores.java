@@ -189,6 +189,25 @@ final class DecayedScores extends AbstractFeature<DecayedScores.State> {
         return Collections.unmodifiableMap(out);
     }
 
+    @Override
+    public java.util.Collection<String> changedKeys(Event event) {
+        return weights.getOrDefault(event.key(), defaultWeight) == 0.0 ? List.of() : PropertyValues.strings(event, key);
+    }
+
+    /** The scores of these keys at {@code now}, top-K or not; absent keys are left out. */
+    @Override
+    public Object readKeys(State state, long now, java.util.Collection<String> keys) {
+        double factor = Math.pow(2.0, (double) (state.landmark - now) / halfLife);
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String k : keys) {
+            Double sum = state.sums.get(k);
+            if (sum != null) {
+                out.put(k, sum * factor);
+            }
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
     /**
      * Never: every key decays at the same rate, so without events the ranking stays as it is, while
      * the values themselves change continuously; a timer could not track that, and segments should

@@ -4,6 +4,10 @@ import dev.portrait.core.encoding.BinaryIn;
 import dev.portrait.core.encoding.BinaryOut;
 import dev.portrait.core.event.Event;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -77,4 +81,43 @@ public interface Feature<S> {
 
     /** Reads what {@link #encode} wrote. */
     S decode(BinaryIn in);
+
+    /**
+     * For kinds whose value is a collection keyed by what events carry (decayed scores by category,
+     * last-N by item, frequent items): the keys that folding this event can change, so a changelog
+     * records those entries before and after ({@link #readKeys}) instead of the whole value twice.
+     * Reading a top-20 map before and after every event cost more than the rest of the update.
+     * {@code null} (the default) means the change is described by the whole value.
+     */
+    default Collection<String> changedKeys(Event event) {
+        return null;
+    }
+
+    /**
+     * The entries of {@link #read}'s value for these keys only: for {@link ValueType#SCORES} a map of
+     * the keys present, for {@link ValueType#ENTRIES} the entries whose {@code item} is one of them.
+     * The default filters a full read; kinds that offer {@link #changedKeys} override it cheaply.
+     */
+    default Object readKeys(S state, long now, Collection<String> keys) {
+        Object value = read(state, now);
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (String k : keys) {
+                if (map.containsKey(k)) {
+                    out.put(k, map.get(k));
+                }
+            }
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new java.util.ArrayList<>();
+            for (Object entry : list) {
+                if (entry instanceof Map<?, ?> m && keys.contains(m.get("item"))) {
+                    out.add(entry);
+                }
+            }
+            return out;
+        }
+        return value;
+    }
 }

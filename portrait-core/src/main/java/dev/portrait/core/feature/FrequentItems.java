@@ -96,6 +96,11 @@ final class FrequentItems extends AbstractFeature<FrequentItems.State> {
     }
 
     @Override
+    public java.util.Collection<String> changedKeys(Event event) {
+        return PropertyValues.strings(event, property);
+    }
+
+    @Override
     public Object read(State state, long now) {
         List<Map.Entry<String, Long>> ranked = new ArrayList<>(state.counters.entrySet());
         ranked.sort(RANK);

@@ -99,6 +99,27 @@ final class LastN extends AbstractFeature<LastN.State> {
     }
 
     @Override
+    public java.util.Collection<String> changedKeys(Event event) {
+        return PropertyValues.strings(event, property);
+    }
+
+    /** The entries of these items, most recent first; items not kept are left out. */
+    @Override
+    public Object readKeys(State state, long now, java.util.Collection<String> keys) {
+        List<Map<String, Object>> out = new ArrayList<>(keys.size());
+        for (String item : keys) {
+            Long at = state.latest.get(item);
+            if (at != null) {
+                Map<String, Object> entry = new LinkedHashMap<>(2);
+                entry.put("item", item);
+                entry.put("at", at);
+                out.add(Collections.unmodifiableMap(entry));
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    @Override
     public long nextChange(State state, long now) {
         return Long.MAX_VALUE;
     }

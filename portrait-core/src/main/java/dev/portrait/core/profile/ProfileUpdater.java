@@ -55,6 +55,7 @@ public final class ProfileUpdater {
     private final Map<String, int[]> segmentsByTrait = new HashMap<>();
     private final BitSet segmentInputFeatures = new BitSet();
     private final int[] timeSensitiveSegments;
+    private final String[] featureFields;
 
     @SuppressWarnings("unchecked")
     public ProfileUpdater(ProfileDefinition definition) {
@@ -64,6 +65,10 @@ public final class ProfileUpdater {
             features.add((Feature<Object>) f);
         }
         this.segments = SegmentSet.compile(definition);
+        this.featureFields = new String[features.size()];
+        for (int i = 0; i < features.size(); i++) {
+            featureFields[i] = "features." + features.get(i).name();
+        }
 
         List<Integer> every = new ArrayList<>();
         Map<String, List<Integer>> byEvent = new HashMap<>();
@@ -160,18 +165,25 @@ public final class ProfileUpdater {
         BitSet toEvaluate = new BitSet();
 
         int[] touched = featuresByEvent.getOrDefault(event.key(), featuresForEveryEvent);
+        long next = p.nextCheck;
         for (int f : touched) {
             Feature<Object> feature = features.get(f);
-            Object before = feature.read(p.states[f], now);
+            java.util.Collection<String> keys = feature.changedKeys(event);
+            Object before = keys == null ? feature.read(p.states[f], now) : feature.readKeys(p.states[f], now, keys);
             p.states[f] = feature.update(p.states[f], event);
-            Object after = feature.read(p.states[f], now);
+            Object after = keys == null ? feature.read(p.states[f], now) : feature.readKeys(p.states[f], now, keys);
             if (!Objects.equals(before, after)) {
-                changes.add(new Change("features." + feature.name(), before, after, cause));
+                changes.add(new Change(featureFields[f], before, after, cause));
                 for (int s : segmentsByFeature[f]) {
                     toEvaluate.set(s);
                 }
             }
-            reader.cache(f, after);
+            if (keys == null) {
+                reader.cache(f, after);
+            }
+            if (segmentInputFeatures.get(f)) {
+                next = Math.min(next, feature.nextChange(p.states[f], now));
+            }
         }
 
         applyTraits(p, event, changes, toEvaluate);
@@ -184,7 +196,11 @@ public final class ProfileUpdater {
             }
         }
         List<SegmentTransition> transitions = evaluate(p, reader, toEvaluate, now, cause);
-        p.nextCheck = nextCheck(p, now);
+        // Unless time-dependent segments were just re-checked, only the features this event touched
+        // can have a new nextChange: the earliest change of the others after the previous check is
+        // still their earliest after now. A touched feature whose change moved later (a reset
+        // "days since") leaves an early check behind, which finds nothing and recomputes.
+        p.nextCheck = now >= p.nextCheck ? nextCheck(p, now) : next;
         return new UpdateResult(p, changes, transitions);
     }
 

@@ -74,6 +74,27 @@ class ProfileUpdaterTest {
     }
 
     @Test
+    void aChangeToACollectionFeatureListsOnlyTheEntriesTheEventTouched() {
+        Profile p = fold(updater.newProfile("p1"), List.of(events.view("u1", ofMinutes(0), "a", "shoes", "x", 1),
+                events.view("u1", ofMinutes(1), "b", "hats", "y", 1)));
+        UpdateResult r = updater.apply(p, events.view("u1", ofMinutes(2), "c", "shoes", "y", 1));
+        Change interest = r.changes().stream().filter(c -> c.field().equals("features.interest_category")).findFirst()
+                .orElseThrow();
+        assertThat(((Map<?, ?>) interest.oldValue()).keySet()).isEqualTo(java.util.Set.of("shoes"));
+        assertThat(((Map<?, ?>) interest.newValue()).keySet()).isEqualTo(java.util.Set.of("shoes"));
+        @SuppressWarnings("unchecked")
+        Map<String, Double> full = (Map<String, Double>) updater.featureValues(r.profile(), r.profile().clock())
+                .get("interest_category");
+        assertThat((Double) ((Map<?, ?>) interest.newValue()).get("shoes")).isEqualTo(full.get("shoes"));
+        @SuppressWarnings("unchecked")
+        Change recent = r.changes().stream().filter(c -> c.field().equals("features.recently_viewed")).findFirst()
+                .orElseThrow();
+        assertThat((List<?>) recent.oldValue()).isEmpty();
+        assertThat((List<Object>) recent.newValue()).containsExactly((Object) Map.of("item", "c",
+                "at", TestEvents.T0.plus(ofMinutes(2)).toEpochMilli()));
+    }
+
+    @Test
     void applyDoesNotChangeTheProfileItWasGiven() {
         Profile p = fold(updater.newProfile("p1"), List.of(events.view("u1", ofMinutes(0), "a", "shoes", "x", 1)));
         byte[] before = codec.encode(p);
