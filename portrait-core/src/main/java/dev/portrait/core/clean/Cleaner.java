@@ -226,9 +226,7 @@ public final class Cleaner {
         if (declared != null) {
             declared.check(properties, key);
         }
-        if (!policy.allowReturns()) {
-            checkNotNegative(properties, declared);
-        }
+        checkMoney(properties, declared, policy.allowReturns());
         if (declared != null) {
             declared.removePii(properties, notes);
         }
@@ -354,10 +352,20 @@ public final class Cleaner {
         }
     }
 
-    private static void checkNotNegative(Map<String, Object> properties, PropertyRules declared) {
+    /**
+     * Segment's e-commerce spec makes price, quantity, revenue, total and value numbers wherever they
+     * appear, so a string there ({@code "$24.99"}) is a wrong type even on an event the definition
+     * does not declare, and a negative one is a return unless the definition allows returns.
+     * Declared properties follow their declaration instead.
+     */
+    private static void checkMoney(Map<String, Object> properties, PropertyRules declared, boolean allowReturns) {
         for (String k : MONEY) {
-            if (declared == null || !declared.bounded.contains(k)) {
-                checkNotNegative(properties.get(k), PROPERTIES, k);
+            boolean typed = declared != null && declared.declares(k);
+            boolean bounded = declared != null && declared.bounded.contains(k);
+            if (!typed) {
+                checkMoney(properties.get(k), PROPERTIES, k, allowReturns);
+            } else if (!bounded) {
+                checkMoney(properties.get(k) instanceof Number n ? n : null, PROPERTIES, k, allowReturns);
             }
         }
         if (properties.get("products") instanceof List<?> products) {
@@ -365,15 +373,22 @@ public final class Cleaner {
             for (int i = 0; i < products.size(); i++) {
                 if (products.get(i) instanceof Map<?, ?> product) {
                     for (String k : MONEY) {
-                        checkNotNegative(product.get(k), at.index(i), k);
+                        checkMoney(product.get(k), at.index(i), k, allowReturns);
                     }
                 }
             }
         }
     }
 
-    private static void checkNotNegative(Object v, FieldPath parent, String key) {
-        if (v instanceof Number n && n.doubleValue() < 0) {
+    private static void checkMoney(Object v, FieldPath parent, String key, boolean allowReturns) {
+        if (v == null) {
+            return;
+        }
+        if (!(v instanceof Number n)) {
+            throw new Rejection(RejectionCode.WRONG_TYPE, parent.key(key), "must be a number (Segment's e-commerce "
+                    + "spec), got " + ValueText.kindAndValue(v));
+        }
+        if (!allowReturns && n.doubleValue() < 0) {
             throw new Rejection(RejectionCode.OUT_OF_RANGE, parent.key(key), n + " is negative; returns and refunds "
                     + "are accepted only with cleaning.allowReturns");
         }
@@ -496,6 +511,15 @@ public final class Cleaner {
             this.checked = checked;
             this.removed = removed;
             this.bounded = bounded;
+        }
+
+        boolean declares(String name) {
+            for (PropertySpec p : checked) {
+                if (p.name().equals(name)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         static PropertyRules of(EventSpec spec) {

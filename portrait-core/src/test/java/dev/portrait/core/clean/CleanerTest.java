@@ -64,6 +64,18 @@ class CleanerTest {
     // ---- time
 
     @Test
+    void aPriceWrittenAsTextIsAWrongTypeEvenOnAnUndeclaredEvent() {
+        Map<String, Object> raw = track("Some Undeclared Event");
+        Fixtures.properties(raw).put("price", "$24.99");
+        CleanResult r = cleaner.clean(raw, RECEIVED);
+        assertThat(r).isInstanceOf(CleanResult.Rejected.class);
+        CleanResult.Rejected rejected = (CleanResult.Rejected) r;
+        assertThat(rejected.code()).isEqualTo("wrong_type");
+        assertThat(rejected.path()).isEqualTo("properties.price");
+        assertThat(rejected.message()).contains("must be a number").contains("$24.99");
+    }
+
+    @Test
     void skewCorrectionMovesTheClientsClockOntoTheServers() {
         // The client's clock runs 59m59s fast: it stamped the event at 13:00:00 and sent it at 13:00:05 by
         // its own clock; the server received it at 12:00:06. The event happened 5 s before receipt: 12:00:01.
