@@ -1,11 +1,20 @@
 package dev.portrait.bench;
 
+import dev.portrait.core.clean.BoundedDeduplicator;
+import dev.portrait.core.clean.CleanResult;
+import dev.portrait.core.clean.Cleaner;
 import dev.portrait.core.definition.DefinitionLoader;
+import dev.portrait.core.event.Event;
+import dev.portrait.core.synth.SyntheticConfig;
+import dev.portrait.core.synth.SyntheticStream;
 import dev.portrait.core.profile.Profile;
 import dev.portrait.core.profile.ProfileCodec;
 import dev.portrait.core.profile.ProfileUpdater;
 
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Serialized profile sizes after folding a synthetic stream: mean, percentiles and maximum of
@@ -14,10 +23,10 @@ import java.util.Arrays;
  *
  * Run (from the repository root, after building the benchmarks jar):
  * <pre>
- * java --add-modules=jdk.incubator.foreign -Xmx12g -cp portrait-bench/target/benchmarks.jar \
+ * java --add-modules=jdk.incubator.foreign -Xmx8g -cp portrait-bench/target/benchmarks.jar \
  *     dev.portrait.bench.ProfileSizeReport [users] [events]
  * </pre>
- * Defaults: 1,000,000 users, 10,000,000 events.
+ * Defaults: 1,000,000 users, 5,000,000 events, streamed (events are not kept).
  */
 public final class ProfileSizeReport {
     private ProfileSizeReport() {
@@ -25,33 +34,51 @@ public final class ProfileSizeReport {
 
     public static void main(String[] args) {
         int users = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-        int events = args.length > 1 ? Integer.parseInt(args[1]) : 10_000_000;
+        long events = args.length > 1 ? Long.parseLong(args[1]) : 5_000_000L;
         ProfileUpdater updater = new ProfileUpdater(DefinitionLoader.defaultEcommerce());
         ProfileCodec codec = new ProfileCodec(updater);
-        SyntheticWorkload w = SyntheticWorkload.generate(updater.definition(), 42, users, events);
-        Profile[] profiles = new Profile[w.people];
-        int[] eventsPer = new int[w.people];
-        for (int i = 0; i < w.events.length; i++) {
-            int who = w.person[i];
-            if (profiles[who] == null) {
-                profiles[who] = updater.newProfile(String.format("p_%016x", (long) who * 0x9E3779B97F4A7C15L));
+        Cleaner cleaner = new Cleaner(updater.definition());
+        BoundedDeduplicator dedup = new BoundedDeduplicator(4_000_000, Duration.ofDays(7));
+        SyntheticStream stream = SyntheticStream.of(SyntheticConfig.defaults(42).withUsers(users)).limit(events);
+        Map<String, Profile> profiles = new HashMap<>();
+        Map<String, int[]> eventsPer = new HashMap<>();
+        long folded = 0;
+        long rejected = 0;
+        long duplicates = 0;
+        while (stream.hasNext()) {
+            CleanResult r = cleaner.clean(stream.next().json(), stream.clock());
+            if (!(r instanceof CleanResult.Accepted accepted)) {
+                rejected++;
+                continue;
             }
-            updater.applyInPlace(profiles[who], w.events[i]);
-            eventsPer[who]++;
+            Event e = accepted.event();
+            if (!dedup.firstSeen(e.messageId(), e.time())) {
+                duplicates++;
+                continue;
+            }
+            String who = e.userId() != null ? e.userId() : e.anonymousId();
+            Profile p = profiles.computeIfAbsent(who,
+                    k -> updater.newProfile(String.format("p_%016x", (long) k.hashCode() * 0x9E3779B97F4A7C15L)));
+            updater.applyInPlace(p, e);
+            eventsPer.computeIfAbsent(who, k -> new int[1])[0]++;
+            folded++;
         }
-        int[] sizes = new int[profiles.length];
-        int[] activeSizes = new int[profiles.length];
+        int[] sizes = new int[profiles.size()];
+        int[] activeSizes = new int[profiles.size()];
+        int all = 0;
         int active = 0;
-        for (int i = 0; i < profiles.length; i++) {
-            sizes[i] = codec.encode(profiles[i]).length;
-            if (eventsPer[i] >= 10) {
-                activeSizes[active++] = sizes[i];
+        for (Map.Entry<String, Profile> p : profiles.entrySet()) {
+            int size = codec.encode(p.getValue()).length;
+            sizes[all++] = size;
+            if (eventsPer.get(p.getKey())[0] >= 10) {
+                activeSizes[active++] = size;
             }
         }
-        System.out.printf("events folded: %,d (generated %,d; rejected %,d; duplicates %,d)%n", w.events.length,
-                w.generated, w.rejected, w.duplicates);
-        System.out.printf("profiles: %,d (mean %.1f events each)%n", profiles.length, (double) w.events.length / profiles.length);
-        print("all profiles", sizes, sizes.length);
+        System.out.printf("events generated: %,d; folded %,d; rejected %,d; duplicates %,d%n", events, folded,
+                rejected, duplicates);
+        System.out.printf("profiles: %,d (attributed by userId, else anonymousId; mean %.1f events each)%n",
+                profiles.size(), (double) folded / profiles.size());
+        print("all profiles", sizes, all);
         print("profiles with >= 10 events", activeSizes, active);
     }
 
