@@ -10,7 +10,7 @@ import dev.portrait.core.profile.ProfileUpdater;
  *
  * <pre>
  * java --add-modules=jdk.incubator.foreign -XX:StartFlightRecording=filename=fold.jfr \
- *     -cp portrait-bench/target/benchmarks.jar dev.portrait.bench.FoldLoop [events] [laps]
+ *     -cp portrait-bench/target/benchmarks.jar dev.portrait.bench.FoldLoop [events] [laps] [users]
  * </pre>
  */
 public final class FoldLoop {
@@ -20,8 +20,9 @@ public final class FoldLoop {
     public static void main(String[] args) {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int laps = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        int users = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
         ProfileUpdater updater = new ProfileUpdater(DefinitionLoader.defaultEcommerce());
-        SyntheticWorkload w = SyntheticWorkload.generate(updater.definition(), 42, 1_000_000, events);
+        SyntheticWorkload w = SyntheticWorkload.generate(updater.definition(), 42, users, events);
         long sink = 0;
         for (int lap = 0; lap < laps; lap++) {
             Profile[] profiles = new Profile[w.people];
@@ -38,6 +39,6 @@ public final class FoldLoop {
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("lap %d: %,.0f events/s%n", lap, w.events.length / seconds);
         }
-        System.out.println("changes: " + sink);
+        System.out.printf("people: %,d; changes: %,d%n", w.people, sink);
     }
 }

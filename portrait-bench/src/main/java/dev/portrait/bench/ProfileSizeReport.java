@@ -1,17 +1,11 @@
 package dev.portrait.bench;
 
-import dev.portrait.core.clean.BoundedDeduplicator;
-import dev.portrait.core.clean.CleanResult;
-import dev.portrait.core.clean.Cleaner;
 import dev.portrait.core.definition.DefinitionLoader;
 import dev.portrait.core.event.Event;
-import dev.portrait.core.synth.SyntheticConfig;
-import dev.portrait.core.synth.SyntheticStream;
 import dev.portrait.core.profile.Profile;
 import dev.portrait.core.profile.ProfileCodec;
 import dev.portrait.core.profile.ProfileUpdater;
 
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -37,26 +31,13 @@ public final class ProfileSizeReport {
         long events = args.length > 1 ? Long.parseLong(args[1]) : 5_000_000L;
         ProfileUpdater updater = new ProfileUpdater(DefinitionLoader.defaultEcommerce());
         ProfileCodec codec = new ProfileCodec(updater);
-        Cleaner cleaner = new Cleaner(updater.definition());
-        BoundedDeduplicator dedup = new BoundedDeduplicator(4_000_000, Duration.ofDays(7));
-        SyntheticStream stream = SyntheticStream.of(SyntheticConfig.defaults(42).withUsers(users)).limit(events);
+        CleanedStream stream = new CleanedStream(updater.definition(), 42, users);
         Map<String, Profile> profiles = new HashMap<>();
         Map<String, int[]> eventsPer = new HashMap<>();
         long folded = 0;
-        long rejected = 0;
-        long duplicates = 0;
-        while (stream.hasNext()) {
-            CleanResult r = cleaner.clean(stream.next().json(), stream.clock());
-            if (!(r instanceof CleanResult.Accepted accepted)) {
-                rejected++;
-                continue;
-            }
-            Event e = accepted.event();
-            if (!dedup.firstSeen(e.messageId(), e.time())) {
-                duplicates++;
-                continue;
-            }
-            String who = e.userId() != null ? e.userId() : e.anonymousId();
+        while (stream.generated < events) {
+            Event e = stream.next();
+            String who = CleanedStream.person(e);
             Profile p = profiles.computeIfAbsent(who,
                     k -> updater.newProfile(String.format("p_%016x", (long) k.hashCode() * 0x9E3779B97F4A7C15L)));
             updater.applyInPlace(p, e);
@@ -74,8 +55,8 @@ public final class ProfileSizeReport {
                 activeSizes[active++] = size;
             }
         }
-        System.out.printf("events generated: %,d; folded %,d; rejected %,d; duplicates %,d%n", events, folded,
-                rejected, duplicates);
+        System.out.printf("events generated: %,d; folded %,d; rejected %,d; duplicates %,d%n", stream.generated,
+                folded, stream.rejected, stream.duplicates);
         System.out.printf("profiles: %,d (attributed by userId, else anonymousId; mean %.1f events each)%n",
                 profiles.size(), (double) folded / profiles.size());
         print("all profiles", sizes, all);

@@ -145,10 +145,20 @@ final class DecayedScores extends AbstractFeature<DecayedScores.State> {
         return state;
     }
 
+    /** Drops the lowest-ranked keys until {@code capacity} remain: one pass each, no comparator boxing. */
     private void evict(TreeMap<String, Double> sums) {
         while (sums.size() > capacity) {
-            Map.Entry<String, Double> lowest = Collections.max(sums.entrySet(), RANK);
-            sums.remove(lowest.getKey());
+            String lowest = null;
+            double lowestSum = 0;
+            for (Map.Entry<String, Double> e : sums.entrySet()) {
+                double v = e.getValue();
+                // RANK orders by sum descending, then key ascending: its last is the smallest sum, greatest key
+                if (lowest == null || v < lowestSum || (v == lowestSum && e.getKey().compareTo(lowest) > 0)) {
+                    lowest = e.getKey();
+                    lowestSum = v;
+                }
+            }
+            sums.remove(lowest);
         }
     }
 

@@ -59,13 +59,20 @@ final class LastN extends AbstractFeature<LastN.State> {
         return state;
     }
 
+    /** Drops the lowest-ranked items until n remain; usually one, found in one pass without sorting. */
     private void trim(HashMap<String, Long> latest) {
-        if (latest.size() <= n) {
-            return;
-        }
-        List<Map.Entry<String, Long>> ranked = ranked(latest);
-        for (Map.Entry<String, Long> e : ranked.subList(n, ranked.size())) {
-            latest.remove(e.getKey());
+        while (latest.size() > n) {
+            String lowest = null;
+            long lowestAt = Long.MAX_VALUE;
+            for (Map.Entry<String, Long> e : latest.entrySet()) {
+                long at = e.getValue();
+                // ranked by time descending, then item ascending: the last is the oldest, greatest item
+                if (lowest == null || at < lowestAt || (at == lowestAt && e.getKey().compareTo(lowest) > 0)) {
+                    lowest = e.getKey();
+                    lowestAt = at;
+                }
+            }
+            latest.remove(lowest);
         }
     }
 

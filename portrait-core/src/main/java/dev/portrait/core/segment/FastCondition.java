@@ -65,6 +65,24 @@ final class FastCondition {
         }
     }
 
+    /** An operation on two values that are not errors. */
+    @FunctionalInterface
+    private interface Binary {
+        Object apply(Object x, Object y);
+    }
+
+    /** Evaluates both sides, passes an error on, and applies {@code op} otherwise. */
+    private static Node strict(Node a, Node b, Binary op) {
+        return in -> {
+            Object x = a.eval(in);
+            if (x == ERROR) {
+                return ERROR;
+            }
+            Object y = b.eval(in);
+            return y == ERROR ? ERROR : op.apply(x, y);
+        };
+    }
+
     private static final class Compiler {
         private final CelAbstractSyntaxTree ast;
         private final Map<String, SegmentSet.Variable> variables;
@@ -254,18 +272,10 @@ final class FastCondition {
             Node a = node(l);
             Node b = node(r);
             boolean isDouble = lt.equals(SimpleType.DOUBLE);
-            return in -> {
-                Object x = a.eval(in);
-                if (x == ERROR) {
-                    return ERROR;
-                }
-                Object y = b.eval(in);
-                if (y == ERROR) {
-                    return ERROR;
-                }
+            return strict(a, b, (x, y) -> {
                 boolean same = isDouble ? ((Double) x).doubleValue() == ((Double) y).doubleValue() : x.equals(y);
                 return same == equal;
-            };
+            });
         }
 
         private Node ordering(String fn, CelExpr l, CelExpr r) throws Unsupported {
@@ -276,15 +286,7 @@ final class FastCondition {
             Node a = node(l);
             Node b = node(r);
             boolean isInt = lt.equals(SimpleType.INT);
-            return in -> {
-                Object x = a.eval(in);
-                if (x == ERROR) {
-                    return ERROR;
-                }
-                Object y = b.eval(in);
-                if (y == ERROR) {
-                    return ERROR;
-                }
+            return strict(a, b, (x, y) -> {
                 int cmp = isInt ? Long.compare((Long) x, (Long) y) : compareDoubles((Double) x, (Double) y);
                 if (cmp == 2) {
                     return false; // NaN compares false either way, as in CEL
@@ -295,7 +297,7 @@ final class FastCondition {
                     case "_>_": return cmp > 0;
                     default: return cmp >= 0;
                 }
-            };
+            });
         }
 
         private static int compareDoubles(double x, double y) {
@@ -313,15 +315,7 @@ final class FastCondition {
             Node a = node(l);
             Node b = node(r);
             if (lt.equals(SimpleType.INT)) {
-                return in -> {
-                    Object x = a.eval(in);
-                    if (x == ERROR) {
-                        return ERROR;
-                    }
-                    Object y = b.eval(in);
-                    if (y == ERROR) {
-                        return ERROR;
-                    }
+                return strict(a, b, (x, y) -> {
                     long p = (Long) x;
                     long q = (Long) y;
                     try {
@@ -343,20 +337,12 @@ final class FastCondition {
                     } catch (ArithmeticException overflow) {
                         return ERROR;
                     }
-                };
+                });
             }
             if (fn.equals("_%_")) {
                 throw new Unsupported("double modulo");
             }
-            return in -> {
-                Object x = a.eval(in);
-                if (x == ERROR) {
-                    return ERROR;
-                }
-                Object y = b.eval(in);
-                if (y == ERROR) {
-                    return ERROR;
-                }
+            return strict(a, b, (x, y) -> {
                 double p = (Double) x;
                 double q = (Double) y;
                 switch (fn) {
@@ -365,7 +351,7 @@ final class FastCondition {
                     case "_*_": return p * q;
                     default: return p / q;
                 }
-            };
+            });
         }
 
         private Node negate(CelExpr operand) throws Unsupported {
