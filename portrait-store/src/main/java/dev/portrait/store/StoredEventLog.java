@@ -16,7 +16,7 @@ import java.util.zip.CRC32C;
  *   dedup:   'm' messageId            →  receivedAt[8] sequence[8]
  *            't' receivedAt[8] messageId  →  (empty)      the purge order
  * </pre>
- * The CRC32C covers every byte after itself, so a flipped bit anywhere in a record is caught before
+ * The CRC32C covers every byte but its own four, so a flipped bit anywhere in a record is caught before
  * decryption and reported as {@code corrupt_log} with the record's sequence; a record that passes its
  * CRC but fails AES-GCM authentication (moved, or tampered with and re-checksummed) is also
  * {@code corrupt_log}. A record whose key id no longer exists was forgotten. The ciphertext's
@@ -130,6 +130,7 @@ final class StoredEventLog implements EventLog {
 
     private static int crc(byte[] value) {
         CRC32C c = new CRC32C();
+        c.update(value, 0, 1);
         c.update(value, 5, value.length - 5);
         return (int) c.getValue();
     }
@@ -263,7 +264,14 @@ final class StoredEventLog implements EventLog {
                 if (exhausted) {
                     return false;
                 }
-                List<LogEntry> page = read(nextToRead, PAGE);
+                List<LogEntry> page;
+                try {
+                    page = read(nextToRead, PAGE);
+                } catch (StoreException e) {
+                    // Hand out the sound records before a damaged one, one at a time, so a recovery gets as
+                    // far as it can; the damaged record itself then fails on its own.
+                    page = read(nextToRead, 1);
+                }
                 if (page.isEmpty()) {
                     exhausted = true;
                     return false;
