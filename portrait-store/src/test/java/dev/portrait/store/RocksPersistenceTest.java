@@ -94,6 +94,7 @@ class RocksPersistenceTest {
         try (PortraitStore s = open()) {
             assertThatThrownBy(this::open).isInstanceOfSatisfying(StoreException.class,
                     e -> assertThat(e.code()).isEqualTo("store_locked"));
+            assertThat(s.events().lastSequence()).as("the first store still works").isZero();
         }
     }
 
