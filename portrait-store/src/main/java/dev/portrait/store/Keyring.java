@@ -10,11 +10,9 @@ import com.google.crypto.tink.util.SecretBytes;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -315,16 +313,6 @@ final class Keyring {
         byte[] out = new byte[key.length + 1];
         out[0] = table.tag;
         System.arraycopy(key, 0, out, 1, key.length);
-        return out;
-    }
-
-    static List<byte[]> list(byte[]... ids) {
-        List<byte[]> out = new ArrayList<>();
-        for (byte[] id : ids) {
-            if (id != null) {
-                out.add(id);
-            }
-        }
         return out;
     }
 }

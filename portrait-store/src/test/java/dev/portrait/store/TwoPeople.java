@@ -1,6 +1,5 @@
 package dev.portrait.store;
 
-import dev.portrait.core.event.Event;
 import dev.portrait.core.identity.Identifier;
 
 import java.nio.charset.StandardCharsets;
@@ -72,9 +71,5 @@ final class TwoPeople {
 
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static List<Event> noEvents() {
-        return List.of();
     }
 }
