@@ -1,0 +1,264 @@
+package dev.portrait.store;
+
+import dev.portrait.core.identity.IdentityStore;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The one {@link PortraitStore} implementation, over either engine ({@link RocksTables},
+ * {@link MemoryTables}). It owns what the parts share: the key ring, the two write locks, the log
+ * position and the applied position.
+ *
+ * <p>Two locks, always taken in this order when both are needed (forgetting): {@link #logLock}
+ * serialises appends to the log (sequence numbers and the dedup check), {@link #derivedLock} every
+ * write of derived state and of the quarantine (their id counters live in {@code meta} and are
+ * written in the same batch as the records that use them). Reads take neither.
+ */
+final class EmbeddedStore implements PortraitStore {
+    static final String DB_DIR = "db";
+    static final int FORMAT = 1;
+    static final String META_FORMAT = "format";
+    static final String META_LAST_SEQUENCE = "log.last";
+    static final String META_APPLIED = "profiles.applied";
+    static final String META_CHANGELOG_NEXT = "changelog.next";
+    static final String META_MERGES_NEXT = "merges.next";
+    static final String META_QUARANTINE_NEXT = "quarantine.next";
+    private static final String QUARANTINE_OWNER = "quarantine";
+
+    final Tables tables;
+    final Keyring keyring;
+    private final StoreOptions options;
+    final ReentrantLock logLock = new ReentrantLock();
+    final ReentrantLock derivedLock = new ReentrantLock();
+
+    volatile long lastSequence;
+    volatile long appliedSequence;
+    /** Next ids, guarded by {@link #derivedLock}. */
+    long changelogNext;
+    long mergesNext;
+    long quarantineNext;
+
+    private final StoredEventLog events;
+    private final StoredProfiles profiles;
+    private final StoredIdentities identities;
+    private final StoredMergeLog merges;
+    private final StoredQuarantine quarantine;
+    private final StoredChangelog changelog;
+
+    private EmbeddedStore(Tables tables, MasterKeys master, StoreOptions options) {
+        this.tables = tables;
+        this.options = options;
+        this.keyring = new Keyring(tables, master, options.dataKeyCacheSize());
+        checkFormat();
+        this.lastSequence = Math.max(meta(META_LAST_SEQUENCE), lastKeyInLog());
+        this.appliedSequence = meta(META_APPLIED);
+        this.changelogNext = Math.max(1, meta(META_CHANGELOG_NEXT));
+        this.mergesNext = Math.max(1, meta(META_MERGES_NEXT));
+        this.quarantineNext = Math.max(1, meta(META_QUARANTINE_NEXT));
+        this.events = new StoredEventLog(this);
+        this.identities = new StoredIdentities(this);
+        this.profiles = new StoredProfiles(this);
+        this.merges = new StoredMergeLog(this);
+        this.quarantine = new StoredQuarantine(this);
+        this.changelog = new StoredChangelog(this);
+    }
+
+    static PortraitStore open(Path dir, StoreOptions options) {
+        Objects.requireNonNull(dir, "data directory");
+        Objects.requireNonNull(options, "options");
+        Path db = dir.resolve(DB_DIR);
+        MasterKeys master = MasterKeys.loadOrCreate(dir, Files.exists(db.resolve("CURRENT")));
+        RocksTables tables = RocksTables.open(db);
+        try {
+            return new EmbeddedStore(tables, master, options);
+        } catch (RuntimeException e) {
+            tables.close();
+            throw e;
+        }
+    }
+
+    static PortraitStore inMemory(StoreOptions options) {
+        return new EmbeddedStore(new MemoryTables(), MasterKeys.generate(), Objects.requireNonNull(options, "options"));
+    }
+
+    private void checkFormat() {
+        long format = meta(META_FORMAT);
+        if (format == 0) {
+            try (StoreWrite w = newWrite()) {
+                putMeta(w, META_FORMAT, FORMAT);
+                w.commit(options.syncWrites());
+            }
+        } else if (format != FORMAT) {
+            throw new StoreException("store_format", "the store was written in layout version " + format
+                    + "; this version reads " + FORMAT, "meta/" + META_FORMAT);
+        }
+    }
+
+    private long lastKeyInLog() {
+        long[] last = {0};
+        tables.scan(Table.EVENTS, null, null, true, (k, v) -> {
+            last[0] = KeyLayout.getLong(k, 0);
+            return false;
+        });
+        return last[0];
+    }
+
+    StoreWrite newWrite() {
+        return new StoreWrite(tables, keyring);
+    }
+
+    long meta(String name) {
+        byte[] v = tables.get(Table.META, name.getBytes(StandardCharsets.UTF_8));
+        return v == null ? 0 : KeyLayout.getLong(v, 0);
+    }
+
+    void putMeta(StoreWrite w, String name, long value) {
+        w.batch.put(Table.META, name.getBytes(StandardCharsets.UTF_8), KeyLayout.longKey(value));
+    }
+
+    DataKey quarantineKey(StoreWrite w) {
+        return w.keyFor(Keyring.QUARANTINE, QUARANTINE_OWNER);
+    }
+
+    @Override
+    public StoreOptions options() {
+        return options;
+    }
+
+    @Override
+    public EventLog events() {
+        return events;
+    }
+
+    @Override
+    public ProfileStore profiles() {
+        return profiles;
+    }
+
+    @Override
+    public IdentityStore identities() {
+        return identities;
+    }
+
+    @Override
+    public MergeLog merges() {
+        return merges;
+    }
+
+    @Override
+    public Quarantine quarantine() {
+        return quarantine;
+    }
+
+    @Override
+    public Changelog changelog() {
+        return changelog;
+    }
+
+    @Override
+    public WriteBack writeBack() {
+        return new StoredWriteBack(this, profiles, changelog, merges, identities);
+    }
+
+    @Override
+    public int forgetSubjects(Collection<String> subjects) {
+        Set<String> all = new LinkedHashSet<>(Objects.requireNonNull(subjects, "subjects"));
+        logLock.lock();
+        derivedLock.lock();
+        try (StoreWrite w = newWrite()) {
+            List<byte[]> shredded = new ArrayList<>();
+            for (String s : all) {
+                byte[] id = keyring.forget(Keyring.SUBJECT, s, w.batch);
+                if (id != null) {
+                    shredded.add(id);
+                }
+            }
+            if (!shredded.isEmpty()) {
+                w.commit(options.syncWrites());
+                keyring.evict(shredded);
+            }
+            return shredded.size();
+        } finally {
+            derivedLock.unlock();
+            logLock.unlock();
+        }
+    }
+
+    @Override
+    public ForgetReport forgetProfile(String profileId, Collection<String> subjects) {
+        StoredProfiles.requireId(profileId);
+        Set<String> all = new LinkedHashSet<>(Objects.requireNonNull(subjects, "subjects"));
+        logLock.lock();
+        derivedLock.lock();
+        try (StoreWrite w = newWrite()) {
+            List<String> values = identities.forget(profileId, w);
+            boolean hadProfile = tables.get(Table.PROFILES, KeyLayout.utf8(profileId)) != null;
+            w.batch.delete(Table.PROFILES, KeyLayout.utf8(profileId));
+            changelog.deleteProfile(profileId, w);
+            merges.deleteProfile(profileId, w);
+            List<byte[]> shredded = new ArrayList<>();
+            byte[] profileKey = keyring.forget(Keyring.PROFILE, profileId, w.batch);
+            if (profileKey != null) {
+                shredded.add(profileKey);
+            }
+            Set<String> needles = new LinkedHashSet<>(values);
+            for (String s : all) {
+                byte[] id = keyring.forget(Keyring.SUBJECT, s, w.batch);
+                if (id != null) {
+                    shredded.add(id);
+                }
+                needles.add(s.substring(s.indexOf(':') + 1));
+            }
+            int quarantined = quarantine.forgetMentioning(needles, w);
+            w.commit(options.syncWrites());
+            keyring.evict(shredded);
+            return new ForgetReport(hadProfile, values.size(), shredded.size(), quarantined);
+        } finally {
+            derivedLock.unlock();
+            logLock.unlock();
+        }
+    }
+
+    @Override
+    public void clearDerivedState() {
+        derivedLock.lock();
+        try (StoreWrite w = newWrite()) {
+            byte[] all = {(byte) 0xFF};
+            for (Table t : List.of(Table.PROFILES, Table.IDENTITIES, Table.MERGES, Table.CHANGELOG)) {
+                w.batch.deleteRange(t, KeyLayout.EMPTY, all);
+            }
+            keyring.forgetKind(Keyring.PROFILE, w.batch);
+            putMeta(w, META_APPLIED, 0);
+            identities.discardPending();
+            w.commit(options.syncWrites());
+            keyring.evictAll();
+            appliedSequence = 0;
+        } finally {
+            derivedLock.unlock();
+        }
+    }
+
+    @Override
+    public PurgeReport purgeExpired(long now) {
+        return new PurgeReport(events.purgeDedup(now), changelog.purgeExpired(now), quarantine.purgeExpired(now));
+    }
+
+    @Override
+    public void compact() {
+        tables.compact();
+    }
+
+    @Override
+    public void close() {
+        tables.close();
+    }
+}

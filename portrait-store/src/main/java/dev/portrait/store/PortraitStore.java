@@ -1,0 +1,98 @@
+package dev.portrait.store;
+
+import dev.portrait.core.identity.IdentityStore;
+
+import java.nio.file.Path;
+import java.util.Collection;
+
+/**
+ * Portrait's durable embedded storage: one data directory with the event log, the dedup index,
+ * profiles, identities, the merge log, the quarantine and the changelog. See the package
+ * documentation for the layout, the encryption and why the log lives in RocksDB.
+ *
+ * <p>Thread-safe. Time is always passed in (epoch ms): the store never reads a clock.
+ */
+public interface PortraitStore extends AutoCloseable {
+    /**
+     * Opens (creating if needed) a store in {@code dir}: RocksDB under {@code dir/db}, the master
+     * keysets under {@code dir/keysets}.
+     *
+     * @throws StoreException {@code store_locked} when another process has it open, {@code store_io},
+     *                        {@code store_format}
+     */
+    static PortraitStore open(Path dir, StoreOptions options) {
+        return EmbeddedStore.open(dir, options);
+    }
+
+    /** A store that keeps everything in memory, with the same behaviour; for tests and tools. */
+    static PortraitStore inMemory(StoreOptions options) {
+        return EmbeddedStore.inMemory(options);
+    }
+
+    StoreOptions options();
+
+    EventLog events();
+
+    ProfileStore profiles();
+
+    /**
+     * The identity graph's store. Reads see every write at once; writes become durable with the next
+     * write-back ({@link #writeBack()}, {@link ProfileStore#writeBack}), atomically with the profiles
+     * at that log position. Writes not yet written back are lost on {@link #close()} exactly as in a
+     * crash, and recovered the same way: by replaying the log from the applied position. Single
+     * writer, like the graph itself.
+     */
+    IdentityStore identities();
+
+    MergeLog merges();
+
+    Quarantine quarantine();
+
+    Changelog changelog();
+
+    /** A new atomic write of derived state at a log position. */
+    WriteBack writeBack();
+
+    /**
+     * Shreds the data keys of event subjects ({@link EventRecord#userSubject},
+     * {@link EventRecord#anonymousSubject}): their records in the log read back as forgotten from now
+     * on, and a replay skips them. Durable when it returns. Run {@link #compact()} afterwards so the
+     * deleted keys physically leave the files.
+     *
+     * @return how many keys existed and were shredded
+     */
+    int forgetSubjects(Collection<String> subjects);
+
+    /**
+     * Forgets a person (DESIGN invariant 7) in one durable write: the profile's bytes, both identity
+     * indexes for every identifier it holds (including writes not yet written back), its merge log
+     * and changelog, its data key, the data keys of {@code subjects} (their events in the log), and
+     * every quarantined event whose bytes mention one of its identifier values or subjects' ids. Use it
+     * instead of {@code IdentityGraph.forget}, which it includes. Run {@link #compact()} afterwards.
+     *
+     * @param subjects the person's event subjects: a user subject for each user id and an anonymous subject
+     *                 for each anonymous id the profile holds
+     */
+    ForgetReport forgetProfile(String profileId, Collection<String> subjects);
+
+    /**
+     * Clears everything derived from the log, for a rebuild: profiles, identities (pending ones too),
+     * merge log, changelog, profile data keys, and the applied position (back to 0). The log, the
+     * dedup index, the subjects' keys and the quarantine stay.
+     */
+    void clearDerivedState();
+
+    /** Purges what has outlived its window or retention, measured against {@code now} (epoch ms). */
+    PurgeReport purgeExpired(long now);
+
+    /**
+     * Flushes every table and compacts it to the bottom level, so that deleted data and the
+     * tombstones that deleted it physically leave the files, and obsolete write-ahead logs are
+     * deleted. Slow on a large store; run it after forgetting, off the ingest path.
+     */
+    void compact();
+
+    /** Closes the store; further calls fail with {@code store_closed}. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,31 @@
+package dev.portrait.store;
+
+import java.util.List;
+
+/**
+ * One atomic write of derived state at a log position: profiles, their changelog and merge-log
+ * entries, and every identity change made through {@link PortraitStore#identities()} since the last
+ * commit. Either all of it is durable with its position or none of it is, so replaying the log from
+ * {@link ProfileStore#appliedSequence()} after a crash re-derives exactly what was lost: no change is
+ * logged twice and no merge is missed.
+ *
+ * <p>Commit only when identities and profiles both include exactly the events up to the position
+ * (the runtime's write-back barrier). Not thread-safe; a write-back is used once.
+ */
+public interface WriteBack {
+    WriteBack putProfile(String profileId, byte[] profile);
+
+    WriteBack deleteProfile(String profileId);
+
+    WriteBack appendChanges(String profileId, List<ChangeRecord> changes);
+
+    WriteBack appendMerge(String profileId, byte[] mergeLogEntry);
+
+    /**
+     * Writes everything with the position.
+     *
+     * @throws StoreException {@code applied_sequence} when the position is behind the stored one or past
+     *                        the end of the log
+     */
+    void commit(long appliedSequence);
+}
