@@ -1,0 +1,96 @@
+package dev.portrait.server.http;
+
+import dev.portrait.core.event.EventCodec;
+import dev.portrait.server.port.AdminPort;
+import dev.portrait.server.port.Page;
+import dev.portrait.server.port.QuarantineView;
+import io.javalin.http.Context;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Forgetting people and the quarantine. */
+final class AdminRoutes {
+    private final AdminPort admin;
+    private final HttpConfig.Limits limits;
+
+    AdminRoutes(AdminPort admin, HttpConfig.Limits limits) {
+        this.admin = admin;
+        this.limits = limits;
+    }
+
+    void forget(Context ctx) {
+        String idType = ctx.pathParam("idType");
+        String id = ctx.pathParam("id");
+        if (!admin.forget(idType, id)) {
+            throw ApiError.notFound("profile_not_found", "no profile holds " + idType + " "
+                    + (id.length() > 80 ? id.substring(0, 80) + "…" : id));
+        }
+        Json.write(ctx, 200, Map.of("forgotten", true));
+    }
+
+    void quarantine(Context ctx) {
+        Paging paging = Paging.of(ctx);
+        Page<QuarantineView> page = admin.quarantine(paging.cursor(), paging.limit());
+        List<Map<String, Object>> items = new ArrayList<>(page.items().size());
+        for (QuarantineView q : page.items()) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("id", q.id());
+            item.put("code", q.code());
+            item.put("message", q.message());
+            item.put("path", q.path());
+            item.put("receivedAt", q.receivedAt());
+            // the event as text: it is whatever the client sent, which need not be valid JSON any more
+            item.put("event", q.event());
+            items.add(item);
+        }
+        Json.write(ctx, 200, QueryRoutes.page(items, page.next()));
+    }
+
+    /**
+     * Re-drives the quarantine. No body, an empty body or {@code {}} re-drive everything; {@code
+     * {"ids":[…]}} re-drives those. An explicitly empty list is refused: the port reads "no ids" as
+     * "all", and a client that computed an empty selection does not mean everything.
+     */
+    void redrive(Context ctx) throws IOException {
+        List<Long> ids = List.of();
+        if (RequestBody.present(ctx)) {
+            byte[] body = RequestBody.read(ctx, limits.maxRequestBytes());
+            if (body.length > 0) {
+                ids = ids(EventCodec.parseRaw(body));
+            }
+        }
+        AdminPort.RedriveReport report = admin.redrive(ids);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("stored", report.stored());
+        answer.put("duplicates", report.duplicates());
+        answer.put("stillQuarantined", report.stillQuarantined());
+        Json.write(ctx, 200, answer);
+    }
+
+    private static List<Long> ids(Map<String, Object> body) {
+        Object value = body.get("ids");
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List<?> list)) {
+            throw ApiError.invalidRequest("ids", "ids must be an array of quarantine ids");
+        }
+        if (list.isEmpty()) {
+            throw ApiError.invalidRequest("ids", "ids is empty: leave it out to re-drive the whole quarantine");
+        }
+        List<Long> ids = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof Long id)) {
+                String given = String.valueOf(list.get(i));
+                throw ApiError.invalidRequest("ids[" + i + "]", "a quarantine id is a whole number, got "
+                        + (given.length() > 40 ? given.substring(0, 40) + "…" : given));
+            }
+            ids.add(id);
+        }
+        return ids;
+    }
+}

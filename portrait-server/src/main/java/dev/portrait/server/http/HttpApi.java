@@ -1,0 +1,155 @@
+package dev.portrait.server.http;
+
+import dev.portrait.core.event.EventType;
+import dev.portrait.server.port.AdminPort;
+import dev.portrait.server.port.IngestPort;
+import dev.portrait.server.port.QueryPort;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Portrait's HTTP API: Segment's tracking API for ingest, the query and admin APIs, health and
+ * metrics, over Javalin. The server is configured in one place ({@code configure} and {@code routes}
+ * below); every error, whoever raised it, is answered by {@link ErrorAnswers}.
+ *
+ * <table>
+ *   <caption>Routes</caption>
+ *   <tr><th>route</th><th>key scope</th></tr>
+ *   <tr><td>POST /v1/batch, /v1/import, /v1/track, /v1/identify, /v1/page, /v1/screen, /v1/group,
+ *       /v1/alias</td><td>write (Basic, Bearer, or {@code writeKey} in the body)</td></tr>
+ *   <tr><td>GET /v1/profiles/{idType}/{id}, …/changes, /v1/segments, /v1/segments/{name}/members</td>
+ *       <td>read or admin</td></tr>
+ *   <tr><td>DELETE /v1/profiles/{idType}/{id}, GET /v1/quarantine, POST /v1/quarantine/redrive</td>
+ *       <td>admin</td></tr>
+ *   <tr><td>GET /health, GET /metrics</td><td>none</td></tr>
+ * </table>
+ *
+ * <p>Trailing slashes are ignored ({@code /v1/import/} is where analytics-java posts). The full
+ * contract is {@code docs/openapi.yaml}.
+ */
+public final class HttpApi implements AutoCloseable {
+    /** The context attribute naming the matched route template, for metrics. */
+    private static final String ROUTE = "portrait.route";
+
+    private final Javalin app;
+    private final List<String> routes;
+
+    private HttpApi(Javalin app, List<String> routes) {
+        this.app = app;
+        this.routes = List.copyOf(routes);
+    }
+
+    /** Starts the API with the system clock. */
+    public static HttpApi start(HttpConfig config, IngestPort ingest, QueryPort query, AdminPort admin,
+                                PrometheusMeterRegistry metrics) {
+        return start(config, ingest, query, admin, metrics, Clock.systemUTC());
+    }
+
+    /**
+     * Starts the API and returns once it listens.
+     *
+     * @param metrics the registry {@code /metrics} shows; the runtime registers its own meters (pipeline
+     *                lag and the like) on the same one
+     * @param clock   stamps each request's {@code receivedAt}
+     */
+    public static HttpApi start(HttpConfig config, IngestPort ingest, QueryPort query, AdminPort admin,
+                                PrometheusMeterRegistry metrics, Clock clock) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(ingest, "ingest");
+        Objects.requireNonNull(query, "query");
+        Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(clock, "clock");
+        HttpMetrics meters = new HttpMetrics(metrics);
+        Keyring keyring = new Keyring(config.keys());
+        List<String> routes = new ArrayList<>();
+        Javalin app = Javalin.create(c -> {
+            configure(c, config, meters);
+            routes(new Routes(c, keyring, routes), new IngestRoutes(ingest, keyring, config.limits(), meters, clock),
+                    new QueryRoutes(query), new AdminRoutes(admin, config.limits()), metrics);
+        });
+        app.start(config.host(), config.port());
+        return new HttpApi(app, routes);
+    }
+
+    /** The routes as {@code "METHOD /path"}, in the order they were declared (for the contract test). */
+    List<String> routes() {
+        return routes;
+    }
+
+    /** The port it listens on (the chosen one when started with port 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /**
+     * Stops the server. A request still in flight may be cut off: its client sees a broken
+     * connection, not a 2xx, and retries; the retried events are absorbed by their messageId. So the
+     * runtime should close the API before it stops its pipeline.
+     */
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    private static void configure(JavalinConfig c, HttpConfig config, HttpMetrics meters) {
+        c.startup.showJavalinBanner = false;
+        c.startup.showOldJavalinVersionWarning = false;
+        c.http.prefer405over404 = true;
+        // bodies are read by RequestBody with our own limit; Javalin's applies only if something else reads one
+        c.http.maxRequestSize = config.limits().maxRequestBytes();
+        c.router.ignoreTrailingSlashes = true;
+        c.requestLogger.http((ctx, millis) -> meters.request(ctx.attribute(ROUTE), ctx.method().name(),
+                ctx.statusCode(), millis));
+        c.routes.exception(Exception.class, ErrorAnswers::answer);
+        c.routes.error(404, ErrorAnswers::answerStatus);
+        c.routes.error(405, ErrorAnswers::answerStatus);
+    }
+
+    private static void routes(Routes r, IngestRoutes ingest, QueryRoutes query, AdminRoutes admin,
+                               PrometheusMeterRegistry metrics) {
+        // ingest routes check their key themselves: it may be inside the body
+        r.add(HandlerType.POST, "/v1/batch", null, ingest::batch);
+        r.add(HandlerType.POST, "/v1/import", null, ingest::batch);
+        for (EventType type : EventType.values()) {
+            r.add(HandlerType.POST, "/v1/" + type.wireName(), null, ctx -> ingest.single(ctx, type));
+        }
+
+        r.add(HandlerType.GET, "/v1/profiles/{idType}/{id}", Scope.QUERY, query::profile);
+        r.add(HandlerType.GET, "/v1/profiles/{idType}/{id}/changes", Scope.QUERY, query::changes);
+        r.add(HandlerType.GET, "/v1/segments", Scope.QUERY, query::segments);
+        r.add(HandlerType.GET, "/v1/segments/{name}/members", Scope.QUERY, query::members);
+
+        r.add(HandlerType.DELETE, "/v1/profiles/{idType}/{id}", Scope.ADMIN, admin::forget);
+        r.add(HandlerType.GET, "/v1/quarantine", Scope.ADMIN, admin::quarantine);
+        r.add(HandlerType.POST, "/v1/quarantine/redrive", Scope.ADMIN, admin::redrive);
+
+        r.add(HandlerType.GET, "/health", null, ctx -> Json.write(ctx, 200, Map.of("status", "ok")));
+        // open like /health: Prometheus scrapers rarely carry credentials, and the figures name no person
+        r.add(HandlerType.GET, "/metrics", null, ctx -> ctx.status(200)
+                .contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    }
+
+    /** Declares routes that record their template for metrics and, for a header-keyed scope, check the key. */
+    private record Routes(JavalinConfig c, Keyring keyring, List<String> declared) {
+        void add(HandlerType method, String path, Scope scope, Handler handler) {
+            declared.add(method.name() + " " + path);
+            c.routes.addHttpHandler(method, path, ctx -> {
+                ctx.attribute(ROUTE, path);
+                if (scope != null) {
+                    keyring.authorize(Keyring.keyFromHeader(ctx.header("Authorization")), scope);
+                }
+                handler.handle(ctx);
+            });
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.portrait.server.http;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How the HTTP API listens, whom it lets in and how much it reads. Whoever reads the YAML file and
+ * the command line builds one of these; every setting is checked here, so a bad one fails at start-up
+ * naming the setting.
+ *
+ * @param host   the interface to bind ({@code 0.0.0.0} for all, {@code 127.0.0.1} for this machine)
+ * @param port   the port; 0 lets the system choose ({@link HttpApi#port()} tells which)
+ * @param keys   the API keys and what each may do
+ * @param limits the documented request limits
+ */
+public record HttpConfig(String host, int port, ApiKeys keys, Limits limits) {
+    public HttpConfig {
+        Objects.requireNonNull(host, "host");
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("http.host is blank");
+        }
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("http.port must be 0-65535, got " + port);
+        }
+        Objects.requireNonNull(keys, "keys");
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    /** Listens on every interface at {@code port} with the default limits. */
+    public static HttpConfig of(int port, ApiKeys keys) {
+        return new HttpConfig("0.0.0.0", port, keys, Limits.DEFAULT);
+    }
+
+    public HttpConfig withLimits(Limits newLimits) {
+        return new HttpConfig(host, port, keys, newLimits);
+    }
+
+    public HttpConfig withHost(String newHost) {
+        return new HttpConfig(newHost, port, keys, limits);
+    }
+
+    /**
+     * The API keys. Write keys may only ingest; read keys may only query; admin keys may query and
+     * administer (forget people, list and re-drive the quarantine). A key listed in two sets has both
+     * scopes. An empty set means nobody has that scope: there is no "open" mode.
+     */
+    public record ApiKeys(Set<String> write, Set<String> read, Set<String> admin) {
+        public ApiKeys {
+            write = checked(write, "write");
+            read = checked(read, "read");
+            admin = checked(admin, "admin");
+        }
+
+        private static Set<String> checked(Set<String> keys, String scope) {
+            Objects.requireNonNull(keys, scope + " keys");
+            for (String key : keys) {
+                if (key == null || key.isBlank()) {
+                    throw new IllegalArgumentException("a " + scope + " key is blank");
+                }
+                // HTTP Basic cannot carry a ':' in the user name, and white space would not survive headers
+                for (int i = 0; i < key.length(); i++) {
+                    char c = key.charAt(i);
+                    if (c == ':' || c <= ' ' || c >= 0x7f) {
+                        throw new IllegalArgumentException("a " + scope + " key may hold only visible ASCII "
+                                + "characters other than ':', got one with " + describe(c) + " at index " + i);
+                    }
+                }
+            }
+            return Set.copyOf(keys);
+        }
+
+        // the key itself is a secret, so messages name the offending character, never the key
+        private static String describe(char c) {
+            return c == ':' ? "':'" : String.format("U+%04X", (int) c);
+        }
+
+        @Override
+        public String toString() {
+            return "ApiKeys[" + write.size() + " write, " + read.size() + " read, " + admin.size() + " admin]";
+        }
+    }
+
+    /**
+     * What one request may carry. Over any of them the request is answered 413 naming the limit;
+     * nothing is stored and nothing is dropped silently.
+     *
+     * @param maxEventBytes   bytes of one event as it appears in the (decompressed) body
+     * @param maxRequestBytes bytes of a whole body after decompression (and before it, for gzip)
+     * @param maxBatchEvents  events in one batch
+     */
+    public record Limits(int maxEventBytes, int maxRequestBytes, int maxBatchEvents) {
+        /** Segment's per-event and per-batch-count limits; a request limit well above Segment's 500 KB. */
+        public static final Limits DEFAULT = new Limits(32 * 1024, 4 * 1024 * 1024, 2_500);
+
+        public Limits {
+            if (maxEventBytes < 1) {
+                throw new IllegalArgumentException("http.limits.maxEventBytes must be positive, got " + maxEventBytes);
+            }
+            if (maxRequestBytes < maxEventBytes) {
+                throw new IllegalArgumentException("http.limits.maxRequestBytes " + maxRequestBytes
+                        + " is below maxEventBytes " + maxEventBytes);
+            }
+            // readNBytes(limit + 1) tells "over the limit" from "exactly at it"
+            if (maxRequestBytes == Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("http.limits.maxRequestBytes must be below " + Integer.MAX_VALUE);
+            }
+            if (maxBatchEvents < 1) {
+                throw new IllegalArgumentException("http.limits.maxBatchEvents must be positive, got " + maxBatchEvents);
+            }
+        }
+    }
+}

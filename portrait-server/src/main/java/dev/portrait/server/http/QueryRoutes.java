@@ -1,0 +1,119 @@
+package dev.portrait.server.http;
+
+import dev.portrait.server.port.ChangeView;
+import dev.portrait.server.port.Page;
+import dev.portrait.server.port.ProfileView;
+import dev.portrait.server.port.QueryPort;
+import dev.portrait.server.port.SegmentSummary;
+import io.javalin.http.Context;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Profiles, their changes, segments and their members. */
+final class QueryRoutes {
+    private final QueryPort query;
+
+    QueryRoutes(QueryPort query) {
+        this.query = query;
+    }
+
+    void profile(Context ctx) {
+        String idType = ctx.pathParam("idType");
+        String id = ctx.pathParam("id");
+        Instant at = at(ctx.queryParam("at"));
+        ProfileView p = query.profile(idType, id, at).orElseThrow(() -> noProfile(idType, id));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("profileId", p.profileId());
+        body.put("identities", p.identities());
+        body.put("traits", p.traits());
+        body.put("features", p.features());
+        body.put("segments", p.segments());
+        body.put("version", p.version());
+        body.put("updatedAt", p.updatedAt());
+        body.put("asOf", p.asOf());
+        Json.write(ctx, 200, body);
+    }
+
+    void changes(Context ctx) {
+        String idType = ctx.pathParam("idType");
+        String id = ctx.pathParam("id");
+        Paging paging = Paging.of(ctx);
+        Optional<Page<ChangeView>> page = query.changes(idType, id, paging.cursor(), paging.limit());
+        Page<ChangeView> changes = page.orElseThrow(() -> noProfile(idType, id));
+        List<Map<String, Object>> items = new ArrayList<>(changes.items().size());
+        for (ChangeView c : changes.items()) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("sequence", c.sequence());
+            item.put("time", c.time());
+            item.put("field", c.field());
+            item.put("oldValue", c.oldValue());
+            item.put("newValue", c.newValue());
+            item.put("messageId", c.messageId());
+            items.add(item);
+        }
+        Json.write(ctx, 200, page(items, changes.next()));
+    }
+
+    void segments(Context ctx) {
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (SegmentSummary s : query.segments()) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("name", s.name());
+            item.put("description", s.description());
+            item.put("condition", s.condition());
+            item.put("size", s.size());
+            items.add(item);
+        }
+        Json.write(ctx, 200, Map.of("segments", items));
+    }
+
+    void members(Context ctx) {
+        String segment = ctx.pathParam("name");
+        Paging paging = Paging.of(ctx);
+        Page<String> page = query.segmentMembers(segment, paging.cursor(), paging.limit());
+        Json.write(ctx, 200, page(page.items(), page.next()));
+    }
+
+    static Map<String, Object> page(List<?> items, String next) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("items", items);
+        body.put("next", next);
+        return body;
+    }
+
+    /**
+     * The {@code at} parameter: ISO-8601 with {@code Z} or an offset. A {@code +} that was not
+     * percent-encoded arrives as a space (form decoding of the query string); an ISO time never holds
+     * a space, so it is put back rather than failing a request that was almost certainly meant as
+     * {@code +08:00}.
+     */
+    static Instant at(String text) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        String iso = text.strip().replace(' ', '+');
+        try {
+            return OffsetDateTime.parse(iso).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return Instant.parse(iso);
+            } catch (DateTimeParseException again) {
+                throw ApiError.invalidParameter("at", "at must be an ISO-8601 time with a zone, such as "
+                        + "2024-05-01T12:00:00Z or 2024-05-01T20:00:00%2B08:00; got "
+                        + (text.length() > 40 ? text.substring(0, 40) + "…" : text));
+            }
+        }
+    }
+
+    private static RuntimeException noProfile(String idType, String id) {
+        return ApiError.notFound("profile_not_found", "no profile holds " + idType + " "
+                + (id.length() > 80 ? id.substring(0, 80) + "…" : id));
+    }
+}
