@@ -1,0 +1,158 @@
+package dev.portrait.server;
+
+import dev.portrait.core.definition.DefinitionLoader;
+import dev.portrait.core.definition.ProfileDefinition;
+import dev.portrait.server.http.HttpApi;
+import dev.portrait.server.http.HttpConfig;
+import dev.portrait.server.runtime.EmbeddedRuntime;
+import dev.portrait.server.runtime.IngestCounters;
+import dev.portrait.server.runtime.RuntimeOptions;
+import dev.portrait.store.PortraitStore;
+import dev.portrait.store.StoreOptions;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The embedded runtime behind its HTTP API: opens the data directory, recovers, and serves. What
+ * {@code portrait serve} runs.
+ */
+public final class PortraitServer implements AutoCloseable {
+    /**
+     * Everything a server needs.
+     *
+     * @param dataDir    the data directory (created if missing)
+     * @param definition the profile definition
+     * @param http       port, keys and limits
+     * @param runtime    group commit and write-back settings
+     * @param store      retention and dedup settings
+     */
+    public record Settings(Path dataDir, ProfileDefinition definition, HttpConfig http, RuntimeOptions runtime,
+                           StoreOptions store) {
+        public Settings {
+            Objects.requireNonNull(dataDir, "dataDir");
+            Objects.requireNonNull(definition, "definition");
+            Objects.requireNonNull(http, "http");
+            Objects.requireNonNull(runtime, "runtime");
+            Objects.requireNonNull(store, "store");
+        }
+    }
+
+    private final PortraitStore store;
+    private final EmbeddedRuntime runtime;
+    private final HttpApi http;
+    private final PrometheusMeterRegistry metrics;
+
+    private PortraitServer(PortraitStore store, EmbeddedRuntime runtime, HttpApi http, PrometheusMeterRegistry metrics) {
+        this.store = store;
+        this.runtime = runtime;
+        this.http = http;
+        this.metrics = metrics;
+    }
+
+    /** Opens the store, recovers from its log, and starts serving. */
+    public static PortraitServer start(Settings settings, Clock clock) {
+        PortraitStore store = PortraitStore.open(settings.dataDir(), settings.store());
+        EmbeddedRuntime runtime;
+        try {
+            runtime = EmbeddedRuntime.start(store, settings.definition(), clock, settings.runtime(), IngestCounters.NONE);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        metrics.gauge("portrait_pipeline_lag_events", runtime, EmbeddedRuntime::lag);
+        metrics.gauge("portrait_log_applied_sequence", runtime, EmbeddedRuntime::appliedSequence);
+        HttpApi http;
+        try {
+            http = HttpApi.start(settings.http(), runtime, runtime, runtime, metrics, clock);
+        } catch (RuntimeException e) {
+            runtime.close();
+            store.close();
+            throw e;
+        }
+        return new PortraitServer(store, runtime, http, metrics);
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public EmbeddedRuntime runtime() {
+        return runtime;
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    /** Stops HTTP, then the runtime (everything pending is written back), then closes the store. */
+    @Override
+    public void close() {
+        try {
+            http.close();
+        } finally {
+            try {
+                runtime.close();
+            } finally {
+                store.close();
+            }
+        }
+    }
+
+    /**
+     * A plain entry point for process-level tests and scripts (the {@code portrait} CLI is the one
+     * users run): {@code --data DIR [--port N] [--definition FILE] [--write-key K]… [--read-key K]…
+     * [--admin-key K]… [--port-file FILE]}. The chosen port is printed, and written to the port
+     * file when given, once the server is ready.
+     */
+    public static void main(String[] args) throws IOException {
+        Path data = null;
+        Path definitionFile = null;
+        Path portFile = null;
+        int port = 8080;
+        Set<String> write = new LinkedHashSet<>();
+        Set<String> read = new LinkedHashSet<>();
+        Set<String> admin = new LinkedHashSet<>();
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            String value = args[++i];
+            switch (flag) {
+                case "--data": data = Path.of(value); break;
+                case "--port": port = Integer.parseInt(value); break;
+                case "--definition": definitionFile = Path.of(value); break;
+                case "--port-file": portFile = Path.of(value); break;
+                case "--write-key": write.add(value); break;
+                case "--read-key": read.add(value); break;
+                case "--admin-key": admin.add(value); break;
+                default: throw new IllegalArgumentException("unknown flag " + flag);
+            }
+        }
+        if (data == null) {
+            throw new IllegalArgumentException("--data DIR is required");
+        }
+        ProfileDefinition definition = definitionFile == null ? DefinitionLoader.defaultEcommerce()
+                : DefinitionLoader.parse(Files.readString(definitionFile, StandardCharsets.UTF_8), definitionFile.toString());
+        HttpConfig http = HttpConfig.of(port, new HttpConfig.ApiKeys(write, read, admin));
+        PortraitServer server = start(new Settings(data, definition, http, RuntimeOptions.defaults(), StoreOptions.defaults()),
+                Clock.systemUTC());
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "portrait-shutdown"));
+        System.out.println("portrait listening on port " + server.port());
+        if (portFile != null) {
+            Path tmp = portFile.resolveSibling(portFile.getFileName() + ".tmp");
+            Files.writeString(tmp, Integer.toString(server.port()));
+            Files.move(tmp, portFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+}

@@ -1,0 +1,425 @@
+package dev.portrait.server.runtime;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.portrait.core.PortraitException;
+import dev.portrait.core.clean.CleanResult;
+import dev.portrait.core.clean.Cleaner;
+import dev.portrait.core.definition.ProfileDefinition;
+import dev.portrait.core.event.Event;
+import dev.portrait.core.event.EventCodec;
+import dev.portrait.core.identity.AttachedIdentifier;
+import dev.portrait.core.identity.Identifier;
+import dev.portrait.core.identity.IdentityGraph;
+import dev.portrait.core.identity.InMemoryIdentityStore;
+import dev.portrait.core.identity.Resolution;
+import dev.portrait.core.profile.Profile;
+import dev.portrait.core.profile.ProfileUpdater;
+import dev.portrait.core.profile.TraitValue;
+import dev.portrait.core.segment.SegmentSet;
+import dev.portrait.server.port.AdminPort;
+import dev.portrait.server.port.ChangeView;
+import dev.portrait.server.port.IncomingEvent;
+import dev.portrait.server.port.IngestOutcome;
+import dev.portrait.server.port.IngestPort;
+import dev.portrait.server.port.Page;
+import dev.portrait.server.port.ProfileView;
+import dev.portrait.server.port.QuarantineView;
+import dev.portrait.server.port.QueryPort;
+import dev.portrait.server.port.SegmentSummary;
+import dev.portrait.store.ChangeRecord;
+import dev.portrait.store.EventRecord;
+import dev.portrait.store.LogCursor;
+import dev.portrait.store.LogEntry;
+import dev.portrait.store.PortraitStore;
+import dev.portrait.store.QuarantinedEvent;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Portrait's embedded runtime: one process, one data directory. Events are cleaned on the calling
+ * thread, made durable by the {@link GroupCommitter}, and folded by the {@link ProfileWorker}, which
+ * also answers queries between events and fires the {@code nextChange} timers.
+ *
+ * <pre>
+ *  ingest(events) ──clean──► GroupCommitter ──fsync (log + dedup + quarantine)──► answer
+ *                                  │
+ *                                  ▼ log order
+ *                            ProfileWorker: identity → fold → segments → changelog
+ *                                  │         timers (nextCheck) · queries · write-back at a log position
+ *                                  ▼
+ *                            PortraitStore (RocksDB)
+ * </pre>
+ *
+ * Starting recovers: the worker replays the log from the position the stored profiles include, so no
+ * acknowledged event is lost and none is applied twice.
+ */
+public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, AutoCloseable {
+    private static final TypeReference<Object> ANY = new TypeReference<>() { };
+    private static final String PROFILE_ID = "profile_id";
+
+    private final PortraitStore store;
+    private final ProfileDefinition definition;
+    private final ProfileUpdater updater;
+    private final Cleaner cleaner;
+    private final InstantSource clock;
+    private final ProfileWorker worker;
+    private final GroupCommitter committer;
+    private final Thread workerThread;
+    private final Thread committerThread;
+    private final long recovered;
+
+    private EmbeddedRuntime(PortraitStore store, ProfileDefinition definition, InstantSource clock, RuntimeOptions options,
+                            IngestCounters counters) {
+        this.store = store;
+        this.definition = definition;
+        this.updater = new ProfileUpdater(definition);
+        this.cleaner = new Cleaner(definition);
+        this.clock = clock;
+        this.worker = new ProfileWorker(store, updater, clock, options);
+        this.recovered = worker.recover();
+        this.committer = new GroupCommitter(store, worker, options.maxGroupEvents(), counters);
+        this.workerThread = new Thread(worker, "portrait-worker");
+        this.committerThread = new Thread(committer, "portrait-commit");
+        workerThread.start();
+        committerThread.start();
+    }
+
+    /**
+     * Recovers from the store and starts the committer and worker threads.
+     *
+     * @param clock the runtime's clock: receive times, timers and "now" for queries (tests pass a fake)
+     */
+    public static EmbeddedRuntime start(PortraitStore store, ProfileDefinition definition, InstantSource clock,
+                                        RuntimeOptions options, IngestCounters counters) {
+        return new EmbeddedRuntime(store, definition, clock, options, counters);
+    }
+
+    /** How many logged events the start-up replay applied (those after the last write-back). */
+    public long recoveredEvents() {
+        return recovered;
+    }
+
+    public ProfileDefinition definition() {
+        return definition;
+    }
+
+    public InstantSource clock() {
+        return clock;
+    }
+
+    /** The log position folded into profiles (in memory; written back shortly). */
+    public long appliedSequence() {
+        return worker.appliedSequence();
+    }
+
+    /** How far the worker is behind the log, in events. */
+    public long lag() {
+        return Math.max(0, store.events().lastSequence() - worker.appliedSequence());
+    }
+
+    /** Blocks until every event logged so far is folded and written back. */
+    public void flush() {
+        long target = store.events().lastSequence();
+        while (worker.appliedSequence() < target) {
+            if (worker.failure() != null) {
+                throw new PortraitException("unavailable", "the profile worker stopped: " + worker.failure(), null);
+            }
+            Thread.onSpinWait();
+            worker.call(() -> null);
+        }
+        worker.call(() -> {
+            worker.writeBack();
+            return null;
+        });
+    }
+
+    // ---- ingest ----
+
+    @Override
+    public List<IngestOutcome> ingest(List<IncomingEvent> events) {
+        List<CleanResult> cleaned = new ArrayList<>(events.size());
+        for (IncomingEvent in : events) {
+            cleaned.add(cleaner.clean(in.json(), in.receivedAt()));
+        }
+        return await(committer.submit(events, cleaned));
+    }
+
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PortraitException("unavailable", "interrupted while waiting for the group commit", null, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof PortraitException p) {
+                throw p;
+            }
+            throw new PortraitException("unavailable", "events could not be made durable: " + e.getCause(), null,
+                    e.getCause());
+        }
+    }
+
+    // ---- queries ----
+
+    private String profileIdOf(String idType, String id) {
+        if (PROFILE_ID.equals(idType)) {
+            return id;
+        }
+        if (definition.identityRule(idType) == null) {
+            List<String> known = new ArrayList<>();
+            known.add(PROFILE_ID);
+            definition.identity().forEach(r -> known.add(r.type()));
+            throw new PortraitException("unknown_identifier_type", "\"" + idType + "\" is not an identifier type of "
+                    + "the definition (known: " + String.join(", ", known) + ")", "idType");
+        }
+        return store.identities().profileOf(new Identifier(idType, id)).orElse(null);
+    }
+
+    @Override
+    public Optional<ProfileView> profile(String idType, String id, Instant at) {
+        if (at != null) {
+            return timeTravel(idType, id, at);
+        }
+        return worker.call(() -> {
+            String pid = profileIdOf(idType, id);
+            Profile p = pid == null ? null : worker.load(pid);
+            if (p == null) {
+                return Optional.<ProfileView>empty();
+            }
+            long now = Math.max(clock.millis(), p.clock());
+            return Optional.of(view(p, identities(store.identities().identifiersOf(pid)), updater, now));
+        });
+    }
+
+    private static Map<String, List<String>> identities(List<AttachedIdentifier> attached) {
+        Map<String, List<String>> out = new TreeMap<>();
+        for (AttachedIdentifier a : attached) {
+            out.computeIfAbsent(a.identifier().type(), k -> new ArrayList<>()).add(a.identifier().value());
+        }
+        return out;
+    }
+
+    private static ProfileView view(Profile p, Map<String, List<String>> identities, ProfileUpdater updater, long now) {
+        Map<String, Map<String, Object>> traits = new LinkedHashMap<>();
+        for (Map.Entry<String, TraitValue> t : p.traits().entrySet()) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("value", t.getValue().value());
+            v.put("source", t.getValue().source());
+            v.put("updatedAt", Instant.ofEpochMilli(t.getValue().time()).toString());
+            traits.put(t.getKey(), v);
+        }
+        return new ProfileView(p.profileId(), identities, traits, updater.featureValues(p, now), updater.segmentNames(p),
+                p.version(), p.clock() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(p.clock()), Instant.ofEpochMilli(now));
+    }
+
+    /**
+     * The profile as it was at {@code at}: the log is replayed, in log order, with only the events whose
+     * event time is at or before {@code at}, into a scratch identity graph and profiles, and read at
+     * {@code at}. Its cost grows with the log; the answer is exact (forgotten events stay forgotten).
+     */
+    private Optional<ProfileView> timeTravel(String idType, String id, Instant at) {
+        long until = at.toEpochMilli();
+        if (!PROFILE_ID.equals(idType)) {
+            profileIdOf(idType, id); // validates the type
+        }
+        InMemoryIdentityStore identities = new InMemoryIdentityStore();
+        IdentityGraph graph = new IdentityGraph(definition.identity(), identities);
+        Map<String, Profile> profiles = new HashMap<>();
+        LogCursor cursor = store.events().replay(1);
+        while (cursor.hasNext()) {
+            LogEntry e = cursor.next();
+            Event event = e.decode();
+            if (event.time() > until) {
+                continue;
+            }
+            Resolution r = graph.resolve(event);
+            if (r.profileId() == null) {
+                continue;
+            }
+            for (var m : r.merges()) {
+                Profile w = profiles.get(m.winner());
+                Profile l = profiles.remove(m.loser());
+                if (w != null && l != null) {
+                    profiles.put(m.winner(), updater.merge(w, l).profile());
+                }
+            }
+            updater.applyInPlace(profiles.computeIfAbsent(r.profileId(), updater::newProfile), event);
+        }
+        String pid = PROFILE_ID.equals(idType) ? id
+                : identities.profileOf(new Identifier(idType, id)).orElse(null);
+        Profile p = pid == null ? null : profiles.get(pid);
+        if (p == null) {
+            return Optional.empty();
+        }
+        updater.advance(p, until);
+        return Optional.of(view(p, identities(identities.identifiersOf(pid)), updater, Math.max(until, p.clock())));
+    }
+
+    @Override
+    public Optional<Page<ChangeView>> changes(String idType, String id, String cursor, int limit) {
+        return worker.call(() -> {
+            String pid = profileIdOf(idType, id);
+            if (pid == null || worker.load(pid) == null) {
+                return Optional.<Page<ChangeView>>empty();
+            }
+            worker.writeBack();
+            dev.portrait.store.Page<ChangeRecord> page = store.changelog().list(pid, cursor, limit);
+            List<ChangeView> items = new ArrayList<>();
+            for (ChangeRecord c : page.items()) {
+                items.add(new ChangeView(c.sequence(), Instant.ofEpochMilli(c.eventTime()), c.field(), parse(c.oldValue()),
+                        parse(c.newValue()), c.messageId()));
+            }
+            return Optional.of(new Page<>(items, page.nextCursor()));
+        });
+    }
+
+    private static Object parse(byte[] json) {
+        try {
+            return EventCodec.mapper().readValue(json, ANY);
+        } catch (IOException e) {
+            throw new PortraitException("corrupt_state", "a changelog value is not JSON: " + e.getMessage(), null, e);
+        }
+    }
+
+    @Override
+    public List<SegmentSummary> segments() {
+        return worker.call(() -> {
+            SegmentSet set = updater.segments();
+            List<SegmentSummary> out = new ArrayList<>();
+            for (int s = 0; s < set.size(); s++) {
+                out.add(new SegmentSummary(set.name(s), set.spec(s).description(), set.spec(s).when(),
+                        worker.members().size(set.name(s))));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Page<String> segmentMembers(String segment, String cursor, int limit) {
+        if (updater.segments().indexOf(segment) < 0) {
+            throw new PortraitException("unknown_segment", "no segment named \"" + segment + "\"", "segment");
+        }
+        return worker.call(() -> {
+            List<String> items = worker.members().page(segment, cursor, limit);
+            String last = items.isEmpty() ? null : items.get(items.size() - 1);
+            return new Page<>(items, items.size() == limit && worker.members().hasMoreAfter(segment, last) ? last : null);
+        });
+    }
+
+    // ---- admin ----
+
+    @Override
+    public boolean forget(String idType, String id) {
+        boolean done = worker.call(() -> {
+            String pid = profileIdOf(idType, id);
+            if (pid == null || worker.load(pid) == null) {
+                return false;
+            }
+            worker.writeBack();
+            Set<String> subjects = new HashSet<>();
+            for (AttachedIdentifier a : store.identities().identifiersOf(pid)) {
+                Identifier i = a.identifier();
+                if (i.type().equals("user_id")) {
+                    subjects.add(EventRecord.userSubject(i.value()));
+                } else if (i.type().equals("anonymous_id")) {
+                    subjects.add(EventRecord.anonymousSubject(i.value()));
+                }
+            }
+            store.forgetProfile(pid, subjects);
+            worker.forgotten(pid);
+            return true;
+        });
+        return done;
+    }
+
+    /** Compacts the store so forgotten data physically leaves its files (slow; off the ingest path). */
+    public void compact() {
+        store.compact();
+    }
+
+    @Override
+    public Page<QuarantineView> quarantine(String cursor, int limit) {
+        dev.portrait.store.Page<QuarantinedEvent> page = store.quarantine().list(cursor, limit);
+        List<QuarantineView> items = new ArrayList<>();
+        for (QuarantinedEvent q : page.items()) {
+            items.add(new QuarantineView(q.id(), q.code(), q.record().message(), q.record().path(),
+                    Instant.ofEpochMilli(q.record().receivedAt()), new String(q.rawEvent(), StandardCharsets.UTF_8)));
+        }
+        return new Page<>(items, page.nextCursor());
+    }
+
+    @Override
+    public RedriveReport redrive(Collection<Long> ids) {
+        Set<Long> wanted = ids == null || ids.isEmpty() ? null : new HashSet<>(ids);
+        long stored = 0;
+        long duplicates = 0;
+        long still = 0;
+        String cursor = null;
+        do {
+            dev.portrait.store.Page<QuarantinedEvent> page = store.quarantine().list(cursor, 500);
+            List<IncomingEvent> passing = new ArrayList<>();
+            List<CleanResult> cleaned = new ArrayList<>();
+            List<Long> passingIds = new ArrayList<>();
+            for (QuarantinedEvent q : page.items()) {
+                if (wanted != null && !wanted.contains(q.id())) {
+                    continue;
+                }
+                Instant receivedAt = Instant.ofEpochMilli(q.record().receivedAt());
+                CleanResult r = cleaner.clean(q.rawEvent(), receivedAt);
+                if (r instanceof CleanResult.Accepted) {
+                    Map<String, Object> json = EventCodec.parseRaw(q.rawEvent());
+                    passing.add(new IncomingEvent(json, q.rawEvent(), receivedAt, passing.size()));
+                    cleaned.add(r);
+                    passingIds.add(q.id());
+                } else {
+                    still++;
+                }
+            }
+            if (!passing.isEmpty()) {
+                for (IngestOutcome o : await(committer.submit(passing, cleaned))) {
+                    if (o instanceof IngestOutcome.Stored) {
+                        stored++;
+                    } else {
+                        duplicates++;
+                    }
+                }
+                store.quarantine().remove(passingIds);
+            }
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return new RedriveReport(stored, duplicates, still);
+    }
+
+    // ---- lifecycle ----
+
+    /** Stops taking events, makes everything pending durable and written back, and stops the threads. The store stays open. */
+    @Override
+    public void close() {
+        committer.stop();
+        join(committerThread);
+        worker.stop();
+        join(workerThread);
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

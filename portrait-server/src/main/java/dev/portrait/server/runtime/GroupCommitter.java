@@ -1,0 +1,172 @@
+package dev.portrait.server.runtime;
+
+import dev.portrait.core.PortraitException;
+import dev.portrait.core.clean.CleanResult;
+import dev.portrait.core.event.Event;
+import dev.portrait.server.port.IncomingEvent;
+import dev.portrait.server.port.IngestOutcome;
+import dev.portrait.store.EventLog;
+import dev.portrait.store.EventRecord;
+import dev.portrait.store.PortraitStore;
+import dev.portrait.store.QuarantineRecord;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one thread that makes ingested events durable. Callers (HTTP threads, the importer) clean
+ * their events themselves, in parallel, then hand them here and wait; the committer gathers every
+ * waiting caller's events into one atomic, fsynced append (with the dedup index and the quarantine),
+ * answers them all, and passes the stored events to the {@link ProfileWorker} in log order. One
+ * fsync thus acknowledges many requests: that is the group commit.
+ */
+final class GroupCommitter implements Runnable {
+    /** One caller's cleaned events and where to send the answer. */
+    record Pending(List<IncomingEvent> incoming, List<CleanResult> cleaned, CompletableFuture<List<IngestOutcome>> answer) {
+    }
+
+    private final PortraitStore store;
+    private final ProfileWorker worker;
+    private final int maxGroupEvents;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final IngestCounters counters;
+    private volatile boolean running = true;
+
+    GroupCommitter(PortraitStore store, ProfileWorker worker, int maxGroupEvents, IngestCounters counters) {
+        this.store = store;
+        this.worker = worker;
+        this.maxGroupEvents = maxGroupEvents;
+        this.counters = counters;
+    }
+
+    CompletableFuture<List<IngestOutcome>> submit(List<IncomingEvent> incoming, List<CleanResult> cleaned) {
+        CompletableFuture<List<IngestOutcome>> answer = new CompletableFuture<>();
+        if (!running) {
+            answer.completeExceptionally(new PortraitException("unavailable", "the runtime is shutting down", null));
+            return answer;
+        }
+        queue.add(new Pending(incoming, cleaned, answer));
+        return answer;
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        List<Pending> group = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(50, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                int events = first.incoming().size();
+                while (events < maxGroupEvents) {
+                    Pending next = queue.poll();
+                    if (next == null) {
+                        break;
+                    }
+                    group.add(next);
+                    events += next.incoming().size();
+                }
+                commit(group);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                PortraitException failure = new PortraitException("unavailable",
+                        "events could not be made durable: " + e.getMessage(), null, e);
+                for (Pending p : group) {
+                    p.answer().completeExceptionally(failure);
+                }
+            } finally {
+                group.clear();
+            }
+        }
+        PortraitException closed = new PortraitException("unavailable", "the runtime is shutting down", null);
+        Pending left;
+        while ((left = queue.poll()) != null) {
+            left.answer().completeExceptionally(closed);
+        }
+    }
+
+    private static byte[] asCleaned(IncomingEvent in) {
+        try {
+            return dev.portrait.core.event.EventCodec.mapper().writeValueAsBytes(in.json());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+            return in.raw(); // a map the mapper cannot write (a hostile Java caller): keep what arrived
+        }
+    }
+
+    private void commit(List<Pending> group) {
+        List<EventRecord> records = new ArrayList<>();
+        List<Event> events = new ArrayList<>();
+        List<QuarantineRecord> rejected = new ArrayList<>();
+        for (Pending p : group) {
+            for (int i = 0; i < p.cleaned().size(); i++) {
+                IncomingEvent in = p.incoming().get(i);
+                CleanResult r = p.cleaned().get(i);
+                if (r instanceof CleanResult.Accepted a) {
+                    records.add(EventRecord.of(a.event(), in.receivedAt().toEpochMilli()));
+                    events.add(a.event());
+                } else {
+                    CleanResult.Rejected x = (CleanResult.Rejected) r;
+                    // The event as it was cleaned (a batch's context merged in, the route's type set),
+                    // not the raw bytes: that is what a redrive must clean again.
+                    rejected.add(new QuarantineRecord(asCleaned(in), x.code(), x.message(), x.path(),
+                            in.receivedAt().toEpochMilli()));
+                }
+            }
+        }
+        long[] sequences = records.isEmpty() ? new long[0] : store.events().appendIfNew(records);
+        long[] quarantineIds = rejected.isEmpty() ? new long[0] : store.quarantine().addAll(rejected);
+
+        List<Event> stored = new ArrayList<>();
+        List<Long> storedSequences = new ArrayList<>();
+        List<List<IngestOutcome>> answers = new ArrayList<>(group.size());
+        int at = 0;
+        int q = 0;
+        for (Pending p : group) {
+            List<IngestOutcome> outcomes = new ArrayList<>(p.cleaned().size());
+            for (CleanResult r : p.cleaned()) {
+                if (r instanceof CleanResult.Accepted a) {
+                    long seq = sequences[at];
+                    Event e = events.get(at++);
+                    if (seq == EventLog.DUPLICATE) {
+                        outcomes.add(new IngestOutcome.Duplicate(e.messageId()));
+                        counters.duplicate();
+                    } else {
+                        outcomes.add(new IngestOutcome.Stored(e.messageId(), seq));
+                        stored.add(e);
+                        storedSequences.add(seq);
+                        counters.stored();
+                    }
+                } else {
+                    CleanResult.Rejected x = (CleanResult.Rejected) r;
+                    outcomes.add(new IngestOutcome.Quarantined(quarantineIds[q++], x.code(), x.message(), x.path()));
+                    counters.quarantined(x.code());
+                }
+            }
+            answers.add(outcomes);
+        }
+        if (!stored.isEmpty()) {
+            long[] seqs = new long[storedSequences.size()];
+            for (int i = 0; i < seqs.length; i++) {
+                seqs[i] = storedSequences.get(i);
+            }
+            worker.submit(seqs, stored);
+        }
+        // Answered after the worker has the events queued: a query that follows the answer is queued
+        // behind them, so a client reads its own writes.
+        for (int i = 0; i < group.size(); i++) {
+            group.get(i).answer().complete(answers.get(i));
+        }
+    }
+}

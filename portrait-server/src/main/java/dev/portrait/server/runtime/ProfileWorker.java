@@ -1,0 +1,420 @@
+package dev.portrait.server.runtime;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.portrait.core.PortraitException;
+import dev.portrait.core.event.Event;
+import dev.portrait.core.event.EventCodec;
+import dev.portrait.core.identity.IdentityGraph;
+import dev.portrait.core.identity.IdentityMerge;
+import dev.portrait.core.identity.Resolution;
+import dev.portrait.core.profile.Change;
+import dev.portrait.core.profile.MergeLogEntry;
+import dev.portrait.core.profile.Profile;
+import dev.portrait.core.profile.ProfileCodec;
+import dev.portrait.core.profile.ProfileUpdater;
+import dev.portrait.core.profile.UpdateResult;
+import dev.portrait.core.segment.SegmentTransition;
+import dev.portrait.store.ChangeRecord;
+import dev.portrait.store.LogCursor;
+import dev.portrait.store.LogEntry;
+import dev.portrait.store.PortraitStore;
+import dev.portrait.store.WriteBack;
+
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The single writer of profiles, identities and segment memberships: it folds logged events in log
+ * order, runs the {@code nextChange} timers, writes back, and answers queries between events.
+ *
+ * <p><b>Exactly once.</b> Profiles, identity changes, changelog and merge-log entries are written
+ * back in one atomic write together with the log position they include. After a crash the worker
+ * replays the log from that position: events before it are in the stored state exactly once, events
+ * after it are applied exactly once by the replay, and no acknowledged event is missing because the
+ * log was durable before the client heard back.
+ *
+ * <p><b>Why one thread.</b> Identity resolution can merge any two profiles, so partitioning by
+ * profile id needs a protocol for cross-partition merges; on the two cores this runtime targets, one
+ * worker plus the HTTP threads (which clean) and the group committer (which fsyncs) already keep both
+ * cores busy. The partitioned design is in docs/ARCHITECTURE.md.
+ *
+ * <p><b>Queries</b> run on this thread too, as tasks between events, so they see a consistent
+ * profile without copying it.
+ */
+final class ProfileWorker implements Runnable {
+    /** Marker for changes no event caused. */
+    static final String TIME = "time";
+
+    private record Logged(long sequence, Event event) {
+    }
+
+    private record Timer(long at, String profileId) {
+    }
+
+    private final PortraitStore store;
+    private final ProfileUpdater updater;
+    private final ProfileCodec codec;
+    private final IdentityGraph graph;
+    private final InstantSource clock;
+    private final RuntimeOptions options;
+    private final SegmentMembers members;
+
+    private final BlockingQueue<Object> tasks = new LinkedBlockingQueue<>();
+    private final LinkedHashMap<String, Profile> hot = new LinkedHashMap<>(1024, 0.75f, true);
+    private final Set<String> dirty = new HashSet<>();
+    private final Set<String> deleted = new HashSet<>();
+    private final Map<String, List<ChangeRecord>> pendingChanges = new HashMap<>();
+    private final List<String[]> pendingMergeOwners = new ArrayList<>();
+    private final List<byte[]> pendingMerges = new ArrayList<>();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
+
+    private final AtomicLong applied = new AtomicLong();
+    private final AtomicLong unattributed = new AtomicLong();
+    private long foldedSinceWriteBack;
+    private long lastWriteBack;
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+
+    ProfileWorker(PortraitStore store, ProfileUpdater updater, InstantSource clock, RuntimeOptions options) {
+        this.store = store;
+        this.updater = updater;
+        this.codec = new ProfileCodec(updater);
+        this.graph = new IdentityGraph(updater.definition().identity(), store.identities());
+        this.clock = clock;
+        this.options = options;
+        List<String> names = new ArrayList<>();
+        for (int s = 0; s < updater.segments().size(); s++) {
+            names.add(updater.segments().name(s));
+        }
+        this.members = new SegmentMembers(names);
+    }
+
+    // ---- start-up: memberships and timers from the stored profiles, then the log's tail ----
+
+    /** Rebuilds memberships and timers, then replays events logged after the stored position. Runs before the thread starts. */
+    long recover() {
+        String after = null;
+        while (true) {
+            List<String> ids = store.profiles().ids(after, 1000);
+            if (ids.isEmpty()) {
+                break;
+            }
+            for (String id : ids) {
+                byte[] bytes = store.profiles().get(id);
+                if (bytes == null) {
+                    continue;
+                }
+                Profile p = codec.decode(bytes);
+                for (int s = 0; s < updater.segments().size(); s++) {
+                    if (p.inSegment(s)) {
+                        members.add(updater.segments().name(s), id);
+                    }
+                }
+                schedule(p);
+            }
+            after = ids.get(ids.size() - 1);
+        }
+        long from = store.profiles().appliedSequence();
+        applied.set(from);
+        long replayed = 0;
+        LogCursor cursor = store.events().replay(from + 1);
+        while (cursor.hasNext()) {
+            LogEntry e = cursor.next();
+            apply(e.sequence(), e.decode());
+            replayed++;
+            if (foldedSinceWriteBack >= options.writeBackEvents()) {
+                writeBack();
+            }
+        }
+        if (cursor.position() > applied.get()) {
+            applied.set(cursor.position()); // forgotten records at the tail still count as passed
+        }
+        writeBack();
+        return replayed;
+    }
+
+    // ---- the thread ----
+
+    void submit(long[] sequences, List<Event> events) {
+        List<Logged> batch = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            batch.add(new Logged(sequences[i], events.get(i)));
+        }
+        tasks.add(batch);
+    }
+
+    /** Runs {@code task} on the worker thread, between events, and waits for its answer. */
+    <T> T call(Callable<T> task) {
+        if (failure != null) {
+            throw new PortraitException("unavailable", "the profile worker stopped: " + failure, null, failure);
+        }
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        tasks.add((Runnable) () -> {
+            try {
+                answer.complete(task.call());
+            } catch (Throwable t) {
+                answer.completeExceptionally(t);
+            }
+        });
+        try {
+            return answer.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PortraitException("unavailable", "interrupted while waiting for the profile worker", null, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new PortraitException("internal_error", String.valueOf(e.getCause()), null, e.getCause());
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void run() {
+        lastWriteBack = clock.millis();
+        try {
+            while (running || !tasks.isEmpty()) {
+                long now = clock.millis();
+                long wait = Math.max(0, Math.min(nextTimerAt() - now, lastWriteBack + options.writeBackEvery().toMillis() - now));
+                Object task = tasks.poll(Math.min(wait, 50), TimeUnit.MILLISECONDS);
+                if (task instanceof List<?> batch) {
+                    for (Logged l : (List<Logged>) batch) {
+                        apply(l.sequence(), l.event());
+                    }
+                } else if (task instanceof Runnable r) {
+                    r.run();
+                }
+                fireTimers(clock.millis());
+                if (foldedSinceWriteBack >= options.writeBackEvents()
+                        || (!dirty.isEmpty() || !deleted.isEmpty()) && clock.millis() - lastWriteBack >= options.writeBackEvery().toMillis()) {
+                    writeBack();
+                }
+            }
+            writeBack();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            failure = t;
+            throw t;
+        }
+    }
+
+    void stop() {
+        running = false;
+        tasks.add((Runnable) () -> { });
+    }
+
+    Throwable failure() {
+        return failure;
+    }
+
+    long appliedSequence() {
+        return applied.get();
+    }
+
+    long unattributed() {
+        return unattributed.get();
+    }
+
+    int hotProfiles() {
+        return hot.size();
+    }
+
+    int pendingTimers() {
+        return timers.size();
+    }
+
+    // ---- folding ----
+
+    private void apply(long sequence, Event event) {
+        Resolution r = graph.resolve(event);
+        applied.set(sequence);
+        foldedSinceWriteBack++;
+        if (r.profileId() == null) {
+            // Cleaning keeps events without a usable identifier out of the log; this counts any that
+            // get past it (an identity rule stricter than cleaning), so nothing vanishes unseen.
+            unattributed.incrementAndGet();
+            return;
+        }
+        for (IdentityMerge m : r.merges()) {
+            Profile winner = load(m.winner());
+            Profile loser = load(m.loser());
+            if (winner == null || loser == null) {
+                continue;
+            }
+            MergeLogEntry entry = MergeLogEntry.of(m, winner, loser, codec);
+            UpdateResult merged = updater.merge(winner, loser);
+            put(merged.profile());
+            remove(m.loser());
+            pendingMergeOwners.add(new String[] {m.winner()});
+            pendingMerges.add(entry.toBytes());
+            record(sequence, Math.max(winner.clock(), loser.clock()), merged);
+        }
+        Profile p = load(r.profileId());
+        if (p == null) {
+            p = updater.newProfile(r.profileId());
+            deleted.remove(r.profileId());
+        }
+        UpdateResult u = updater.applyInPlace(p, event);
+        put(p);
+        record(sequence, event.time(), u);
+        schedule(p);
+    }
+
+    private void fireTimers(long now) {
+        while (!timers.isEmpty() && timers.peek().at() <= now) {
+            Timer t = timers.poll();
+            Profile p = load(t.profileId());
+            if (p == null || p.nextCheck() > now) {
+                if (p != null) {
+                    schedule(p);
+                }
+                continue;
+            }
+            UpdateResult u = updater.advance(p, now);
+            if (!u.transitions().isEmpty()) {
+                put(p);
+                record(0, now, u);
+            }
+            schedule(p);
+        }
+    }
+
+    private long nextTimerAt() {
+        return timers.isEmpty() ? Long.MAX_VALUE : timers.peek().at();
+    }
+
+    private void schedule(Profile p) {
+        if (p.nextCheck() != Long.MAX_VALUE) {
+            timers.add(new Timer(p.nextCheck(), p.profileId()));
+        }
+    }
+
+    private void record(long sequence, long time, UpdateResult u) {
+        members.apply(u.transitions());
+        if (u.changes().isEmpty() && u.transitions().isEmpty()) {
+            return;
+        }
+        String owner = u.profile().profileId();
+        List<ChangeRecord> list = pendingChanges.computeIfAbsent(owner, k -> new ArrayList<>());
+        for (Change c : u.changes()) {
+            list.add(new ChangeRecord(sequence, time, c.field(), json(c.oldValue()), json(c.newValue()), c.messageId()));
+        }
+        for (SegmentTransition t : u.transitions()) {
+            if (t.profileId().equals(owner)) {
+                list.add(new ChangeRecord(sequence, time, "segments." + t.segment(), json(!t.entered()), json(t.entered()),
+                        t.cause()));
+            }
+        }
+    }
+
+    private static byte[] json(Object value) {
+        try {
+            return EventCodec.mapper().writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("profile values are plain JSON", e);
+        }
+    }
+
+    // ---- profiles in memory and on disk ----
+
+    Profile load(String profileId) {
+        Profile p = hot.get(profileId);
+        if (p != null || deleted.contains(profileId)) {
+            return p;
+        }
+        byte[] bytes = store.profiles().get(profileId);
+        if (bytes == null) {
+            return null;
+        }
+        p = codec.decode(bytes);
+        hot.put(profileId, p);
+        return p;
+    }
+
+    private void put(Profile p) {
+        hot.put(p.profileId(), p);
+        dirty.add(p.profileId());
+        deleted.remove(p.profileId());
+    }
+
+    private void remove(String profileId) {
+        hot.remove(profileId);
+        dirty.remove(profileId);
+        deleted.add(profileId);
+        members.removeProfile(profileId);
+    }
+
+    /** Writes every dirty profile, pending change and merge, and the identity changes, at the applied position. */
+    void writeBack() {
+        lastWriteBack = clock.millis();
+        if (dirty.isEmpty() && deleted.isEmpty() && pendingChanges.isEmpty() && foldedSinceWriteBack == 0
+                && pendingMerges.isEmpty()) {
+            return;
+        }
+        WriteBack wb = store.writeBack();
+        for (String id : dirty) {
+            wb.putProfile(id, codec.encode(hot.get(id)));
+        }
+        for (String id : deleted) {
+            wb.deleteProfile(id);
+        }
+        pendingChanges.forEach(wb::appendChanges);
+        for (int i = 0; i < pendingMerges.size(); i++) {
+            wb.appendMerge(pendingMergeOwners.get(i)[0], pendingMerges.get(i));
+        }
+        wb.commit(applied.get());
+        dirty.clear();
+        deleted.clear();
+        pendingChanges.clear();
+        pendingMerges.clear();
+        pendingMergeOwners.clear();
+        foldedSinceWriteBack = 0;
+        evictCold();
+    }
+
+    private void evictCold() {
+        var it = hot.entrySet().iterator();
+        while (hot.size() > options.hotProfiles() && it.hasNext()) {
+            it.next();
+            it.remove(); // everything is clean right after a write-back
+        }
+    }
+
+    // ---- for queries and admin, on this thread ----
+
+    SegmentMembers members() {
+        return members;
+    }
+
+    IdentityGraph graph() {
+        return graph;
+    }
+
+    ProfileUpdater updater() {
+        return updater;
+    }
+
+    /** Drops a forgotten profile from memory (the store has already deleted it durably). */
+    void forgotten(String profileId) {
+        hot.remove(profileId);
+        dirty.remove(profileId);
+        deleted.remove(profileId);
+        pendingChanges.remove(profileId);
+        members.removeProfile(profileId);
+    }
+}

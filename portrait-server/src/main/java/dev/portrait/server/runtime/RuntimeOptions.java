@@ -1,0 +1,35 @@
+package dev.portrait.server.runtime;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the embedded runtime trades latency for throughput.
+ *
+ * @param maxGroupEvents     the most events one group commit (one fsync) gathers from waiting callers
+ * @param writeBackEvery     how often dirty profiles are written back with their log position
+ * @param writeBackEvents    write back sooner once this many events are folded but not written back
+ * @param hotProfiles        how many profiles stay decoded in memory (clean ones beyond it are dropped)
+ */
+public record RuntimeOptions(int maxGroupEvents, Duration writeBackEvery, int writeBackEvents, int hotProfiles) {
+    public RuntimeOptions {
+        if (maxGroupEvents < 1) {
+            throw new IllegalArgumentException("maxGroupEvents must be at least 1, got " + maxGroupEvents);
+        }
+        Objects.requireNonNull(writeBackEvery, "writeBackEvery");
+        if (writeBackEvery.isNegative() || writeBackEvery.isZero()) {
+            throw new IllegalArgumentException("writeBackEvery must be positive, got " + writeBackEvery);
+        }
+        if (writeBackEvents < 1) {
+            throw new IllegalArgumentException("writeBackEvents must be at least 1, got " + writeBackEvents);
+        }
+        if (hotProfiles < 1) {
+            throw new IllegalArgumentException("hotProfiles must be at least 1, got " + hotProfiles);
+        }
+    }
+
+    /** 10,000 events per fsync, write-back every 200 ms or 20,000 events, 200,000 hot profiles. */
+    public static RuntimeOptions defaults() {
+        return new RuntimeOptions(10_000, Duration.ofMillis(200), 20_000, 200_000);
+    }
+}
