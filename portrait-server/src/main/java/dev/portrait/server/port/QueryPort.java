@@ -15,7 +15,7 @@ public interface QueryPort {
      */
     Optional<ProfileView> profile(String idType, String id, Instant at);
 
-    /** The profile's changelog, newest first. Empty page when the profile is unknown. */
+    /** The profile's changelog, newest first; empty when no profile holds the identifier. */
     Optional<Page<ChangeView>> changes(String idType, String id, String cursor, int limit);
 
     List<SegmentSummary> segments();

@@ -277,7 +277,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
                 return Optional.<Page<ChangeView>>empty();
             }
             worker.writeBack();
-            dev.portrait.store.Page<ChangeRecord> page = store.changelog().list(pid, cursor, limit);
+            dev.portrait.store.Page<ChangeRecord> page = paged(() -> store.changelog().list(pid, cursor, limit));
             List<ChangeView> items = new ArrayList<>();
             for (ChangeRecord c : page.items()) {
                 items.add(new ChangeView(c.sequence(), Instant.ofEpochMilli(c.eventTime()), c.field(), parse(c.oldValue()),
@@ -285,6 +285,18 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
             }
             return Optional.of(new Page<>(items, page.nextCursor()));
         });
+    }
+
+    /** The store's {@code bad_cursor} is the client's fault: the API calls it {@code invalid_cursor} (400). */
+    private static <T> T paged(java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (dev.portrait.store.StoreException e) {
+            if ("bad_cursor".equals(e.code())) {
+                throw new PortraitException("invalid_cursor", e.getMessage(), "cursor", e);
+            }
+            throw e;
+        }
     }
 
     private static Object parse(byte[] json) {
@@ -353,7 +365,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
 
     @Override
     public Page<QuarantineView> quarantine(String cursor, int limit) {
-        dev.portrait.store.Page<QuarantinedEvent> page = store.quarantine().list(cursor, limit);
+        dev.portrait.store.Page<QuarantinedEvent> page = paged(() -> store.quarantine().list(cursor, limit));
         List<QuarantineView> items = new ArrayList<>();
         for (QuarantinedEvent q : page.items()) {
             items.add(new QuarantineView(q.id(), q.code(), q.record().message(), q.record().path(),

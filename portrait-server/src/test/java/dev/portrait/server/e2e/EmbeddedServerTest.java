@@ -117,6 +117,9 @@ class EmbeddedServerTest {
 
         JsonNode changes = client.get("/v1/profiles/user_id/u1/changes?limit=5", READ).body();
         assertThat(changes.toString()).contains("traits.email");
+        Client.Answer badCursor = client.get("/v1/profiles/user_id/u1/changes?cursor=nonsense", READ);
+        assertThat(badCursor.status()).isEqualTo(400);
+        assertThat(badCursor.body().get("error").get("code").asText()).isEqualTo("invalid_cursor");
     }
 
     @Test
@@ -137,6 +140,22 @@ class EmbeddedServerTest {
             assertThat(client.get(path, READ).body().get("profileId").asText()).as(path)
                     .isEqualTo(byUser.get("profileId").asText());
         }
+    }
+
+    @Test
+    void atShowsTheProfileAsItWasThen() throws Exception {
+        start();
+        batch(view("u7", "userId", "p1", "shoes", Duration.ofHours(-3)), view("u7", "userId", "p2", "bags", Duration.ofHours(-1)),
+                "{\"type\":\"identify\",\"messageId\":\"t1\",\"userId\":\"u7\",\"traits\":{\"plan\":\"pro\"},"
+                        + "\"timestamp\":\"" + at(Duration.ofMinutes(-30)) + "\"}");
+        JsonNode then = client.get("/v1/profiles/user_id/u7?at=" + at(Duration.ofHours(-2)), READ).body();
+        assertThat(then.get("features").get("views_24h").asLong()).isEqualTo(1);
+        assertThat(then.get("traits").has("plan")).isFalse();
+        assertThat(then.get("asOf").asText()).isEqualTo(at(Duration.ofHours(-2)));
+        JsonNode now = client.get("/v1/profiles/user_id/u7", READ).body();
+        assertThat(now.get("features").get("views_24h").asLong()).isEqualTo(2);
+        assertThat(now.get("traits").get("plan").get("value").asText()).isEqualTo("pro");
+        assertThat(client.get("/v1/profiles/user_id/u7?at=" + at(Duration.ofHours(-4)), READ).status()).isEqualTo(404);
     }
 
     @Test
