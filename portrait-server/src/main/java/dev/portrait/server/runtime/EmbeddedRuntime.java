@@ -81,6 +81,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     private final Thread workerThread;
     private final Thread committerThread;
     private final long recovered;
+    private final boolean rebuilt;
 
     private EmbeddedRuntime(PortraitStore store, ProfileDefinition definition, InstantSource clock, RuntimeOptions options,
                             IngestCounters counters) {
@@ -89,6 +90,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         this.updater = new ProfileUpdater(definition);
         this.cleaner = new Cleaner(definition);
         this.clock = clock;
+        this.rebuilt = rebuildIfTheDefinitionChanged(store, updater);
         this.worker = new ProfileWorker(store, updater, clock, options);
         this.recovered = worker.recover();
         this.committer = new GroupCommitter(store, worker, options.maxGroupEvents(), counters);
@@ -106,6 +108,37 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     public static EmbeddedRuntime start(PortraitStore store, ProfileDefinition definition, InstantSource clock,
                                         RuntimeOptions options, IngestCounters counters) {
         return new EmbeddedRuntime(store, definition, clock, options, counters);
+    }
+
+    /**
+     * Profiles carry the fingerprint of the definition that wrote them. When the stored ones were
+     * written under another definition, everything derived from the log is cleared so that the
+     * start-up replay rebuilds it under this one: changing the definition never leaves profiles that
+     * mean something else.
+     */
+    private static boolean rebuildIfTheDefinitionChanged(PortraitStore store, ProfileUpdater updater) {
+        List<String> first = store.profiles().ids(null, 1);
+        if (first.isEmpty()) {
+            return false;
+        }
+        byte[] bytes = store.profiles().get(first.get(0));
+        try {
+            new dev.portrait.core.profile.ProfileCodec(updater).decode(bytes);
+            return false;
+        } catch (PortraitException e) {
+            if (!"definition_mismatch".equals(e.code())) {
+                throw e;
+            }
+            System.err.println("portrait: the profile definition changed (" + updater.definition().name() + " "
+                    + updater.definition().fingerprint() + "); rebuilding every profile from the event log");
+            store.clearDerivedState();
+            return true;
+        }
+    }
+
+    /** Whether this start rebuilt every profile because the definition changed. */
+    public boolean rebuiltForNewDefinition() {
+        return rebuilt;
     }
 
     /** How many logged events the start-up replay applied (those after the last write-back). */

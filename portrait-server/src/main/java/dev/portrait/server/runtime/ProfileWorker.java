@@ -85,6 +85,7 @@ final class ProfileWorker implements Runnable {
     private final AtomicLong unattributed = new AtomicLong();
     private long foldedSinceWriteBack;
     private long lastWriteBack;
+    private long lastPurge;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
@@ -186,6 +187,7 @@ final class ProfileWorker implements Runnable {
     @SuppressWarnings("unchecked")
     public void run() {
         lastWriteBack = clock.millis();
+        lastPurge = clock.millis();
         try {
             while (running || !tasks.isEmpty()) {
                 long now = clock.millis();
@@ -199,6 +201,7 @@ final class ProfileWorker implements Runnable {
                     r.run();
                 }
                 fireTimers(clock.millis());
+                purgeHourly(clock.millis());
                 if (foldedSinceWriteBack >= options.writeBackEvents()
                         || (!dirty.isEmpty() || !deleted.isEmpty()) && clock.millis() - lastWriteBack >= options.writeBackEvery().toMillis()) {
                     writeBack();
@@ -291,6 +294,14 @@ final class ProfileWorker implements Runnable {
                 record(0, now, u);
             }
             schedule(p);
+        }
+    }
+
+    /** Dedup ids past their window, and changelog and quarantine entries past retention, leave hourly. */
+    private void purgeHourly(long now) {
+        if (now - lastPurge >= 3_600_000L) {
+            lastPurge = now;
+            store.purgeExpired(now);
         }
     }
 

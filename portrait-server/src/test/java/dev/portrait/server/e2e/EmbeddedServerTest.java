@@ -39,9 +39,13 @@ class EmbeddedServerTest {
     private int next;
 
     private void start() {
+        start(DefinitionLoader.defaultEcommerce());
+    }
+
+    private void start(dev.portrait.core.definition.ProfileDefinition definition) {
         HttpConfig http = HttpConfig.of(0, new HttpConfig.ApiKeys(Set.of(WRITE), Set.of(READ), Set.of(ADMIN)));
         RuntimeOptions options = new RuntimeOptions(10_000, Duration.ofMillis(50), 1_000, 10_000);
-        server = PortraitServer.start(new PortraitServer.Settings(data, DefinitionLoader.defaultEcommerce(), http,
+        server = PortraitServer.start(new PortraitServer.Settings(data, definition, http,
                 options, StoreOptions.defaults()), clock);
         client = new Client(server.port());
     }
@@ -192,6 +196,27 @@ class EmbeddedServerTest {
         assertThat(rejected).containsExactly("7:missing_id", "42:out_of_range", "99:missing_id");
         JsonNode quarantine = client.get("/v1/quarantine", ADMIN).body();
         assertThat(quarantine.toString()).contains("out_of_range").contains("bad2");
+    }
+
+    @Test
+    void quarantinedEventsAreRedrivenAfterTheDefinitionChangesAndProfilesAreRebuiltUnderIt() throws Exception {
+        start();
+        String refund = "{\"type\":\"track\",\"messageId\":\"r1\",\"userId\":\"u3\",\"event\":\"Refund Issued\","
+                + "\"properties\":{\"value\":-30.0},\"timestamp\":\"" + at(Duration.ofMinutes(-3)) + "\"}";
+        batch(view("u3", "userId", "p1", "shoes", Duration.ofMinutes(-5)), refund);
+        assertThat(client.get("/v1/quarantine", ADMIN).body().toString()).contains("out_of_range");
+        server.close();
+        String text = DefinitionLoader.defaultEcommerceText().replace("allowReturns: false", "allowReturns: true")
+                .replace("  - {name: sessions, kind: sessions, gap: 30m}",
+                        "  - {name: sessions, kind: sessions, gap: 30m}\n  - {name: refunds, kind: count, events: [Refund Issued]}");
+        start(DefinitionLoader.parse(text, "returns.yaml"));
+        assertThat(server.runtime().rebuiltForNewDefinition()).isTrue();
+        JsonNode redriven = client.post("/v1/quarantine/redrive", ADMIN, "{}").body();
+        assertThat(redriven.toString()).contains("\"stored\":1");
+        JsonNode p = client.get("/v1/profiles/user_id/u3", READ).body();
+        assertThat(p.get("features").get("refunds").asLong()).isEqualTo(1);
+        assertThat(p.get("features").get("views_24h").asLong()).as("rebuilt from the log").isEqualTo(1);
+        assertThat(client.get("/v1/quarantine", ADMIN).body().get("items")).isEmpty();
     }
 
     @Test
