@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.HashMap;
 
 /**
  * {@code decayed_scores}: interest per category, brand or tag that fades with a half-life. The
@@ -54,9 +54,9 @@ final class DecayedScores extends AbstractFeature<DecayedScores.State> {
     static final class State {
         /** The landmark in epoch ms; meaningful only while {@code sums} is not empty. */
         long landmark;
-        final TreeMap<String, Double> sums;
+        final HashMap<String, Double> sums;
 
-        State(long landmark, TreeMap<String, Double> sums) {
+        State(long landmark, HashMap<String, Double> sums) {
             this.landmark = landmark;
             this.sums = sums;
         }
@@ -105,7 +105,7 @@ final class DecayedScores extends AbstractFeature<DecayedScores.State> {
 
     @Override
     public State empty() {
-        return new State(0, new TreeMap<>());
+        return new State(0, new HashMap<>());
     }
 
     private long landmarkOf(long time) {
@@ -146,7 +146,7 @@ final class DecayedScores extends AbstractFeature<DecayedScores.State> {
     }
 
     /** Drops the lowest-ranked keys until {@code capacity} remain: one pass each, no comparator boxing. */
-    private void evict(TreeMap<String, Double> sums) {
+    private void evict(HashMap<String, Double> sums) {
         while (sums.size() > capacity) {
             String lowest = null;
             double lowestSum = 0;
@@ -178,7 +178,7 @@ final class DecayedScores extends AbstractFeature<DecayedScores.State> {
         if (out.sums.size() > capacity) {
             List<Map.Entry<String, Double>> ranked = new ArrayList<>(out.sums.entrySet());
             ranked.sort(RANK);
-            TreeMap<String, Double> kept = new TreeMap<>();
+            HashMap<String, Double> kept = new HashMap<>();
             for (Map.Entry<String, Double> e : ranked.subList(0, capacity)) {
                 kept.put(e.getKey(), e.getValue());
             }
@@ -230,7 +230,7 @@ final class DecayedScores extends AbstractFeature<DecayedScores.State> {
 
     @Override
     public State copy(State state) {
-        return new State(state.landmark, new TreeMap<>(state.sums));
+        return new State(state.landmark, new HashMap<>(state.sums));
     }
 
     @Override
@@ -240,8 +240,11 @@ final class DecayedScores extends AbstractFeature<DecayedScores.State> {
             return;
         }
         out.writeSignedVarLong(state.landmark / quantum);
-        for (Map.Entry<String, Double> e : state.sums.entrySet()) {
-            out.writeString(e.getKey()).writeDouble(e.getValue());
+        // keys in order, so equal states encode to equal bytes whatever the hash map's order
+        List<String> keys = new ArrayList<>(state.sums.keySet());
+        keys.sort(null);
+        for (String k : keys) {
+            out.writeString(k).writeDouble(state.sums.get(k));
         }
     }
 
