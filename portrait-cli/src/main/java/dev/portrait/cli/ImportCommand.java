@@ -1,0 +1,151 @@
+package dev.portrait.cli;
+
+import dev.portrait.cli.DataDirectory.Definition;
+import dev.portrait.cli.PortraitCli.UsageProblem;
+import dev.portrait.server.runtime.EmbeddedRuntime;
+import dev.portrait.server.runtime.RuntimeOptions;
+import dev.portrait.store.PortraitStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Imports files of Segment events into a data directory, without HTTP.",
+                "JSON lines: one event object per line, or a {\"batch\": [...]} line. CSV: a header row and a "
+                        + "--mapping file saying which column is userId, event, timestamp, … and which become "
+                        + "properties or traits.",
+                "Every event ends accepted, duplicate (its messageId is already logged, also by an earlier "
+                        + "import), or quarantined with a reason code; lines that are not JSON objects are "
+                        + "quarantined as malformed_json with their line number. Events are stamped with the "
+                        + "import's clock as receivedAt, so events older than the definition's "
+                        + "cleaning.maxPastAge (365d by default) are quarantined as timestamp_too_old."})
+final class ImportCommand implements Callable<Integer> {
+    enum Format { jsonl, csv }
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to import, in order.")
+    List<Path> files;
+
+    @Option(names = "--data", paramLabel = "DIR", required = true, description = "The data directory (created if missing).")
+    Path data;
+
+    @Option(names = "--definition", paramLabel = "FILE",
+            description = "The profile definition (default: the one the data directory was built with, else the "
+                    + "shipped e-commerce definition).")
+    Path definition;
+
+    @Option(names = "--format", paramLabel = "jsonl|csv",
+            description = "The files' format (default: csv for *.csv and *.tsv, jsonl otherwise).")
+    Format format;
+
+    @Option(names = "--mapping", paramLabel = "FILE", description = "For CSV: the YAML column mapping.")
+    Path mapping;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1000",
+            description = "Events per ingest call, one group commit each (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        List<Format> formats = checkArguments();
+        CsvMapping csv = formats.contains(Format.csv) ? CsvMapping.load(mapping) : null;
+        Jvm.requireForeignMemoryModule();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+
+        List<EventSource> sources = new ArrayList<>();
+        long totalBytes = 0;
+        ImportSummary summary = new ImportSummary();
+        try {
+            // every file is opened first, so a CSV whose header lacks a mapped column fails before anything is imported
+            for (int i = 0; i < files.size(); i++) {
+                Path f = files.get(i);
+                sources.add(formats.get(i) == Format.csv ? CsvSource.open(f, csv) : JsonLinesSource.open(f));
+                totalBytes += Files.size(f);
+            }
+            DataDirectory dir = DataDirectory.createIfMissing(data);
+            Definition d = dir.definition(definition);
+            long started;
+            long ingested;
+            PortraitStore store = dir.openStore();
+            try {
+                EmbeddedRuntime runtime = dir.startRuntime(store, d, RuntimeOptions.defaults());
+                try {
+                    dir.remember(d);
+                    started = System.nanoTime();
+                    ProgressBar bar = ProgressBar.onStderr(err, "events");
+                    long total = totalBytes;
+                    new Importer(runtime, store.quarantine(), Clock.systemUTC(), batchSize, summary)
+                            .run(sources, bytes -> bar.update(summary.events(), bytes, total));
+                    bar.finish(summary.events(), total, total);
+                    ingested = System.nanoTime();
+                } finally {
+                    runtime.close(); // folds what is queued and writes every profile back
+                }
+            } finally {
+                store.close();
+            }
+            long finished = System.nanoTime();
+            out.printf(Locale.ROOT, "imported %d file%s (%,d bytes) into %s, definition: %s%n", files.size(),
+                    files.size() == 1 ? "" : "s", totalBytes, dir.path(), d.source());
+            out.print(summary.render());
+            double seconds = (ingested - started) / 1e9;
+            out.printf(Locale.ROOT, "%s in %.2f s: %,.0f events/s into the log (durable); profiles folded and "
+                            + "written back %.2f s later%n", ImportSummary.count(summary.events(), "event"), seconds,
+                    summary.events() / Math.max(seconds, 1e-9), (finished - ingested) / 1e9);
+            if (summary.quarantinedTotal() > 0) {
+                out.println("quarantined events are kept with their reasons: list them with GET /v1/quarantine and "
+                        + "re-drive them with POST /v1/quarantine/redrive (admin key) once the cause is fixed");
+            }
+            out.flush();
+            return 0;
+        } finally {
+            for (EventSource s : sources) {
+                s.close();
+            }
+        }
+    }
+
+    /** Checks files, formats and the mapping; returns each file's format. */
+    List<Format> checkArguments() {
+        if (batchSize < 1 || batchSize > 100_000) {
+            throw new UsageProblem("--batch-size " + batchSize + " is outside 1-100000");
+        }
+        List<Format> formats = new ArrayList<>();
+        for (Path f : files) {
+            if (!Files.exists(f)) {
+                throw new UsageProblem("no such file: " + f);
+            }
+            if (!Files.isRegularFile(f)) {
+                throw new UsageProblem(f + " is not a file");
+            }
+            if (!Files.isReadable(f)) {
+                throw new UsageProblem(f + " cannot be read (permissions)");
+            }
+            formats.add(format != null ? format : formatOf(f));
+        }
+        if (formats.contains(Format.csv) && mapping == null) {
+            Path first = files.get(formats.indexOf(Format.csv));
+            throw new UsageProblem(first + " is CSV and needs --mapping FILE, a YAML file saying which column is userId, "
+                    + "event, timestamp, … (see portrait help import and the README)");
+        }
+        return formats;
+    }
+
+    static Format formatOf(Path f) {
+        String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".csv") || name.endsWith(".tsv") ? Format.csv : Format.jsonl;
+    }
+}

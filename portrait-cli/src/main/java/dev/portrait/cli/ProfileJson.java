@@ -1,0 +1,45 @@
+package dev.portrait.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import dev.portrait.server.port.ProfileView;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A profile as JSON, field for field what {@code GET /v1/profiles/{idType}/{id}} answers. */
+final class ProfileJson {
+    private static final ObjectMapper PRETTY = JsonMapper.builder()
+            .addModule(new SimpleModule("portrait-cli").addSerializer(Instant.class, ToStringSerializer.instance))
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+
+    private ProfileJson() {
+    }
+
+    static Map<String, Object> body(ProfileView p) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("profileId", p.profileId());
+        body.put("identities", p.identities());
+        body.put("traits", p.traits());
+        body.put("features", p.features());
+        body.put("segments", p.segments());
+        body.put("version", p.version());
+        body.put("updatedAt", p.updatedAt());
+        body.put("asOf", p.asOf());
+        return body;
+    }
+
+    static String pretty(ProfileView p) {
+        try {
+            return PRETTY.writeValueAsString(body(p));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a profile view holds JSON values only: " + e.getOriginalMessage(), e);
+        }
+    }
+}
