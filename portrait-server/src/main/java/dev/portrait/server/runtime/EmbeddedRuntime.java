@@ -219,7 +219,13 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
             throw new PortraitException("unknown_identifier_type", "\"" + idType + "\" is not an identifier type of "
                     + "the definition (known: " + String.join(", ", known) + ")", "idType");
         }
-        return store.identities().profileOf(new Identifier(idType, id)).orElse(null);
+        return worker.identities().profileOf(new Identifier(idType, id)).orElse(null);
+    }
+
+    private void checkIdType(String idType) {
+        if (!PROFILE_ID.equals(idType) && definition.identityRule(idType) == null) {
+            profileIdOf(idType, "");
+        }
     }
 
     @Override
@@ -234,7 +240,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
                 return Optional.<ProfileView>empty();
             }
             long now = Math.max(clock.millis(), p.clock());
-            return Optional.of(view(p, identities(store.identities().identifiersOf(pid)), updater, now));
+            return Optional.of(view(p, identities(worker.identities().identifiersOf(pid)), updater, now));
         });
     }
 
@@ -266,9 +272,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
      */
     private Optional<ProfileView> timeTravel(String idType, String id, Instant at) {
         long until = at.toEpochMilli();
-        if (!PROFILE_ID.equals(idType)) {
-            profileIdOf(idType, id); // validates the type
-        }
+        checkIdType(idType);
         InMemoryIdentityStore identities = new InMemoryIdentityStore();
         IdentityGraph graph = new IdentityGraph(definition.identity(), identities);
         Map<String, Profile> profiles = new HashMap<>();
@@ -376,7 +380,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
             }
             worker.writeBack();
             Set<String> subjects = new HashSet<>();
-            for (AttachedIdentifier a : store.identities().identifiersOf(pid)) {
+            for (AttachedIdentifier a : worker.identities().identifiersOf(pid)) {
                 Identifier i = a.identifier();
                 if (i.type().equals("user_id")) {
                     subjects.add(EventRecord.userSubject(i.value()));

@@ -68,6 +68,7 @@ final class ProfileWorker implements Runnable {
     private final ProfileUpdater updater;
     private final ProfileCodec codec;
     private final IdentityGraph graph;
+    private final CachedIdentities identities;
     private final InstantSource clock;
     private final RuntimeOptions options;
     private final SegmentMembers members;
@@ -93,7 +94,8 @@ final class ProfileWorker implements Runnable {
         this.store = store;
         this.updater = updater;
         this.codec = new ProfileCodec(updater);
-        this.graph = new IdentityGraph(updater.definition().identity(), store.identities());
+        this.identities = new CachedIdentities(store.identities(), 2_000_000, Math.max(10_000, options.hotProfiles()));
+        this.graph = new IdentityGraph(updater.definition().identity(), identities);
         this.clock = clock;
         this.options = options;
         List<String> names = new ArrayList<>();
@@ -420,8 +422,14 @@ final class ProfileWorker implements Runnable {
         return updater;
     }
 
+    /** The identities as the worker sees them (cached); only on this thread. */
+    dev.portrait.core.identity.IdentityStore identities() {
+        return identities;
+    }
+
     /** Drops a forgotten profile from memory (the store has already deleted it durably). */
     void forgotten(String profileId) {
+        identities.clear();
         hot.remove(profileId);
         dirty.remove(profileId);
         deleted.remove(profileId);
