@@ -223,6 +223,52 @@ public final class BotScore {
         }
     }
 
+    /**
+     * The activity of two profiles that identity resolution merged. Rhythm does not merge exactly: the
+     * gaps of the interleaved stream were never seen. So the rate is exact (both decayed counts,
+     * brought to the later last event, added), the event count is the sum, the distinct keys are the
+     * union (the 8 smallest hashes, so a count up to 8 stays exact), and the gap statistics are those
+     * of the side with more events (ties: the later last event, then the bytes), which is usually the
+     * device that did most of the acting. Order-free: {@code merge(a, b)} equals {@code merge(b, a)}.
+     */
+    public Activity merge(Activity a, Activity b) {
+        if (a.events == 0 || b.events == 0) {
+            return copy(a.events == 0 ? b : a);
+        }
+        Activity out = copy(dominant(a, b));
+        long last = Math.max(a.lastTime, b.lastTime);
+        double halfLife = config.rateHalfLifeMillis();
+        out.decayedCount = a.decayedCount * Math.pow(2.0, -(last - a.lastTime) / halfLife)
+                + b.decayedCount * Math.pow(2.0, -(last - b.lastTime) / halfLife);
+        out.lastTime = last;
+        out.events = a.events + b.events;
+        long[] union = java.util.stream.LongStream.concat(java.util.Arrays.stream(a.keys, 0, a.distinct),
+                java.util.Arrays.stream(b.keys, 0, b.distinct)).distinct().sorted().limit(KEY_SLOTS).toArray();
+        System.arraycopy(union, 0, out.keys, 0, union.length);
+        out.distinct = union.length;
+        return out;
+    }
+
+    private static Activity dominant(Activity a, Activity b) {
+        if (a.events != b.events) {
+            return a.events > b.events ? a : b;
+        }
+        if (a.lastTime != b.lastTime) {
+            return a.lastTime > b.lastTime ? a : b;
+        }
+        BinaryOut x = new BinaryOut();
+        BinaryOut y = new BinaryOut();
+        a.encode(x);
+        b.encode(y);
+        return java.util.Arrays.compare(x.toByteArray(), y.toByteArray()) >= 0 ? a : b;
+    }
+
+    private static Activity copy(Activity a) {
+        BinaryOut out = new BinaryOut(64);
+        a.encode(out);
+        return Activity.decode(new BinaryIn(out.toByteArray()));
+    }
+
     public double score(Activity a) {
         return assess(a).score();
     }

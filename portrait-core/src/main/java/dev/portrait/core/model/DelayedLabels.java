@@ -187,6 +187,23 @@ public final class DelayedLabels {
         return true;
     }
 
+    /**
+     * The waiting examples of two profiles that identity resolution merged: all of both, oldest first,
+     * cut to the {@code maxPending} oldest (the cut ones are dropped unlabelled). Order-free: ties in
+     * time are broken by the features, so {@code merge(a, b)} and {@code merge(b, a)} are equal.
+     */
+    public Pending merge(Pending a, Pending b) {
+        List<Waiting> all = new ArrayList<>(a.waiting.size() + b.waiting.size());
+        all.addAll(a.waiting);
+        all.addAll(b.waiting);
+        all.sort((x, y) -> x.createdAt != y.createdAt ? Long.compare(x.createdAt, y.createdAt)
+                : x.features.toString().compareTo(y.features.toString()));
+        Pending out = new Pending();
+        out.waiting.addAll(all.subList(0, Math.min(config.maxPending(), all.size())));
+        out.lastOpened = Math.max(a.lastOpened, b.lastOpened);
+        return out;
+    }
+
     /** When the oldest waiting example falls due, or {@link Long#MAX_VALUE} when none waits. */
     public long nextDeadline(Pending pending) {
         long next = Long.MAX_VALUE;

@@ -157,6 +157,22 @@ class BotScoreTest {
     }
 
     @Test
+    void mergingTwoActivitiesAddsRatesAndKeysAndKeepsTheBusierRhythmInEitherOrder() {
+        SplittableRandom random = new SplittableRandom(12);
+        BotScore.Activity bot = clicker(random, 300);
+        BotScore.Activity person = human(random);
+        BotScore.Activity ab = BOT_SCORE.merge(bot, person);
+        assertThat(Seeds.bytes(ab::encode)).isEqualTo(Seeds.bytes(BOT_SCORE.merge(person, bot)::encode));
+        BotScore.Assessment merged = BOT_SCORE.assess(ab);
+        assertThat(merged.events()).isEqualTo(bot.events() + person.events());
+        assertThat(merged.distinctKeys()).isEqualTo(BOT_SCORE.assess(person).distinctKeys());
+        assertThat(merged.burstiness()).isEqualTo(BOT_SCORE.assess(bot).burstiness());
+        // the clicker stopped days before the person's last event: its count has decayed to nothing
+        assertThat(merged.eventsPerMinute()).isCloseTo(BOT_SCORE.assess(person).eventsPerMinute(), within(1e-9));
+        assertThat(BOT_SCORE.merge(BOT_SCORE.empty(), person).events()).isEqualTo(person.events());
+    }
+
+    @Test
     void settingsAreValidated() {
         assertThatThrownBy(() -> new BotScore.Config(60_000, 0.05, 2, 9, 5, 1, 1, 1, 1))
                 .hasMessage("breadthSaturation must be in [2, 8], got 9");

@@ -114,6 +114,23 @@ class DelayedLabelsTest {
     }
 
     @Test
+    void mergingTwoProfilesKeepsTheOldestExamplesInEitherOrder() {
+        DelayedLabels tight = new DelayedLabels(new DelayedLabels.Config(ORDER, 7 * DAY, 3, HOUR, 4));
+        DelayedLabels.Pending a = tight.empty();
+        DelayedLabels.Pending b = tight.empty();
+        tight.open(a, T0, Map.of("side", 1.0));
+        tight.open(a, T0 + 2 * DAY, Map.of("side", 1.0));
+        tight.open(b, T0, Map.of("side", 2.0));
+        tight.open(b, T0 + DAY, Map.of("side", 2.0));
+        DelayedLabels.Pending ab = tight.merge(a, b);
+        assertThat(Seeds.bytes(ab::encode)).isEqualTo(Seeds.bytes(tight.merge(b, a)::encode));
+        assertThat(ab.size()).isEqualTo(3);
+        assertThat(tight.expire(ab, T0 + 30 * DAY)).extracting(LabelledExample::createdAt)
+                .containsExactly(T0, T0, T0 + DAY);
+        assertThat(tight.open(tight.merge(a, b), T0 + 2 * DAY + 1, Map.of())).as("spacing from the later side").isFalse();
+    }
+
+    @Test
     void pendingExamplesRoundTrip() {
         DelayedLabels.Pending p = labels.empty();
         assertThat(Seeds.decode(Seeds.bytes(p::encode), DelayedLabels.Pending::decode).size()).isZero();

@@ -154,6 +154,24 @@ class ItemStatisticsTest {
     }
 
     @Test
+    void aFullNeighbourListKeepsItsHeavyPairsAndLetsARecentPairDisplaceTheWeakest() {
+        ItemStatistics s = stats(DAY, DAY, 20, 2, 100);
+        String[][] pairs = {{"a", "b"}, {"a", "b"}, {"a", "b"}, {"a", "c"}, {"a", "c"}, {"a", "d"}};
+        for (String[] pair : pairs) {
+            User user = new User();
+            user.interact(s, pair[0], 1, T0);
+            user.interact(s, pair[1], 1, T0);
+        }
+        assertThat(s.record("a").size).isEqualTo(2);
+        assertThat(s.neighbours("a", 5)).extracting(ItemScore::item).containsExactlyInAnyOrder("b", "c");
+        // two days on, one pair weighs 4: more than c's 2, less than b's 3 × 4 = 12 at that time
+        User late = new User();
+        late.interact(s, "a", 1, T0 + 2 * DAY);
+        late.interact(s, "d", 1, T0 + 2 * DAY);
+        assertThat(s.neighbours("a", 5)).extracting(ItemScore::item).containsExactlyInAnyOrder("b", "d");
+    }
+
+    @Test
     void onlyHistoryWithinTheWindowAndTheLimitPairs() {
         ItemStatistics s = stats(DAY, HOUR, 2, 10, 100);
         for (String item : List.of("old", "x", "y", "z")) {

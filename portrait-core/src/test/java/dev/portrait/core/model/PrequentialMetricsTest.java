@@ -59,6 +59,18 @@ class PrequentialMetricsTest {
     }
 
     @Test
+    void tiedScoresCountOneHalf() {
+        PrequentialMetrics m = new PrequentialMetrics();
+        for (int i = 0; i < 10; i++) {
+            m.record(0.3, i % 2 == 0);
+        }
+        m.record(0.9, true);
+        m.record(0.01, false);
+        // 6 positives × 6 negatives: 5 × 5 tied pairs count half, the other 11 are ranked right
+        assertThat(m.auc()).isCloseTo((12.5 + 11) / 36, within(1e-12));
+    }
+
+    @Test
     void certainWrongAnswersCostAFiniteLogLoss() {
         PrequentialMetrics m = new PrequentialMetrics();
         m.record(0.0, true);

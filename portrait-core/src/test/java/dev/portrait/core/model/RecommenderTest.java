@@ -110,7 +110,8 @@ class RecommenderTest {
     void aRecentItemPullsHarderThanAnOlderOne() {
         ItemStatistics s = new ItemStatistics(ItemStatistics.Config.defaults());
         for (int u = 0; u < 3; u++) {
-            for (String[] pair : new String[][] {{"a", "x"}, {"b", "y"}}) {
+            // the older item's partner sorts first by id, so only recency can put the other first
+            for (String[] pair : new String[][] {{"a", "y"}, {"b", "x"}}) {
                 ItemStatisticsTest.User user = new ItemStatisticsTest.User();
                 user.interact(s, pair[0], 1, T0);
                 user.interact(s, pair[1], 1, T0 + MINUTE);
@@ -119,8 +120,17 @@ class RecommenderTest {
         long now = T0 + DAY;
         List<Recommendation> recs = RECOMMENDER.recommend(s, request(List.of(new RecentItem("b", now - 3 * DAY),
                 new RecentItem("a", now - HOUR)), Map.of(), Set.of(), now), item -> null);
-        assertThat(recs).extracting(Recommendation::item).startsWith("x", "y");
+        assertThat(recs).extracting(Recommendation::item).startsWith("y", "x");
         assertThat(recs).extracting(Recommendation::reason).startsWith("viewed together with a", "viewed together with b");
+    }
+
+    @Test
+    void recentItemsAreReadFromALastNFeatureValueAndOddEntriesAreSkipped() {
+        Object lastN = List.of(Map.of("item", "p1", "at", T0), Map.of("item", "p2", "at", 5), Map.of("item", "", "at", 1L),
+                Map.of("at", T0), "junk");
+        assertThat(RecentItem.fromLastN(lastN)).containsExactly(new RecentItem("p1", T0), new RecentItem("p2", 5));
+        assertThat(RecentItem.fromLastN(null)).isEmpty();
+        assertThatThrownBy(() -> new RecentItem("", T0)).hasMessage("a recent item needs an item id, got \"\"");
     }
 
     @Test
