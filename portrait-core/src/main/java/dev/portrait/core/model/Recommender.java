@@ -1,0 +1,273 @@
+package dev.portrait.core.model;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Scores items for one user from {@link ItemStatistics} and what the profile knows about them.
+ *
+ * <p>For a candidate {@code j}:
+ * <pre>
+ *   score(j) = Σ_i sim(i, j) · 2^(−(now − t_i) / recencyHalfLife)            item part
+ *            + categoryWeight · share(cat(j)) · pop(j) / max pop in cat(j)    category part
+ *            + popularityWeight · pop(j) / max pop                            popularity part
+ * </pre>
+ * where {@code i} runs over the user's {@code maxRecent} most recent items (seen at {@code t_i}) and
+ * {@code share(c)} is the user's decayed interest in {@code c} over the sum of their top
+ * {@code maxCategories} positive interests. Candidates are the neighbours of the recent items, the
+ * most popular items of the user's top categories (found among the {@code scanLimit} most popular
+ * items, at most {@code perCategory} each) and the overall most popular items; so a user with no
+ * history and no interests gets plain popularity. The reason names the largest part: the recent item
+ * that contributed most to the item part, the category, or popularity.
+ *
+ * <p>The item part is unbounded (one term per recent item, each about 0 to 1), the other two at most
+ * their weights, so co-occurrence evidence wins when there is some; the defaults let a category's top
+ * item outrank weak co-occurrence and keep popularity a tie-breaker. They are starting points, to be
+ * tuned by {@code portrait eval}.
+ *
+ * <p>Work per call is bounded: {@code maxRecent × neighbours + scanLimit} candidates at most.
+ */
+public final class Recommender {
+    static final Comparator<ItemScore> BEST_FIRST_SCORES =
+            Comparator.comparingDouble(ItemScore::score).reversed().thenComparing(ItemScore::item);
+    private static final Comparator<Recommendation> BEST_FIRST =
+            Comparator.comparingDouble(Recommendation::score).reversed().thenComparing(Recommendation::item);
+
+    /**
+     * @param recencyHalfLifeMillis how fast a recent item's pull fades, by its age at request time
+     * @param maxRecent             how many of the most recent items count
+     * @param categoryWeight        weight of the category part
+     * @param popularityWeight      weight of the popularity part
+     * @param maxCategories         how many of the user's top interests count
+     * @param perCategory           candidates taken per category
+     * @param scanLimit             how far down the popularity ranking categories are looked for
+     * @param excludeBought         leave out items the user bought
+     * @param excludeSeen           leave out the user's recent items
+     */
+    public record Config(long recencyHalfLifeMillis, int maxRecent, double categoryWeight, double popularityWeight,
+                         int maxCategories, int perCategory, int scanLimit, boolean excludeBought, boolean excludeSeen) {
+        public Config {
+            if (recencyHalfLifeMillis <= 0) {
+                throw new IllegalArgumentException("recencyHalfLifeMillis must be positive, got " + recencyHalfLifeMillis);
+            }
+            ItemStatistics.requireIn("maxRecent", maxRecent, 1, 1_000);
+            requireWeight("categoryWeight", categoryWeight);
+            requireWeight("popularityWeight", popularityWeight);
+            ItemStatistics.requireIn("maxCategories", maxCategories, 0, 100);
+            ItemStatistics.requireIn("perCategory", perCategory, 1, 10_000);
+            ItemStatistics.requireIn("scanLimit", scanLimit, 1, 10_000_000);
+        }
+
+        /** A 1-day recency half-life, 20 recent items, 0.5 and 0.05 as weights, 3 categories of 50 among the top 5,000 items, bought items left out. */
+        public static Config defaults() {
+            return new Config(24L * 3_600_000, 20, 0.5, 0.05, 3, 50, 5_000, true, false);
+        }
+
+        public Config withExclusions(boolean bought, boolean seen) {
+            return new Config(recencyHalfLifeMillis, maxRecent, categoryWeight, popularityWeight, maxCategories,
+                    perCategory, scanLimit, bought, seen);
+        }
+
+        private static void requireWeight(String name, double w) {
+            if (!(w >= 0) || Double.isInfinite(w)) {
+                throw new IllegalArgumentException(name + " must be a finite number >= 0, got " + w);
+            }
+        }
+    }
+
+    /**
+     * What the profile knows about the user, at request time.
+     *
+     * @param recent    recent items with times (any order; duplicates keep the latest)
+     * @param interests decayed interest per category, as a {@code decayed_scores} feature reads
+     * @param bought    items the user bought
+     * @param k         how many recommendations to return
+     * @param now       request time, epoch ms
+     */
+    public record Request(List<RecentItem> recent, Map<String, Double> interests, Set<String> bought, int k, long now) {
+        public Request {
+            recent = recent == null ? List.of() : List.copyOf(recent);
+            interests = interests == null ? Map.of() : Map.copyOf(interests);
+            bought = bought == null ? Set.of() : Set.copyOf(bought);
+            ItemStatistics.requireIn("k", k, 1, 10_000);
+        }
+    }
+
+    private final Config config;
+
+    public Recommender(Config config) {
+        this.config = config;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** Scored parts of one candidate. */
+    private static final class Candidate {
+        final ItemRecord record;
+        double itemPart;
+        double strongestPull;
+        String pulledBy;
+        double categoryPart;
+        String category;
+
+        Candidate(ItemRecord record) {
+            this.record = record;
+        }
+    }
+
+    /**
+     * The top {@code request.k()} items for the user, best first (ties: by id).
+     *
+     * @param categoryOf the catalogue's category of an item, or {@code null} when unknown
+     */
+    public List<Recommendation> recommend(ItemStatistics stats, Request request, Function<String, String> categoryOf) {
+        Map<String, RecentItem> latest = new HashMap<>();
+        for (RecentItem r : request.recent()) {
+            latest.merge(r.item(), r, (a, b) -> a.time() >= b.time() ? a : b);
+        }
+        List<RecentItem> recent = new ArrayList<>(latest.values());
+        recent.sort((a, b) -> a.time() != b.time() ? Long.compare(b.time(), a.time()) : a.item().compareTo(b.item()));
+        recent = recent.subList(0, Math.min(config.maxRecent(), recent.size()));
+
+        Set<String> excluded = new HashSet<>();
+        if (config.excludeBought()) {
+            excluded.addAll(request.bought());
+        }
+        if (config.excludeSeen()) {
+            excluded.addAll(latest.keySet());
+        }
+
+        Map<String, Candidate> candidates = new LinkedHashMap<>();
+        double ln2OverHalfLife = Math.log(2) / config.recencyHalfLifeMillis();
+        for (RecentItem r : recent) {
+            ItemRecord from = stats.record(r.item());
+            if (from == null) {
+                continue;
+            }
+            double recency = Math.exp(-Math.max(0, request.now() - r.time()) * ln2OverHalfLife);
+            for (int at = 0; at < from.size; at++) {
+                String item = from.neighbours[at];
+                if (excluded.contains(item)) {
+                    continue;
+                }
+                double pull = stats.similarity(from, at) * recency;
+                if (pull <= 0) {
+                    continue;
+                }
+                Candidate c = candidates.computeIfAbsent(item, i -> new Candidate(stats.record(i)));
+                c.itemPart += pull;
+                if (pull > c.strongestPull || (pull == c.strongestPull && r.item().compareTo(c.pulledBy) < 0)) {
+                    c.strongestPull = pull;
+                    c.pulledBy = r.item();
+                }
+            }
+        }
+
+        Map<String, Double> shares = topShares(request.interests());
+        Map<String, ItemRecord> categoryLeaders = new HashMap<>();
+        Map<String, Integer> taken = new HashMap<>();
+        int scanned = 0;
+        int popularNeeded = request.k();
+        ItemRecord mostPopular = null;
+        for (ItemRecord r : stats.byPopularity()) {
+            if (mostPopular == null) {
+                mostPopular = r;
+            }
+            if (scanned++ == config.scanLimit() || (popularNeeded == 0 && taken.size() == shares.size()
+                    && allFull(taken))) {
+                break;
+            }
+            boolean allowed = !excluded.contains(r.item);
+            if (allowed && popularNeeded > 0) {
+                candidates.computeIfAbsent(r.item, i -> new Candidate(r));
+                popularNeeded--;
+            }
+            if (shares.isEmpty()) {
+                continue;
+            }
+            String category = categoryOf.apply(r.item);
+            if (category == null || !shares.containsKey(category)) {
+                continue;
+            }
+            categoryLeaders.putIfAbsent(category, r);
+            int count = taken.getOrDefault(category, 0);
+            if (allowed && count < config.perCategory()) {
+                taken.put(category, count + 1);
+                candidates.computeIfAbsent(r.item, i -> new Candidate(r));
+            }
+        }
+        if (mostPopular == null) {
+            return List.of();
+        }
+
+        ForwardDecay decay = stats.decay();
+        List<Recommendation> out = new ArrayList<>(candidates.size());
+        for (Map.Entry<String, Candidate> e : candidates.entrySet()) {
+            Candidate c = e.getValue();
+            if (c.record == null) {
+                continue;
+            }
+            if (!shares.isEmpty()) {
+                String category = categoryOf.apply(e.getKey());
+                ItemRecord leader = category == null ? null : categoryLeaders.get(category);
+                if (leader != null) {
+                    c.category = category;
+                    c.categoryPart = config.categoryWeight() * shares.get(category)
+                            * Math.min(1.0, c.record.popularityRelativeTo(leader, decay));
+                }
+            }
+            double popularityPart = config.popularityWeight() * Math.min(1.0, c.record.popularityRelativeTo(mostPopular, decay));
+            double score = c.itemPart + c.categoryPart + popularityPart;
+            String reason;
+            if (c.itemPart > 0 && c.itemPart >= c.categoryPart && c.itemPart >= popularityPart) {
+                reason = "viewed together with " + c.pulledBy;
+            } else if (c.categoryPart > 0 && c.categoryPart >= popularityPart) {
+                reason = "popular in " + c.category;
+            } else {
+                reason = "popular";
+            }
+            out.add(new Recommendation(e.getKey(), score, reason));
+        }
+        out.sort(BEST_FIRST);
+        return List.copyOf(out.subList(0, Math.min(request.k(), out.size())));
+    }
+
+    private boolean allFull(Map<String, Integer> taken) {
+        for (int n : taken.values()) {
+            if (n < config.perCategory()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The top {@code maxCategories} positive interests as shares of their sum. */
+    private Map<String, Double> topShares(Map<String, Double> interests) {
+        List<Map.Entry<String, Double>> positive = new ArrayList<>();
+        for (Map.Entry<String, Double> e : interests.entrySet()) {
+            if (e.getKey() != null && e.getValue() != null && e.getValue() > 0 && Double.isFinite(e.getValue())) {
+                positive.add(e);
+            }
+        }
+        positive.sort(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        positive = positive.subList(0, Math.min(config.maxCategories(), positive.size()));
+        double sum = 0;
+        for (Map.Entry<String, Double> e : positive) {
+            sum += e.getValue();
+        }
+        Map<String, Double> out = new HashMap<>();
+        for (Map.Entry<String, Double> e : positive) {
+            out.put(e.getKey(), e.getValue() / sum);
+        }
+        return out;
+    }
+}
