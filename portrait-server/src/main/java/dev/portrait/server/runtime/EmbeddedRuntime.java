@@ -81,7 +81,6 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     private final Thread workerThread;
     private final Thread committerThread;
     private final long recovered;
-    private final boolean rebuilt;
 
     private EmbeddedRuntime(PortraitStore store, ProfileDefinition definition, InstantSource clock, RuntimeOptions options,
                             IngestCounters counters) {
@@ -90,7 +89,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         this.updater = new ProfileUpdater(definition);
         this.cleaner = new Cleaner(definition);
         this.clock = clock;
-        this.rebuilt = rebuildIfTheDefinitionChanged(store, updater);
+        refuseAnotherDefinition(store, updater);
         this.worker = new ProfileWorker(store, updater, clock, options);
         this.recovered = worker.recover();
         this.committer = new GroupCommitter(store, worker, options.maxGroupEvents(), counters);
@@ -111,34 +110,18 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     }
 
     /**
-     * Profiles carry the fingerprint of the definition that wrote them. When the stored ones were
-     * written under another definition, everything derived from the log is cleared so that the
-     * start-up replay rebuilds it under this one: changing the definition never leaves profiles that
-     * mean something else.
+     * Profiles carry the fingerprint of the definition that wrote them. Starting under another
+     * definition is refused ({@code definition_mismatch}) rather than silently rebuilding everything:
+     * a rebuild can take long, so it is an explicit step ({@code portrait rebuild}, which clears the
+     * derived state with {@link PortraitStore#clearDerivedState()} and lets the start-up replay
+     * rebuild every profile under the new definition).
      */
-    private static boolean rebuildIfTheDefinitionChanged(PortraitStore store, ProfileUpdater updater) {
+    private static void refuseAnotherDefinition(PortraitStore store, ProfileUpdater updater) {
         List<String> first = store.profiles().ids(null, 1);
         if (first.isEmpty()) {
-            return false;
+            return;
         }
-        byte[] bytes = store.profiles().get(first.get(0));
-        try {
-            new dev.portrait.core.profile.ProfileCodec(updater).decode(bytes);
-            return false;
-        } catch (PortraitException e) {
-            if (!"definition_mismatch".equals(e.code())) {
-                throw e;
-            }
-            System.err.println("portrait: the profile definition changed (" + updater.definition().name() + " "
-                    + updater.definition().fingerprint() + "); rebuilding every profile from the event log");
-            store.clearDerivedState();
-            return true;
-        }
-    }
-
-    /** Whether this start rebuilt every profile because the definition changed. */
-    public boolean rebuiltForNewDefinition() {
-        return rebuilt;
+        new dev.portrait.core.profile.ProfileCodec(updater).decode(store.profiles().get(first.get(0)));
     }
 
     /** How many logged events the start-up replay applied (those after the last write-back). */
