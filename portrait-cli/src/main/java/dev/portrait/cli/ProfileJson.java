@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.portrait.server.port.ProfileView;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A profile as JSON, field for field what {@code GET /v1/profiles/{idType}/{id}} answers. */
@@ -23,16 +22,7 @@ final class ProfileJson {
     }
 
     static Map<String, Object> body(ProfileView p) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("profileId", p.profileId());
-        body.put("identities", p.identities());
-        body.put("traits", p.traits());
-        body.put("features", p.features());
-        body.put("segments", p.segments());
-        body.put("version", p.version());
-        body.put("updatedAt", p.updatedAt());
-        body.put("asOf", p.asOf());
-        return body;
+        return p.toJson();
     }
 
     static String pretty(ProfileView p) {

@@ -29,16 +29,7 @@ final class QueryRoutes {
         String id = ctx.pathParam("id");
         Instant at = at(ctx.queryParam("at"));
         ProfileView p = query.profile(idType, id, at).orElseThrow(() -> noProfile(idType, id));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("profileId", p.profileId());
-        body.put("identities", p.identities());
-        body.put("traits", p.traits());
-        body.put("features", p.features());
-        body.put("segments", p.segments());
-        body.put("version", p.version());
-        body.put("updatedAt", p.updatedAt());
-        body.put("asOf", p.asOf());
-        Json.write(ctx, 200, body);
+        Json.write(ctx, 200, p.toJson());
     }
 
     void changes(Context ctx) {

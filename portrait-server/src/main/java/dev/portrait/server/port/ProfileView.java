@@ -19,4 +19,18 @@ import java.util.Map;
 public record ProfileView(String profileId, Map<String, List<String>> identities, Map<String, Map<String, Object>> traits,
                           Map<String, Object> features, List<String> segments, long version, Instant updatedAt,
                           Instant asOf) {
+
+    /** The profile's JSON answer, fields in the documented order (the HTTP API and the CLI print this). */
+    public java.util.Map<String, Object> toJson() {
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("profileId", profileId);
+        body.put("identities", identities);
+        body.put("traits", traits);
+        body.put("features", features);
+        body.put("segments", segments);
+        body.put("version", version);
+        body.put("updatedAt", updatedAt);
+        body.put("asOf", asOf);
+        return body;
+    }
 }
