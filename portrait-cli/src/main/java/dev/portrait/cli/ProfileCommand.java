@@ -3,7 +3,7 @@ package dev.portrait.cli;
 import dev.portrait.cli.DataDirectory.Definition;
 import dev.portrait.cli.PortraitCli.UsageProblem;
 import dev.portrait.core.PortraitException;
-import dev.portrait.server.port.ProfileView;
+import dev.portrait.core.profile.ProfileView;
 import dev.portrait.server.runtime.EmbeddedRuntime;
 import dev.portrait.server.runtime.RuntimeOptions;
 import dev.portrait.store.PortraitStore;

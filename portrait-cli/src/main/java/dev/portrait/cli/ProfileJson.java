@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
-import dev.portrait.server.port.ProfileView;
+import dev.portrait.core.profile.ProfileView;
 
 import java.time.Instant;
 import java.util.Map;

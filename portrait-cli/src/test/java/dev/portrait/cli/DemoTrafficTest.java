@@ -4,7 +4,7 @@ import dev.portrait.core.definition.DefinitionLoader;
 import dev.portrait.core.synth.SyntheticConfig;
 import dev.portrait.server.PortraitServer;
 import dev.portrait.server.http.HttpConfig;
-import dev.portrait.server.port.ProfileView;
+import dev.portrait.core.profile.ProfileView;
 import dev.portrait.server.runtime.RuntimeOptions;
 import dev.portrait.store.StoreOptions;
 import org.junit.jupiter.api.Test;

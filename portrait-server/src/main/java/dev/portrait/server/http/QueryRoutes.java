@@ -2,7 +2,7 @@ package dev.portrait.server.http;
 
 import dev.portrait.server.port.ChangeView;
 import dev.portrait.server.port.Page;
-import dev.portrait.server.port.ProfileView;
+import dev.portrait.core.profile.ProfileView;
 import dev.portrait.server.port.QueryPort;
 import dev.portrait.server.port.SegmentSummary;
 import io.javalin.http.Context;

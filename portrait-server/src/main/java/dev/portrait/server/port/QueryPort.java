@@ -1,5 +1,6 @@
 package dev.portrait.server.port;
 
+import dev.portrait.core.profile.ProfileView;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

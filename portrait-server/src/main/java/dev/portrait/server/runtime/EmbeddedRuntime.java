@@ -22,7 +22,7 @@ import dev.portrait.server.port.IncomingEvent;
 import dev.portrait.server.port.IngestOutcome;
 import dev.portrait.server.port.IngestPort;
 import dev.portrait.server.port.Page;
-import dev.portrait.server.port.ProfileView;
+import dev.portrait.core.profile.ProfileView;
 import dev.portrait.server.port.QuarantineView;
 import dev.portrait.server.port.QueryPort;
 import dev.portrait.server.port.SegmentSummary;
@@ -223,29 +223,8 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
                 return Optional.<ProfileView>empty();
             }
             long now = Math.max(clock.millis(), p.clock());
-            return Optional.of(view(p, identities(worker.identities().identifiersOf(pid)), updater, now));
+            return Optional.of(ProfileView.of(p, worker.identities().identifiersOf(pid), updater, now));
         });
-    }
-
-    private static Map<String, List<String>> identities(List<AttachedIdentifier> attached) {
-        Map<String, List<String>> out = new TreeMap<>();
-        for (AttachedIdentifier a : attached) {
-            out.computeIfAbsent(a.identifier().type(), k -> new ArrayList<>()).add(a.identifier().value());
-        }
-        return out;
-    }
-
-    private static ProfileView view(Profile p, Map<String, List<String>> identities, ProfileUpdater updater, long now) {
-        Map<String, Map<String, Object>> traits = new LinkedHashMap<>();
-        for (Map.Entry<String, TraitValue> t : p.traits().entrySet()) {
-            Map<String, Object> v = new LinkedHashMap<>();
-            v.put("value", t.getValue().value());
-            v.put("source", t.getValue().source());
-            v.put("updatedAt", Instant.ofEpochMilli(t.getValue().time()).toString());
-            traits.put(t.getKey(), v);
-        }
-        return new ProfileView(p.profileId(), identities, traits, updater.featureValues(p, now), updater.segmentNames(p),
-                p.version(), p.clock() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(p.clock()), Instant.ofEpochMilli(now));
     }
 
     /**
@@ -286,7 +265,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
             return Optional.empty();
         }
         updater.advance(p, until);
-        return Optional.of(view(p, identities(identities.identifiersOf(pid)), updater, Math.max(until, p.clock())));
+        return Optional.of(ProfileView.of(p, identities.identifiersOf(pid), updater, Math.max(until, p.clock())));
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.portrait.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portrait.server.port.ChangeView;
-import dev.portrait.server.port.ProfileView;
+import dev.portrait.core.profile.ProfileView;
 import dev.portrait.server.port.SegmentSummary;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

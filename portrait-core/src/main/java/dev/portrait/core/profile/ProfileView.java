@@ -1,0 +1,64 @@
+package dev.portrait.core.profile;
+
+import dev.portrait.core.identity.AttachedIdentifier;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A profile as the query API shows it. Both runtimes render profiles through {@link #of}, so the embedded
+ * server's answers and the Flink job's {@code profiles} topic are the same JSON for the same events.
+ *
+ * @param profileId  the profile id
+ * @param identities identifier type → values ({@code {"user_id": ["u1"], "anonymous_id": ["a1", "a2"]}})
+ * @param traits     trait name → {@code {"value": …, "source": …, "updatedAt": ISO time}}
+ * @param features   feature name (as in the definition) → value at {@code asOf}
+ * @param segments   the segments it is in
+ * @param version    events and merges folded in
+ * @param updatedAt  the latest event time folded in
+ * @param asOf       the time the values were read at (now, or the {@code ?at=} time)
+ */
+public record ProfileView(String profileId, Map<String, List<String>> identities, Map<String, Map<String, Object>> traits,
+                          Map<String, Object> features, List<String> segments, long version, Instant updatedAt,
+                          Instant asOf) {
+
+    /**
+     * Reads {@code p} at {@code now} (windows expire and decays apply as of then).
+     *
+     * @param attached the identifiers attached to the profile, in the identity store's order
+     */
+    public static ProfileView of(Profile p, List<AttachedIdentifier> attached, ProfileUpdater updater, long now) {
+        Map<String, List<String>> identities = new TreeMap<>();
+        for (AttachedIdentifier a : attached) {
+            identities.computeIfAbsent(a.identifier().type(), k -> new ArrayList<>()).add(a.identifier().value());
+        }
+        Map<String, Map<String, Object>> traits = new LinkedHashMap<>();
+        for (Map.Entry<String, TraitValue> t : p.traits().entrySet()) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("value", t.getValue().value());
+            v.put("source", t.getValue().source());
+            v.put("updatedAt", Instant.ofEpochMilli(t.getValue().time()).toString());
+            traits.put(t.getKey(), v);
+        }
+        return new ProfileView(p.profileId(), identities, traits, updater.featureValues(p, now), updater.segmentNames(p),
+                p.version(), p.clock() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(p.clock()), Instant.ofEpochMilli(now));
+    }
+
+    /** The profile's JSON answer, fields in the documented order (the HTTP API and the CLI print this). */
+    public Map<String, Object> toJson() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("profileId", profileId);
+        body.put("identities", identities);
+        body.put("traits", traits);
+        body.put("features", features);
+        body.put("segments", segments);
+        body.put("version", version);
+        body.put("updatedAt", updatedAt);
+        body.put("asOf", asOf);
+        return body;
+    }
+}
