@@ -15,7 +15,8 @@ import java.io.PrintWriter;
         versionProvider = PortraitCli.Version.class,
         description = "A live user-profile engine: Segment events in, profiles, features and segments out.",
         subcommands = {ServeCommand.class, ImportCommand.class, DemoCommand.class, ProfileCommand.class,
-                RebuildCommand.class, CommandLine.HelpCommand.class})
+                RebuildCommand.class, dev.portrait.cli.eval.EvalCommand.class,
+                CommandLine.HelpCommand.class})
 public final class PortraitCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -38,8 +39,8 @@ public final class PortraitCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: serve, import, demo, profile "
-                + "or rebuild (portrait help COMMAND tells more)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: serve, import, demo, profile, "
+                + "rebuild or eval (portrait help COMMAND tells more)");
     }
 
     /** One line a person can act on; the stack trace only when PORTRAIT_DEBUG is set. */
