@@ -1,0 +1,106 @@
+package dev.portrait.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code portrait eval} on tiny hand-made files in the MovieLens, Wikipedia-edits and Online Retail layouts. */
+class EvalCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Path fixture(String name) {
+        try {
+            return Path.of(EvalCommandTest.class.getResource("/eval/" + name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double metric(JsonNode out, String protocol, String model, String metric) {
+        for (JsonNode row : out.get("table")) {
+            if (row.get("protocol").asText().equals(protocol) && row.get("model").asText().equals(model)) {
+                return row.get(metric).asDouble();
+            }
+        }
+        throw new AssertionError("no row " + protocol + "/" + model + " in " + out);
+    }
+
+    @Test
+    void movielensReportsEveryModelOnBothProtocolsAndTheStreamingRecommenderFindsTheTasteGroup() throws Exception {
+        Cli.Run run = Cli.run("eval", "movielens", fixture("movielens").toString(), "--lambdas", "5,50");
+        assertThat(run.exit()).as(run.toString()).isZero();
+        JsonNode out = JSON.readTree(run.out());
+        assertThat(out.at("/facts/evaluatedUsers").asInt()).isEqualTo(12);
+        for (String model : new String[] {"streaming", "streaming-untuned", "popularity", "itemknn", "ease"}) {
+            for (String metric : new String[] {"HR@10", "NDCG@10", "Recall@20"}) {
+                assertThat(metric(out, "temporal", model, metric)).as(model + " " + metric).isBetween(0.0, 1.0);
+            }
+            assertThat(metric(out, "sampled", model, "HR@10")).as(model).isBetween(0.0, 1.0);
+        }
+        // two taste groups that never mix: anything that learns from co-occurrence beats raw popularity
+        assertThat(metric(out, "temporal", "streaming", "HR@10")).isGreaterThan(metric(out, "temporal", "popularity", "HR@10"));
+        assertThat(metric(out, "temporal", "ease", "HR@10")).isGreaterThan(metric(out, "temporal", "popularity", "HR@10"));
+    }
+
+    @Test
+    void wikitickerSeparatesMetronomeBotsFromPeopleWithoutReadingNames() throws Exception {
+        Cli.Run run = Cli.run("eval", "wikiticker", fixture("wikiticker").toString());
+        assertThat(run.exit()).as(run.toString()).isZero();
+        JsonNode out = JSON.readTree(run.out());
+        assertThat(out.at("/facts/botUsers").asInt()).isEqualTo(6);
+        assertThat(metric(out, "users", "behaviour-logistic-cv", "AUC")).isGreaterThanOrEqualTo(0.9);
+        assertThat(metric(out, "users", "botscore-default", "AUC")).isGreaterThanOrEqualTo(0.9);
+        assertThat(out.at("/facts/notRead").toString()).contains("user", "comment");
+    }
+
+    @Test
+    void retailCountsCancellationsReturnsAndGuestsAndScoresBothPropensityModels() throws Exception {
+        Cli.Run run = Cli.run("eval", "retail", fixture("retail").resolve("OnlineRetail.csv").toString());
+        assertThat(run.exit()).as(run.toString()).isZero();
+        JsonNode out = JSON.readTree(run.out());
+        assertThat(metric(out, "cleaning", "lines", "cancellations")).isEqualTo(1.0);
+        assertThat(metric(out, "cleaning", "lines", "returns")).isEqualTo(2.0);
+        assertThat(metric(out, "cleaning", "lines", "guests")).isEqualTo(1.0);
+        assertThat(metric(out, "cleaning", "purchases", "customers")).isEqualTo(40.0);
+        // loyal customers buy monthly, the others once: both models see it
+        assertThat(metric(out, "repeat30d", "online-ftrl", "AUC")).isGreaterThan(0.6);
+        assertThat(metric(out, "repeat30d", "offline-logistic", "AUC")).isGreaterThan(0.6);
+    }
+
+    @Test
+    void aMetricBelowItsFloorFailsTheRunAndSaysWhich(@TempDir Path dir) throws Exception {
+        Path floors = dir.resolve("floors.properties");
+        Files.writeString(floors, "wikiticker.users.behaviour-logistic-cv.AUC = 0.5\nmovielens.temporal.ease.HR@10 = 2\n");
+        Cli.Run ok = Cli.run("eval", "wikiticker", fixture("wikiticker").toString(), "--floors", floors.toString());
+        assertThat(ok.exit()).as(ok.toString()).isZero();
+        assertThat(ok.out()).contains("\"ok\" : true").doesNotContain("movielens.temporal");
+
+        Files.writeString(floors, "wikiticker.users.behaviour-logistic-cv.AUC = 1.01\n");
+        Cli.Run below = Cli.run("eval", "wikiticker", fixture("wikiticker").toString(), "--floors", floors.toString());
+        assertThat(below.exit()).isEqualTo(1);
+        assertThat(below.out()).contains("\"ok\" : false");
+        assertThat(below.err()).contains("below its floor");
+    }
+
+    @Test
+    void aFloorForAMetricTheRunDidNotProduceFailsRatherThanPassingSilently(@TempDir Path dir) throws Exception {
+        Path floors = dir.resolve("floors.properties");
+        Files.writeString(floors, "wikiticker.users.renamed-model.AUC = 0.5\n");
+        Cli.Run run = Cli.run("eval", "wikiticker", fixture("wikiticker").toString(), "--floors", floors.toString());
+        assertThat(run.exit()).isEqualTo(1);
+    }
+
+    @Test
+    void aMissingDataSetIsAUsageErrorThatNamesThePath(@TempDir Path dir) {
+        Cli.Run run = Cli.run("eval", "movielens", dir.resolve("nowhere").toString());
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("nowhere");
+    }
+}
