@@ -32,6 +32,7 @@ final class EmbeddedStore implements PortraitStore {
     static final String META_CHANGELOG_NEXT = "changelog.next";
     static final String META_MERGES_NEXT = "merges.next";
     static final String META_QUARANTINE_NEXT = "quarantine.next";
+    static final byte[] META_MODELS_KEY = "models.state".getBytes(StandardCharsets.UTF_8);
     private static final String QUARANTINE_OWNER = "quarantine";
 
     final Tables tables;
@@ -114,6 +115,11 @@ final class EmbeddedStore implements PortraitStore {
 
     StoreWrite newWrite() {
         return new StoreWrite(tables, keyring);
+    }
+
+    @Override
+    public byte[] modelState() {
+        return tables.get(Table.META, META_MODELS_KEY);
     }
 
     long meta(String name) {
@@ -238,6 +244,7 @@ final class EmbeddedStore implements PortraitStore {
             }
             keyring.forgetKind(Keyring.PROFILE, w.batch);
             putMeta(w, META_APPLIED, 0);
+            w.batch.delete(Table.META, META_MODELS_KEY);
             identities.discardPending();
             w.commit(options.syncWrites());
             keyring.evictAll();

@@ -53,6 +53,9 @@ public interface PortraitStore extends AutoCloseable {
     /** A new atomic write of derived state at a log position. */
     WriteBack writeBack();
 
+    /** The model state the last write-back stored ({@link WriteBack#putModelState}), or null. */
+    byte[] modelState();
+
     /**
      * Shreds the data keys of event subjects ({@link EventRecord#userSubject},
      * {@link EventRecord#anonymousSubject}): their records in the log read back as forgotten from now

@@ -55,6 +55,12 @@ final class StoredWriteBack implements WriteBack {
     }
 
     @Override
+    public WriteBack putModelState(byte[] state) {
+        parts.add(new Part('s', "models", Objects.requireNonNull(state, "model state")));
+        return this;
+    }
+
+    @Override
     @SuppressWarnings("unchecked")
     public void commit(long appliedSequence) {
         if (committed) {
@@ -75,6 +81,7 @@ final class StoredWriteBack implements WriteBack {
                     case 'd' -> w.batch.delete(Table.PROFILES, KeyLayout.utf8(p.profileId));
                     case 'c' -> changelog.stage(w, p.profileId, (List<ChangeRecord>) p.value);
                     case 'm' -> merges.stage(w, p.profileId, (byte[]) p.value);
+                    case 's' -> w.batch.put(Table.META, EmbeddedStore.META_MODELS_KEY, (byte[]) p.value);
                     default -> throw new IllegalStateException("unknown write-back part " + p.kind);
                 }
             }

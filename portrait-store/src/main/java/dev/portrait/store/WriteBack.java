@@ -22,6 +22,12 @@ public interface WriteBack {
     WriteBack appendMerge(String profileId, byte[] mergeLogEntry);
 
     /**
+     * Replaces the runtime's model state (item statistics, personas, propensity, bot scores) with
+     * these bytes, at the same position as the profiles, so models and profiles recover to one point.
+     */
+    WriteBack putModelState(byte[] state);
+
+    /**
      * Writes everything with the position.
      *
      * @throws StoreException {@code applied_sequence} when the position is behind the stored one or past

@@ -75,7 +75,7 @@ public final class HttpApi implements AutoCloseable {
         Javalin app = Javalin.create(c -> {
             configure(c, config, meters);
             routes(new Routes(c, keyring, routes), new IngestRoutes(ingest, keyring, config.limits(), meters, clock),
-                    new QueryRoutes(query), new AdminRoutes(admin, config.limits()), metrics);
+                    new QueryRoutes(query), query, new AdminRoutes(admin, config.limits()), metrics);
         });
         app.start(config.host(), config.port());
         return new HttpApi(app, routes);
@@ -115,7 +115,7 @@ public final class HttpApi implements AutoCloseable {
         c.routes.error(405, ErrorAnswers::answerStatus);
     }
 
-    private static void routes(Routes r, IngestRoutes ingest, QueryRoutes query, AdminRoutes admin,
+    private static void routes(Routes r, IngestRoutes ingest, QueryRoutes query, QueryPort queryPort, AdminRoutes admin,
                                PrometheusMeterRegistry metrics) {
         // ingest routes check their key themselves: it may be inside the body
         r.add(HandlerType.POST, "/v1/batch", null, ingest::batch);
@@ -128,6 +128,7 @@ public final class HttpApi implements AutoCloseable {
         r.add(HandlerType.GET, "/v1/profiles/{idType}/{id}/changes", Scope.QUERY, query::changes);
         r.add(HandlerType.GET, "/v1/segments", Scope.QUERY, query::segments);
         r.add(HandlerType.GET, "/v1/segments/{name}/members", Scope.QUERY, query::members);
+        ModelRoutes.register(r::add, queryPort, metrics); // issue 5: recommendations, personas, scores
 
         r.add(HandlerType.DELETE, "/v1/profiles/{idType}/{id}", Scope.ADMIN, admin::forget);
         r.add(HandlerType.GET, "/v1/quarantine", Scope.ADMIN, admin::quarantine);

@@ -67,7 +67,8 @@ import java.util.concurrent.ExecutionException;
  * Starting recovers: the worker replays the log from the position the stored profiles include, so no
  * acknowledged event is lost and none is applied twice.
  */
-public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, AutoCloseable {
+public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, AutoCloseable,
+        dev.portrait.server.port.ModelPort { // issue 5: models
     private static final TypeReference<Object> ANY = new TypeReference<>() { };
     private static final String PROFILE_ID = "profile_id";
 
@@ -432,5 +433,36 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    // ---- models (issue 5): answered by ModelHost on the worker thread ----
+
+    @Override
+    public Optional<List<dev.portrait.core.model.Recommendation>> recommendations(String idType, String id, int k) {
+        return worker.call(() -> {
+            String pid = profileIdOf(idType, id);
+            Profile p = pid == null ? null : worker.load(pid);
+            return p == null ? Optional.empty()
+                    : Optional.of(worker.models().recommend(p, k, Math.max(clock.millis(), p.clock())));
+        });
+    }
+
+    @Override
+    public List<PersonaView> personas() {
+        return worker.call(() -> worker.models().personas());
+    }
+
+    @Override
+    public Optional<ProfileScores> scores(String idType, String id) {
+        return worker.call(() -> {
+            String pid = profileIdOf(idType, id);
+            return pid == null || worker.load(pid) == null ? Optional.empty()
+                    : Optional.of(worker.models().scores(pid));
+        });
+    }
+
+    @Override
+    public ModelQuality quality() {
+        return worker.call(() -> worker.models().quality());
     }
 }

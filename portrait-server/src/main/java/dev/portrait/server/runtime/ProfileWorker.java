@@ -72,6 +72,7 @@ final class ProfileWorker implements Runnable {
     private final InstantSource clock;
     private final RuntimeOptions options;
     private final SegmentMembers members;
+    private final ModelHost models; // issue 5: models fed after each fold
 
     private final BlockingQueue<Object> tasks = new LinkedBlockingQueue<>();
     private final LinkedHashMap<String, Profile> hot = new LinkedHashMap<>(1024, 0.75f, true);
@@ -103,12 +104,14 @@ final class ProfileWorker implements Runnable {
             names.add(updater.segments().name(s));
         }
         this.members = new SegmentMembers(names);
+        this.models = new ModelHost(updater); // issue 5
     }
 
     // ---- start-up: memberships and timers from the stored profiles, then the log's tail ----
 
     /** Rebuilds memberships and timers, then replays events logged after the stored position. Runs before the thread starts. */
     long recover() {
+        models.restore(store.modelState()); // issue 5: models recover to the profiles' position
         String after = null;
         while (true) {
             List<String> ids = store.profiles().ids(after, 1000);
@@ -263,6 +266,7 @@ final class ProfileWorker implements Runnable {
             }
             MergeLogEntry entry = MergeLogEntry.of(m, winner, loser, codec);
             UpdateResult merged = updater.merge(winner, loser);
+            models.merged(m.winner(), m.loser()); // issue 5
             put(merged.profile());
             remove(m.loser());
             pendingMergeOwners.add(new String[] {m.winner()});
@@ -276,6 +280,7 @@ final class ProfileWorker implements Runnable {
         }
         UpdateResult u = updater.applyInPlace(p, event);
         put(p);
+        models.observe(p, event); // issue 5
         record(sequence, event.time(), u);
         schedule(p);
     }
@@ -390,6 +395,7 @@ final class ProfileWorker implements Runnable {
         for (int i = 0; i < pendingMerges.size(); i++) {
             wb.appendMerge(pendingMergeOwners.get(i)[0], pendingMerges.get(i));
         }
+        wb.putModelState(models.encode()); // issue 5: at the same position as the profiles
         wb.commit(applied.get());
         dirty.clear();
         deleted.clear();
@@ -435,5 +441,11 @@ final class ProfileWorker implements Runnable {
         deleted.remove(profileId);
         pendingChanges.remove(profileId);
         members.removeProfile(profileId);
+        models.forget(profileId); // issue 5
+    }
+
+    /** The models, only on this thread (issue 5). */
+    ModelHost models() {
+        return models;
     }
 }
