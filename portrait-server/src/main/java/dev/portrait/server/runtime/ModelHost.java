@@ -55,6 +55,9 @@ final class ModelHost {
     static final List<String> PERSONA_FEATURES = List.of("views_30d", "orders_30d", "revenue_30d", "cart_adds_7d",
             "distinct_products_viewed", "days_since_last_seen");
     private static final int PROPENSITY_FEATURE_LIMIT = 16;
+    /** Bought items remembered per profile, the most recent, so recommendations can leave them out. */
+    static final int BOUGHT_LIMIT = 100;
+    private static final String PURCHASE = "Order Completed";
 
     private final ProfileUpdater updater;
     private final double suspectedBotThreshold;
@@ -73,7 +76,8 @@ final class ModelHost {
     private final BotScore bots = new BotScore(BotScore.Config.defaults());
     private final TreeMap<String, PerProfile> profiles = new TreeMap<>();
     private final Map<String, String> categoryOfItem = new HashMap<>();
-    private final PriorityQueue<Object[]> deadlines = new PriorityQueue<>((a, b) -> Long.compare((long) a[0], (long) b[0]));
+    private final PriorityQueue<Object[]> deadlines = new PriorityQueue<>((a, b) ->
+            (long) a[0] != (long) b[0] ? Long.compare((long) a[0], (long) b[0]) : ((String) a[1]).compareTo((String) b[1]));
 
     /** One profile's share of the models. */
     private static final class PerProfile {
@@ -84,6 +88,7 @@ final class ModelHost {
         double propensity;
         double botScore;
         long lastFed = Long.MIN_VALUE;
+        final java.util.LinkedHashSet<String> bought = new java.util.LinkedHashSet<>();
     }
 
     ModelHost(ProfileUpdater updater) {
@@ -153,6 +158,15 @@ final class ModelHost {
 
         if (items.config().weightOf(event.key()) > 0) {
             items.observe(event, recent(p, t));
+            if (PURCHASE.equals(event.key())) {
+                for (String item : items.itemsOf(event)) {
+                    s.bought.remove(item);
+                    s.bought.add(item);
+                    if (s.bought.size() > BOUGHT_LIMIT) {
+                        s.bought.remove(s.bought.iterator().next());
+                    }
+                }
+            }
             if (event.properties().get("category") instanceof String category) {
                 for (String item : items.itemsOf(event)) {
                     categoryOfItem.put(item, category);
@@ -251,9 +265,10 @@ final class ModelHost {
                 }
             });
         }
-        // bought items: those of the profile's frequent or last-N purchases are not tracked apart yet,
-        // so "bought" is left empty and recently viewed items stay eligible (the shop default)
-        return recommender.recommend(items, new Recommender.Request(recent(p, now), interests, Set.of(), k, now),
+        // bought items are left out (Recommender.Config.excludeBought); recently viewed ones stay eligible
+        PerProfile s = profiles.get(p.profileId());
+        Set<String> bought = s == null ? Set.of() : s.bought;
+        return recommender.recommend(items, new Recommender.Request(recent(p, now), interests, bought, k, now),
                 categoryOfItem::get);
     }
 
@@ -315,7 +330,8 @@ final class ModelHost {
             s.activity.encode(out);
             s.pending.encode(out);
             out.writeSignedVarLong(s.persona).writeDouble(s.distance).writeDouble(s.propensity).writeDouble(s.botScore)
-                    .writeSignedVarLong(s.lastFed);
+                    .writeSignedVarLong(s.lastFed).writeVarInt(s.bought.size());
+            s.bought.forEach(out::writeString);
         });
         return out.toByteArray();
     }
@@ -349,6 +365,10 @@ final class ModelHost {
             s.propensity = in.readDouble();
             s.botScore = in.readDouble();
             s.lastFed = in.readSignedVarLong();
+            int bought = in.readLength();
+            for (int b = 0; b < bought; b++) {
+                s.bought.add(in.readString());
+            }
             profiles.put(id, s);
             long next = labels.nextDeadline(s.pending);
             if (next != Long.MAX_VALUE) {

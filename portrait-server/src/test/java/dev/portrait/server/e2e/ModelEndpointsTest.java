@@ -93,6 +93,16 @@ class ModelEndpointsTest {
     }
 
     @Test
+    void anItemTheShopperAlreadyBoughtIsLeftOut() throws Exception {
+        start();
+        shoppers();
+        batch(List.of("{\"type\":\"track\",\"messageId\":\"o1\",\"userId\":\"newcomer\",\"event\":\"Order Completed\","
+                + "\"properties\":{\"order_id\":\"o1\",\"revenue\":5.0,\"products\":[{\"product_id\":\"laces\"}]},"
+                + "\"timestamp\":\"" + START.minus(Duration.ofMinutes(1)) + "\"}"));
+        assertThat(recommended("newcomer")).doesNotContain("laces").isNotEmpty();
+    }
+
+    @Test
     void recommendationsSurviveARestartBecauseTheModelStateIsWrittenBackWithTheProfiles() throws Exception {
         start();
         shoppers();
