@@ -37,7 +37,7 @@ import java.util.zip.GZIPInputStream;
  * comes from a model that never saw that user's label).
  */
 @Command(name = "wikiticker", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Bot detection ROC AUC and precision at 90% recall against isRobot, from behaviour only "
+        description = "Bot detection ROC AUC and precision at 90%% recall against isRobot, from behaviour only "
                 + "(FILE: Wikipedia edits as JSON lines, gzip or plain).")
 final class WikitickerEval extends EvalOutput implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PATH", description = "A .json[.gz] file, or a folder holding one.")
