@@ -21,10 +21,25 @@ import java.util.TreeMap;
  * @param version    events and merges folded in
  * @param updatedAt  the latest event time folded in
  * @param asOf       the time the values were read at (now, or the {@code ?at=} time)
+ * @param models     what a runtime's models say of the profile (persona, propensity, bot score), or
+ *                   {@code null} when it has none to say (time travel, runtimes without models)
  */
 public record ProfileView(String profileId, Map<String, List<String>> identities, Map<String, Map<String, Object>> traits,
                           Map<String, Object> features, List<String> segments, long version, Instant updatedAt,
-                          Instant asOf) {
+                          Instant asOf, Map<String, Object> models) {
+
+    /** A profile without model outputs. */
+    public ProfileView(String profileId, Map<String, List<String>> identities, Map<String, Map<String, Object>> traits,
+                       Map<String, Object> features, List<String> segments, long version, Instant updatedAt,
+                       Instant asOf) {
+        this(profileId, identities, traits, features, segments, version, updatedAt, asOf, null);
+    }
+
+    /** The same view with the runtime's model outputs attached (a copy; {@link #of} stays a pure function of the profile). */
+    public ProfileView withModels(Map<String, Object> models) {
+        return new ProfileView(profileId, identities, traits, features, segments, version, updatedAt, asOf,
+                models == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models)));
+    }
 
     /**
      * Reads {@code p} at {@code now} (windows expire and decays apply as of then).
@@ -59,6 +74,9 @@ public record ProfileView(String profileId, Map<String, List<String>> identities
         body.put("version", version);
         body.put("updatedAt", updatedAt);
         body.put("asOf", asOf);
+        if (models != null) {
+            body.put("models", models);
+        }
         return body;
     }
 }

@@ -224,7 +224,8 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
                 return Optional.<ProfileView>empty();
             }
             long now = Math.max(clock.millis(), p.clock());
-            return Optional.of(ProfileView.of(p, worker.identities().identifiersOf(pid), updater, now));
+            return Optional.of(ProfileView.of(p, worker.identities().identifiersOf(pid), updater, now)
+                    .withModels(worker.models().scoresJson(pid))); // issue 5
         });
     }
 

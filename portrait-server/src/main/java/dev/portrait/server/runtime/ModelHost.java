@@ -281,6 +281,18 @@ final class ModelHost {
                 s.botScore >= suspectedBotThreshold ? List.of(SUSPECTED_BOTS) : List.of());
     }
 
+    /** The scores as the profile JSON's {@code models} field shows them. */
+    Map<String, Object> scoresJson(String profileId) {
+        ModelPort.ProfileScores s = scores(profileId);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("persona", s.persona() < 0 ? null : s.persona());
+        out.put("personaDistance", Double.isFinite(s.personaDistance()) ? s.personaDistance() : null);
+        out.put("propensity", s.propensity());
+        out.put("botScore", s.botScore());
+        out.put("segments", s.segments());
+        return out;
+    }
+
     List<ModelPort.PersonaView> personas() {
         if (personas == null) {
             return List.of();

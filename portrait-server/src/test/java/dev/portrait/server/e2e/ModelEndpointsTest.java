@@ -145,6 +145,9 @@ class ModelEndpointsTest {
         }
         assertThat(assigned).isPositive();
 
+        JsonNode models = client.get("/v1/profiles/user_id/v299", READ).body().get("models");
+        assertThat(models.get("persona").isInt()).as(String.valueOf(models)).isTrue();
+        assertThat(models.get("botScore").asDouble()).isBetween(0.0, 1.0);
         JsonNode scores = client.get("/v1/profiles/user_id/v299/scores", READ).body();
         assertThat(scores.get("persona").isInt()).as(scores.toString()).isTrue();
         assertThat(scores.get("botScore").asDouble()).isBetween(0.0, 1.0);
