@@ -81,6 +81,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     private final Thread workerThread;
     private final Thread committerThread;
     private final long recovered;
+    private final RuntimeOptions options;
 
     private EmbeddedRuntime(PortraitStore store, ProfileDefinition definition, InstantSource clock, RuntimeOptions options,
                             IngestCounters counters) {
@@ -89,6 +90,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         this.updater = new ProfileUpdater(definition);
         this.cleaner = new Cleaner(definition);
         this.clock = clock;
+        this.options = options;
         refuseAnotherDefinition(store, updater);
         this.worker = new ProfileWorker(store, updater, clock, options);
         this.recovered = worker.recover();
@@ -124,6 +126,15 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         new dev.portrait.core.profile.ProfileCodec(updater).decode(store.profiles().get(first.get(0)));
     }
 
+    /** The worker, for tests in this package that hold it or ask it for its state. */
+    ProfileWorker worker() {
+        return worker;
+    }
+
+    long workerThreadId() {
+        return workerThread.getId();
+    }
+
     /** How many logged events the start-up replay applied (those after the last write-back). */
     public long recoveredEvents() {
         return recovered;
@@ -149,14 +160,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
 
     /** Blocks until every event logged so far is folded and written back. */
     public void flush() {
-        long target = store.events().lastSequence();
-        while (worker.appliedSequence() < target) {
-            if (worker.failure() != null) {
-                throw new PortraitException("unavailable", "the profile worker stopped: " + worker.failure(), null);
-            }
-            Thread.onSpinWait();
-            worker.call(() -> null);
-        }
+        // a call runs once everything logged before it is applied
         worker.call(() -> {
             worker.writeBack();
             return null;
@@ -167,6 +171,13 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
 
     @Override
     public List<IngestOutcome> ingest(List<IncomingEvent> events) {
+        long lag = lag();
+        if (lag > options.maxLag()) {
+            // The log would take it, but folding is this far behind: a bounded backlog keeps queries and
+            // recovery fast, and the client's SDK retries on 503 after Retry-After.
+            throw new PortraitException("overloaded", "the runtime is " + lag + " events behind (at most "
+                    + options.maxLag() + " may wait to be folded); retry shortly", null);
+        }
         List<CleanResult> cleaned = new ArrayList<>(events.size());
         for (IncomingEvent in : events) {
             cleaned.add(cleaner.clean(in.json(), in.receivedAt()));

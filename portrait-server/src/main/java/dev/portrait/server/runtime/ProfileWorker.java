@@ -51,8 +51,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * worker plus the HTTP threads (which clean) and the group committer (which fsyncs) already keep both
  * cores busy. The partitioned design is in docs/ARCHITECTURE.md.
  *
- * <p><b>Queries</b> run on this thread too, as tasks between events, so they see a consistent
- * profile without copying it.
+ * <p><b>Queries</b> run on this thread too, between events, so they see a consistent profile without
+ * copying it. They do not queue behind the folding backlog: each query carries the log position that
+ * was durable when it arrived and is answered as soon as the worker has applied that far, checked
+ * after every event. A client that reads after its ingest was acknowledged therefore sees its own
+ * writes, and a query never waits for events logged after it.
+ *
+ * <p><b>Timers.</b> Each profile has at most one live timer entry (the earliest {@code nextCheck}
+ * scheduled for it); a later {@code nextCheck} is found when that entry fires and rescheduled then,
+ * so a busy profile does not add an entry per event.
  */
 final class ProfileWorker implements Runnable {
     /** Marker for changes no event caused. */
@@ -63,6 +70,13 @@ final class ProfileWorker implements Runnable {
 
     private record Timer(long at, String profileId) {
     }
+
+    /** A task to run once the worker has applied the log up to {@code after}. */
+    private record Query(long after, Runnable task) {
+    }
+
+    /** Wakes an idle worker for a query; carries no work itself. */
+    private static final Runnable WAKE = () -> { };
 
     private final PortraitStore store;
     private final ProfileUpdater updater;
@@ -81,6 +95,11 @@ final class ProfileWorker implements Runnable {
     private final List<String[]> pendingMergeOwners = new ArrayList<>();
     private final List<byte[]> pendingMerges = new ArrayList<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
+    /** profile id → the time of its one live timer entry. */
+    private final Map<String, Long> scheduled = new HashMap<>();
+    private final java.util.Queue<Query> queries = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Queries taken from {@link #queries} that wait for events not yet applied; worker thread only. */
+    private final java.util.ArrayDeque<Query> waiting = new java.util.ArrayDeque<>();
 
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong unattributed = new AtomicLong();
@@ -165,15 +184,19 @@ final class ProfileWorker implements Runnable {
             throw new PortraitException("unavailable", "the profile worker stopped: " + failure, null, failure);
         }
         CompletableFuture<T> answer = new CompletableFuture<>();
-        tasks.add((Runnable) () -> {
+        queries.add(new Query(store.events().lastSequence(), () -> {
             try {
                 answer.complete(task.call());
             } catch (Throwable t) {
                 answer.completeExceptionally(t);
             }
-        });
+        }));
+        tasks.add(WAKE);
         try {
-            return answer.get();
+            return answer.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new PortraitException("unavailable", "the profile worker did not answer within " + CALL_TIMEOUT_SECONDS
+                    + " s (" + lagDescription() + ")", null, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PortraitException("unavailable", "interrupted while waiting for the profile worker", null, e);
@@ -185,27 +208,47 @@ final class ProfileWorker implements Runnable {
         }
     }
 
+    private static final long CALL_TIMEOUT_SECONDS = 60;
+
+    private String lagDescription() {
+        return "applied up to " + applied.get() + " of " + store.events().lastSequence() + " logged events";
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public void run() {
         lastWriteBack = clock.millis();
         lastPurge = clock.millis();
         try {
-            while (running || !tasks.isEmpty()) {
+            while (running || !tasks.isEmpty() || !queries.isEmpty() || !waiting.isEmpty()) {
                 long now = clock.millis();
-                long wait = Math.max(0, Math.min(nextTimerAt() - now, lastWriteBack + options.writeBackEvery().toMillis() - now));
-                Object task = tasks.poll(Math.min(wait, 50), TimeUnit.MILLISECONDS);
+                // Sleep until the next timer, or the next write-back when something waits to be written;
+                // with nothing pending the write-back interval must not shorten the sleep (it used to,
+                // and an idle worker spun a core).
+                long wake = nextTimerAt();
+                if (hasPendingWrites()) {
+                    wake = Math.min(wake, lastWriteBack + options.writeBackEvery().toMillis());
+                }
+                long wait = Math.max(0, Math.min(wake - now, 50));
+                Object task = waiting.isEmpty() ? tasks.poll(wait, TimeUnit.MILLISECONDS) : tasks.poll();
                 if (task instanceof List<?> batch) {
                     for (Logged l : (List<Logged>) batch) {
                         apply(l.sequence(), l.event());
+                        if (!queries.isEmpty() || !waiting.isEmpty()) {
+                            answerQueries();
+                        }
                     }
-                } else if (task instanceof Runnable r) {
-                    r.run();
+                }
+                answerQueries();
+                if (!running && tasks.isEmpty()) {
+                    // stopping: nothing more will be applied, so nobody may be left waiting for it
+                    waiting.forEach(q -> q.task().run());
+                    waiting.clear();
                 }
                 fireTimers(clock.millis());
                 purgeHourly(clock.millis());
                 if (foldedSinceWriteBack >= options.writeBackEvents()
-                        || (!dirty.isEmpty() || !deleted.isEmpty()) && clock.millis() - lastWriteBack >= options.writeBackEvery().toMillis()) {
+                        || hasPendingWrites() && clock.millis() - lastWriteBack >= options.writeBackEvery().toMillis()) {
                     writeBack();
                 }
             }
@@ -218,9 +261,30 @@ final class ProfileWorker implements Runnable {
         }
     }
 
+    /** Runs every query whose log position has been applied; the others keep waiting, in arrival order. */
+    private void answerQueries() {
+        Query q;
+        while ((q = queries.poll()) != null) {
+            waiting.add(q);
+        }
+        long at = applied.get();
+        for (var it = waiting.iterator(); it.hasNext(); ) {
+            Query next = it.next();
+            if (next.after() <= at) {
+                it.remove();
+                next.task().run();
+            }
+        }
+    }
+
+    private boolean hasPendingWrites() {
+        return !dirty.isEmpty() || !deleted.isEmpty() || !pendingChanges.isEmpty() || !pendingMerges.isEmpty()
+                || foldedSinceWriteBack > 0;
+    }
+
     void stop() {
         running = false;
-        tasks.add((Runnable) () -> { });
+        tasks.add(WAKE);
     }
 
     Throwable failure() {
@@ -239,7 +303,13 @@ final class ProfileWorker implements Runnable {
         return hot.size();
     }
 
+    /** Profiles with a timer set. */
     int pendingTimers() {
+        return scheduled.size();
+    }
+
+    /** Entries in the timer queue (live ones plus superseded ones not yet reached); worker thread only. */
+    int timerEntries() {
         return timers.size();
     }
 
@@ -283,6 +353,11 @@ final class ProfileWorker implements Runnable {
     private void fireTimers(long now) {
         while (!timers.isEmpty() && timers.peek().at() <= now) {
             Timer t = timers.poll();
+            Long live = scheduled.get(t.profileId());
+            if (live == null || live != t.at()) {
+                continue; // superseded by an earlier entry, or the profile is gone
+            }
+            scheduled.remove(t.profileId());
             Profile p = load(t.profileId());
             if (p == null || p.nextCheck() > now) {
                 if (p != null) {
@@ -312,9 +387,16 @@ final class ProfileWorker implements Runnable {
     }
 
     private void schedule(Profile p) {
-        if (p.nextCheck() != Long.MAX_VALUE) {
-            timers.add(new Timer(p.nextCheck(), p.profileId()));
+        long at = p.nextCheck();
+        if (at == Long.MAX_VALUE) {
+            return;
         }
+        Long live = scheduled.get(p.profileId());
+        if (live != null && live <= at) {
+            return; // the live entry fires first and reschedules from the profile's nextCheck then
+        }
+        scheduled.put(p.profileId(), at);
+        timers.add(new Timer(at, p.profileId()));
     }
 
     private void record(long sequence, long time, UpdateResult u) {
@@ -367,6 +449,7 @@ final class ProfileWorker implements Runnable {
 
     private void remove(String profileId) {
         hot.remove(profileId);
+        scheduled.remove(profileId);
         dirty.remove(profileId);
         deleted.add(profileId);
         members.removeProfile(profileId);
@@ -431,6 +514,7 @@ final class ProfileWorker implements Runnable {
     void forgotten(String profileId) {
         identities.clear();
         hot.remove(profileId);
+        scheduled.remove(profileId);
         dirty.remove(profileId);
         deleted.remove(profileId);
         pendingChanges.remove(profileId);
