@@ -418,11 +418,7 @@ final class ProfileWorker implements Runnable {
     }
 
     private static byte[] json(Object value) {
-        try {
-            return EventCodec.mapper().writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("profile values are plain JSON", e);
-        }
+        return JsonValues.bytes(value);
     }
 
     // ---- profiles in memory and on disk ----

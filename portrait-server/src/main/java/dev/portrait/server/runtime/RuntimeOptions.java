@@ -35,10 +35,12 @@ public record RuntimeOptions(int maxGroupEvents, Duration writeBackEvery, int wr
     }
 
     /**
-     * 10,000 events per fsync, write-back every 200 ms or 20,000 events, 200,000 hot profiles, and at
-     * most 500,000 events (a few seconds of folding) waiting to be folded.
+     * 10,000 events per fsync, write-back every second or 100,000 events, 200,000 hot profiles, and at
+     * most 500,000 events (a few seconds of folding) waiting to be folded. Write-back encodes and seals
+     * every profile an interval touched, so a longer interval writes a busy profile once for many events;
+     * what it costs is the replay after a crash (at most one interval of events).
      */
     public static RuntimeOptions defaults() {
-        return new RuntimeOptions(10_000, Duration.ofMillis(200), 20_000, 200_000, 500_000);
+        return new RuntimeOptions(10_000, Duration.ofSeconds(1), 100_000, 200_000, 500_000);
     }
 }
