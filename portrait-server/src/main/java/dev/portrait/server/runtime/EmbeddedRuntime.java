@@ -227,7 +227,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         if (at != null) {
             return timeTravel(idType, id, at);
         }
-        return worker.call(() -> {
+        return worker.read(() -> {
             String pid = profileIdOf(idType, id);
             Profile p = pid == null ? null : worker.load(pid);
             if (p == null) {
@@ -319,7 +319,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
 
     @Override
     public List<SegmentSummary> segments() {
-        return worker.call(() -> {
+        return worker.read(() -> {
             SegmentSet set = updater.segments();
             List<SegmentSummary> out = new ArrayList<>();
             for (int s = 0; s < set.size(); s++) {
@@ -335,7 +335,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         if (updater.segments().indexOf(segment) < 0) {
             throw new PortraitException("unknown_segment", "no segment named \"" + segment + "\"", "segment");
         }
-        return worker.call(() -> {
+        return worker.read(() -> {
             List<String> items = worker.members().page(segment, cursor, limit);
             String last = items.isEmpty() ? null : items.get(items.size() - 1);
             return new Page<>(items, items.size() == limit && worker.members().hasMoreAfter(segment, last) ? last : null);
