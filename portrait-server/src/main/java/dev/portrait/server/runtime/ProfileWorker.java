@@ -104,6 +104,16 @@ final class ProfileWorker implements Runnable {
     /** Queries taken from {@link #queries} that wait for events not yet applied; worker thread only. */
     private final java.util.ArrayDeque<Query> waiting = new java.util.ArrayDeque<>();
 
+    /**
+     * Commits write-backs (sealing every profile and change, then one RocksDB write) while this thread
+     * goes on answering reads; it folds nothing meanwhile, so the committed state stays the state it encoded.
+     */
+    private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "portrait-writeback");
+        t.setDaemon(true);
+        return t;
+    });
+    private boolean answering;
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong unattributed = new AtomicLong();
     private long foldedSinceWriteBack;
@@ -275,6 +285,8 @@ final class ProfileWorker implements Runnable {
         } catch (Throwable t) {
             failure = t;
             throw t;
+        } finally {
+            writer.shutdown();
         }
     }
 
@@ -284,6 +296,18 @@ final class ProfileWorker implements Runnable {
     }
 
     private void answer(boolean readsOnly) {
+        if (answering) {
+            return; // a query that writes back runs inside this loop; its reads wait for the loop
+        }
+        answering = true;
+        try {
+            answerWaiting(readsOnly);
+        } finally {
+            answering = false;
+        }
+    }
+
+    private void answerWaiting(boolean readsOnly) {
         Query q;
         while ((q = queries.poll()) != null) {
             waiting.add(q);
@@ -494,7 +518,25 @@ final class ProfileWorker implements Runnable {
         for (int i = 0; i < pendingMerges.size(); i++) {
             wb.appendMerge(pendingMergeOwners.get(i)[0], pendingMerges.get(i));
         }
-        wb.commit(applied.get());
+        long position = applied.get();
+        java.util.concurrent.Future<?> commit = writer.submit(() -> wb.commit(position));
+        while (!commit.isDone()) {
+            if (!queries.isEmpty() || !waiting.isEmpty()) {
+                answer(true);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
+        try {
+            commit.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PortraitException("unavailable", "interrupted during a write-back", null, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("write-back failed", e.getCause());
+        }
         dirty.clear();
         deleted.clear();
         pendingChanges.clear();
