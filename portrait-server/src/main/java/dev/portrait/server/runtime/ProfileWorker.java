@@ -114,6 +114,9 @@ final class ProfileWorker implements Runnable {
         return t;
     });
     private boolean answering;
+    private java.util.concurrent.Future<?> inFlight;
+    /** Profiles the write-back in flight deletes; until it commits the store still has them. */
+    private final Set<String> deletedInFlight = new HashSet<>();
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong unattributed = new AtomicLong();
     private long foldedSinceWriteBack;
@@ -171,7 +174,7 @@ final class ProfileWorker implements Runnable {
             apply(e.sequence(), e.decode());
             replayed++;
             if (foldedSinceWriteBack >= options.writeBackEvents()) {
-                writeBack();
+                startWriteBack();
             }
         }
         if (cursor.position() > applied.get()) {
@@ -274,9 +277,12 @@ final class ProfileWorker implements Runnable {
                 }
                 fireTimers(clock.millis());
                 purgeHourly(clock.millis());
+                if (inFlight != null && inFlight.isDone()) {
+                    awaitWriteBack(); // collects its outcome and evicts now that those profiles are clean
+                }
                 if (foldedSinceWriteBack >= options.writeBackEvents()
                         || hasPendingWrites() && clock.millis() - lastWriteBack >= options.writeBackEvery().toMillis()) {
-                    writeBack();
+                    startWriteBack();
                 }
             }
             writeBack();
@@ -470,7 +476,7 @@ final class ProfileWorker implements Runnable {
 
     Profile load(String profileId) {
         Profile p = hot.get(profileId);
-        if (p != null || deleted.contains(profileId)) {
+        if (p != null || deleted.contains(profileId) || deletedInFlight.contains(profileId)) {
             return p;
         }
         byte[] bytes = store.profiles().get(profileId);
@@ -496,11 +502,30 @@ final class ProfileWorker implements Runnable {
         members.removeProfile(profileId);
     }
 
-    /** Writes every dirty profile, pending change and merge, and the identity changes, at the applied position. */
+    /**
+     * Writes every dirty profile, pending change and merge, and the identity changes, at the applied
+     * position, and waits until that is committed.
+     */
     void writeBack() {
+        startWriteBack();
+        awaitWriteBack();
+    }
+
+    /**
+     * Encodes every dirty profile and takes the pending changes, merges and identity changes, at the
+     * applied position, then hands them to the writer thread, which seals and commits them while this
+     * thread folds on. At most one write-back is in flight: a new one first waits for the last.
+     *
+     * <p>Folding during a commit is safe because the commit holds bytes and lists taken here, and the
+     * store's identity overlay keeps later identity changes for the next write-back
+     * ({@link WriteBack#takeIdentities()}). Two things must not see the store behind the memory: a
+     * profile deleted by a merge in flight stays deleted for {@link #load} ({@code deletedInFlight}),
+     * and profiles are evicted only once their write-back has committed.
+     */
+    private void startWriteBack() {
+        awaitWriteBack();
         lastWriteBack = clock.millis();
-        if (dirty.isEmpty() && deleted.isEmpty() && pendingChanges.isEmpty() && foldedSinceWriteBack == 0
-                && pendingMerges.isEmpty()) {
+        if (!hasPendingWrites()) {
             return;
         }
         WriteBack wb = store.writeBack();
@@ -518,16 +543,31 @@ final class ProfileWorker implements Runnable {
         for (int i = 0; i < pendingMerges.size(); i++) {
             wb.appendMerge(pendingMergeOwners.get(i)[0], pendingMerges.get(i));
         }
+        wb.takeIdentities();
         long position = applied.get();
-        java.util.concurrent.Future<?> commit = writer.submit(() -> wb.commit(position));
-        while (!commit.isDone()) {
+        inFlight = writer.submit(() -> wb.commit(position));
+        deletedInFlight.addAll(deleted);
+        dirty.clear();
+        deleted.clear();
+        pendingChanges.clear();
+        pendingMerges.clear();
+        pendingMergeOwners.clear();
+        foldedSinceWriteBack = 0;
+    }
+
+    /** Waits for the write-back in flight, if any, answering reads meanwhile; then evicts cold profiles. */
+    private void awaitWriteBack() {
+        if (inFlight == null) {
+            return;
+        }
+        while (!inFlight.isDone()) {
             if (!queries.isEmpty() || !waiting.isEmpty()) {
                 answer(true);
             }
             java.util.concurrent.locks.LockSupport.parkNanos(100_000);
         }
         try {
-            commit.get();
+            inFlight.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PortraitException("unavailable", "interrupted during a write-back", null, e);
@@ -536,21 +576,19 @@ final class ProfileWorker implements Runnable {
                 throw r;
             }
             throw new IllegalStateException("write-back failed", e.getCause());
+        } finally {
+            inFlight = null;
         }
-        dirty.clear();
-        deleted.clear();
-        pendingChanges.clear();
-        pendingMerges.clear();
-        pendingMergeOwners.clear();
-        foldedSinceWriteBack = 0;
+        deletedInFlight.clear();
         evictCold();
     }
 
     private void evictCold() {
         var it = hot.entrySet().iterator();
         while (hot.size() > options.hotProfiles() && it.hasNext()) {
-            it.next();
-            it.remove(); // everything is clean right after a write-back
+            if (!dirty.contains(it.next().getKey())) {
+                it.remove(); // clean: its latest state is committed
+            }
         }
     }
 
