@@ -299,6 +299,12 @@ public final class LoadGenerator {
                             }
                         } else {
                             tally.fail("POST /v1/batch " + r.statusCode());
+                            if (r.statusCode() == 503) {
+                                // overloaded: back off as the SDKs do (they honour Retry-After with jittered
+                                // exponential backoff); a short fixed pause keeps the pressure on without
+                                // turning the window into a storm of refusals
+                                Thread.sleep(100);
+                            }
                         }
                     } catch (IOException e) {
                         tally.fail("POST /v1/batch " + e.getClass().getSimpleName());

@@ -3,6 +3,7 @@ package dev.portrait.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.portrait.core.PortraitException;
 import dev.portrait.core.event.EventCodec;
+import dev.portrait.server.port.BatchEnvelope;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +32,7 @@ final class JsonLinesSource implements EventSource {
     /** The HTTP API's request limit: a batch line may hold what one {@code /v1/batch} call may. */
     static final int MAX_LINE_BYTES = 4 * 1024 * 1024;
     private static final int KEPT_OF_LONG_LINE = 1024;
-    private static final String WRITE_KEY = "writeKey";
+    private static final String WRITE_KEY = BatchEnvelope.WRITE_KEY;
 
     private final String name;
     private final LineReader lines;
@@ -95,7 +96,7 @@ final class JsonLinesSource implements EventSource {
         }
         Map<String, Object> context = objectOrNull(body.get("context"));
         Map<String, Object> integrations = objectOrNull(body.get("integrations"));
-        Object sentAt = body.get("sentAt");
+        BatchEnvelope envelope = new BatchEnvelope(context, integrations, body.get("sentAt"));
         int n = 0;
         for (int i = 0; i < items.size(); i++) {
             String itemWhere = where + " batch[" + i + "]";
@@ -108,12 +109,7 @@ final class JsonLinesSource implements EventSource {
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> json = new LinkedHashMap<>((Map<String, Object>) item);
-            fill(json, "context", context);
-            fill(json, "integrations", integrations);
-            if (sentAt != null) {
-                json.putIfAbsent("sentAt", sentAt);
-            }
-            json.remove(WRITE_KEY);
+            envelope.applyTo(json);
             out.add(new ImportItem.Event(json, bytes(json), itemWhere));
             n++;
         }
@@ -125,22 +121,6 @@ final class JsonLinesSource implements EventSource {
         return o instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
     }
 
-    /** The batch's keys go into the item's object of the same name where the item has none of its own. */
-    @SuppressWarnings("unchecked")
-    private static void fill(Map<String, Object> item, String field, Map<String, Object> outer) {
-        if (outer == null || outer.isEmpty()) {
-            return;
-        }
-        Object own = item.get(field);
-        if (own == null) {
-            item.put(field, new LinkedHashMap<>(outer));
-        } else if (own instanceof Map<?, ?> ownMap) {
-            Map<String, Object> merged = new LinkedHashMap<>((Map<String, Object>) ownMap);
-            outer.forEach(merged::putIfAbsent);
-            item.put(field, merged);
-        }
-        // an item's field that is not an object stays as it is, for the cleaner to reject as wrong_type
-    }
 
     private static byte[] bytes(Object value) {
         try {

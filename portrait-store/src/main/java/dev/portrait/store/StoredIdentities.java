@@ -221,13 +221,29 @@ final class StoredIdentities implements IdentityStore {
         }
     }
 
-    /** Stages every pending identity write into a write-back; the caller holds the derived lock. */
-    Pending stage(StoreWrite w) {
+    /**
+     * The pending identity writes as they are now. Taken by the thread that writes identities, at the
+     * log position the write-back will record, it lets the write-back commit on another thread while
+     * newer writes go on landing in the overlay (they wait for the next write-back).
+     */
+    List<Map.Entry<byte[], Object>> snapshot() {
         List<Map.Entry<byte[], Object>> staged = new ArrayList<>();
         for (Map.Entry<byte[], Object> e : overlay.entrySet()) {
+            staged.add(new AbstractMap.SimpleImmutableEntry<>(e.getKey(), e.getValue()));
+        }
+        return staged;
+    }
+
+    /** Stages every pending identity write into a write-back; the caller holds the derived lock. */
+    Pending stage(StoreWrite w) {
+        return stage(w, snapshot());
+    }
+
+    /** Stages these identity writes (a {@link #snapshot()}) into a write-back; the caller holds the derived lock. */
+    Pending stage(StoreWrite w, List<Map.Entry<byte[], Object>> staged) {
+        for (Map.Entry<byte[], Object> e : staged) {
             byte[] key = e.getKey();
             Object value = e.getValue();
-            staged.add(new AbstractMap.SimpleImmutableEntry<>(key, value));
             if (value == TOMBSTONE) {
                 w.batch.delete(Table.IDENTITIES, key);
             } else if (key[0] == OWNER) {

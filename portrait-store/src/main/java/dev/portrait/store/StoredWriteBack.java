@@ -13,6 +13,7 @@ final class StoredWriteBack implements WriteBack {
     private final StoredIdentities identities;
     private final List<Part> parts = new ArrayList<>();
     private boolean committed;
+    private java.util.List<java.util.Map.Entry<byte[], Object>> identitiesTaken;
 
     private record Part(char kind, String profileId, Object value) {
     }
@@ -44,6 +45,12 @@ final class StoredWriteBack implements WriteBack {
     public WriteBack appendChanges(String profileId, List<ChangeRecord> changes) {
         StoredProfiles.requireId(profileId);
         parts.add(new Part('c', profileId, List.copyOf(changes)));
+        return this;
+    }
+
+    @Override
+    public WriteBack takeIdentities() {
+        identitiesTaken = identities.snapshot();
         return this;
     }
 
@@ -85,7 +92,8 @@ final class StoredWriteBack implements WriteBack {
                     default -> throw new IllegalStateException("unknown write-back part " + p.kind);
                 }
             }
-            StoredIdentities.Pending pending = identities.stage(w);
+            StoredIdentities.Pending pending = identitiesTaken == null ? identities.stage(w)
+                    : identities.stage(w, identitiesTaken);
             store.putMeta(w, EmbeddedStore.META_APPLIED, appliedSequence);
             // Not fsynced: everything here is derived from the log and is re-derived by replay if a crash
             // loses it; RocksDB's point-in-time recovery never keeps it without the appends before it.

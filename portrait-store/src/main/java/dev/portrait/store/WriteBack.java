@@ -22,6 +22,14 @@ public interface WriteBack {
     WriteBack appendMerge(String profileId, byte[] mergeLogEntry);
 
     /**
+     * Fixes the identity changes this write-back carries to those made so far (by default they are
+     * taken when it commits). Called by the thread that changes identities, at the position it will
+     * commit, it lets {@link #commit} run on another thread while identities go on changing: later
+     * changes wait for the next write-back.
+     */
+    WriteBack takeIdentities();
+
+    /**
      * Replaces the runtime's model state (item statistics, personas, propensity, bot scores) with
      * these bytes, at the same position as the profiles, so models and profiles recover to one point.
      */

@@ -102,6 +102,28 @@ abstract class ChangelogContractTest {
     }
 
     @Test
+    void pagesCutThroughTheChangesOfOneWriteBackWithoutLosingOrRepeatingAny() {
+        changelog.append("p1", List.of(change(1, T0, "features.a", "0", "1"), change(1, T0, "features.b", "0", "1"),
+                change(2, T0 + 1, "features.a", "1", "2")));
+        changelog.append("p1", List.of(change(3, T0 + 2, "features.b", "1", "2"), change(4, T0 + 3, "features.a", "2", "3")));
+
+        List<String> seen = new java.util.ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            Page<ChangeRecord> page = changelog.list("p1", cursor, 2);
+            page.items().forEach(c -> seen.add(c.sequence() + c.field() + "=" + c.newJson()));
+            cursor = page.nextCursor();
+            pages++;
+        } while (cursor != null);
+
+        assertThat(seen).containsExactly("4features.a=3", "3features.b=2", "2features.a=2", "1features.b=1",
+                "1features.a=1");
+        assertThat(pages).isEqualTo(3);
+        assertThat(changelog.list("p1", null, 5).nextCursor()).isNull();
+    }
+
+    @Test
     void purgingDeletesChangesOlderThanTheRetentionByEventTime() {
         changelog.append("p1", List.of(change(1, T0, "features.a", "0", "1"), change(2, T0 + 80 * DAY, "features.a", "1", "2")));
         changelog.append("p2", List.of(change(3, T0 - DAY, "features.a", "0", "1")));

@@ -1,5 +1,7 @@
 package dev.portrait.store;
 
+import dev.portrait.core.identity.Identifier;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +39,26 @@ class RocksPersistenceTest {
             assertThat(s.events().read(1, 10)).extracting(e -> e.decode().messageId()).containsExactly("m1", "m2");
             assertThat(s.events().appendIfNew(List.of(record("m2", "u2", T0 + 1), record("m3", "u3", T0 + 1))))
                     .containsExactly(EventLog.DUPLICATE, 3);
+        }
+    }
+
+    @Test
+    void aWriteBackCarriesTheIdentitiesTakenAtItsPositionNotThoseChangedWhileItCommits() {
+        Identifier before = new Identifier("user_id", "u1");
+        Identifier after = new Identifier("user_id", "u2");
+        try (PortraitStore s = open()) {
+            s.events().append(List.of(record("m1", "u1", T0), record("m2", "u2", T0)));
+            s.identities().createProfile("p1", T0);
+            s.identities().attach("p1", before, T0);
+            WriteBack wb = s.writeBack().putProfile("p1", utf8("after m1")).takeIdentities();
+            s.identities().attach("p1", after, T0 + 1); // folding m2 goes on while the write-back commits
+            wb.commit(1);
+            assertThat(s.identities().profileOf(after)).hasValue("p1"); // still readable, from the overlay
+        }
+        try (PortraitStore s = open()) {
+            assertThat(s.profiles().appliedSequence()).isEqualTo(1);
+            assertThat(s.identities().profileOf(before)).hasValue("p1");
+            assertThat(s.identities().profileOf(after)).isEmpty(); // the replay from position 1 attaches it again
         }
     }
 

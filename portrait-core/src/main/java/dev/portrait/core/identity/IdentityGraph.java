@@ -141,6 +141,12 @@ public final class IdentityGraph {
         for (Candidate c : candidates) {
             store.profileOf(c.identifier()).ifPresent(p -> owners.put(c.identifier(), p));
         }
+        String only = soleOwner(candidates, owners);
+        if (only != null) {
+            // Every identifier already belongs to one profile (most events of a known person): the
+            // passes below would join that profile, offer nothing and write nothing.
+            return new Resolution(only, false, List.of(), List.of(), notices);
+        }
 
         Claim claim = new Claim();
         for (Candidate c : candidates) {
@@ -189,6 +195,19 @@ public final class IdentityGraph {
             return new Resolution(null, false, List.of(), List.of(), notices);
         }
         return apply(event, claim, notices);
+    }
+
+    /** The profile every candidate belongs to, or null when one is unowned or two owners differ. */
+    private static String soleOwner(List<Candidate> candidates, Map<Identifier, String> owners) {
+        String only = null;
+        for (Candidate c : candidates) {
+            String owner = owners.get(c.identifier());
+            if (owner == null || only != null && !only.equals(owner)) {
+                return null;
+            }
+            only = owner;
+        }
+        return only;
     }
 
     /** The writes, after every decision has been made from reads. */

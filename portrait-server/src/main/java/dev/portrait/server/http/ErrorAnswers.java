@@ -44,6 +44,7 @@ final class ErrorAnswers {
             Map.entry("too_many_events", 413),
             Map.entry("unsupported_media_type", 415),
             Map.entry("unavailable", 503),
+            Map.entry("overloaded", 503),
             Map.entry("internal_error", 500));
 
     private ErrorAnswers() {

@@ -108,6 +108,9 @@ public final class HttpApi implements AutoCloseable {
         // bodies are read by RequestBody with our own limit; Javalin's applies only if something else reads one
         c.http.maxRequestSize = config.limits().maxRequestBytes();
         c.router.ignoreTrailingSlashes = true;
+        // analytics.js and RudderStack's JS SDK post from the shop's pages, another origin than this server;
+        // keys still decide what a request may do, CORS only lets the browser send it
+        c.bundledPlugins.enableCors(cors -> cors.addRule(rule -> rule.anyHost()));
         c.requestLogger.http((ctx, millis) -> meters.request(ctx.attribute(ROUTE), ctx.method().name(),
                 ctx.statusCode(), millis));
         c.routes.exception(Exception.class, ErrorAnswers::answer);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portrait.core.PortraitException;
 import dev.portrait.core.event.EventCodec;
 import dev.portrait.core.event.EventType;
+import dev.portrait.server.port.BatchEnvelope;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ import java.util.Map;
  * SDKs never inspect; a 413 makes the client see it.
  */
 record IngestBody(List<Item> events, String writeKey) {
-    private static final String WRITE_KEY = "writeKey";
+    private static final String WRITE_KEY = BatchEnvelope.WRITE_KEY;
 
     /**
      * One event as it arrived.
@@ -135,15 +136,10 @@ record IngestBody(List<Item> events, String writeKey) {
             throw ApiError.invalidRequest("batch", "a batch body needs a \"batch\" array of events");
         }
         List<Item> items = new ArrayList<>(spans.size());
+        BatchEnvelope envelope = new BatchEnvelope(context, integrations, sentAt);
         for (Span s : spans) {
             Map<String, Object> json = s.json;
-            fill(json, "context", context);
-            fill(json, "integrations", integrations);
-            if (sentAt != null) {
-                json.putIfAbsent("sentAt", sentAt);
-            }
-            boolean hadKey = json.containsKey(WRITE_KEY);
-            json.remove(WRITE_KEY);
+            boolean hadKey = envelope.applyTo(json);
             byte[] raw = hadKey ? Json.bytes(json) : Arrays.copyOfRange(body, s.start, s.end);
             items.add(new Item(json, raw, s.index));
         }
@@ -189,23 +185,6 @@ record IngestBody(List<Item> events, String writeKey) {
         }
         return mapper.readValue(p, mapper.getTypeFactory().constructMapType(LinkedHashMap.class, String.class,
                 Object.class));
-    }
-
-    /** Puts the batch's keys into the item's object of the same name where the item has none of its own. */
-    @SuppressWarnings("unchecked")
-    private static void fill(Map<String, Object> item, String field, Map<String, Object> outer) {
-        if (outer == null || outer.isEmpty()) {
-            return;
-        }
-        Object own = item.get(field);
-        if (own == null) {
-            item.put(field, new LinkedHashMap<>(outer));
-        } else if (own instanceof Map<?, ?> ownMap) {
-            Map<String, Object> merged = new LinkedHashMap<>((Map<String, Object>) ownMap);
-            outer.forEach(merged::putIfAbsent);
-            item.put(field, merged);
-        }
-        // an item's field that is not an object stays as it is, for the cleaner to reject as wrong_type
     }
 
     private static String takeWriteKey(Map<String, Object> json) {

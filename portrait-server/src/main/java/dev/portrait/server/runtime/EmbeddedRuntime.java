@@ -82,6 +82,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     private final Thread workerThread;
     private final Thread committerThread;
     private final long recovered;
+    private final RuntimeOptions options;
 
     private EmbeddedRuntime(PortraitStore store, ProfileDefinition definition, InstantSource clock, RuntimeOptions options,
                             IngestCounters counters) {
@@ -90,6 +91,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         this.updater = new ProfileUpdater(definition);
         this.cleaner = new Cleaner(definition);
         this.clock = clock;
+        this.options = options;
         refuseAnotherDefinition(store, updater);
         this.worker = new ProfileWorker(store, updater, clock, options);
         this.recovered = worker.recover();
@@ -125,6 +127,15 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         new dev.portrait.core.profile.ProfileCodec(updater).decode(store.profiles().get(first.get(0)));
     }
 
+    /** The worker, for tests in this package that hold it or ask it for its state. */
+    ProfileWorker worker() {
+        return worker;
+    }
+
+    long workerThreadId() {
+        return workerThread.getId();
+    }
+
     /** How many logged events the start-up replay applied (those after the last write-back). */
     public long recoveredEvents() {
         return recovered;
@@ -150,14 +161,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
 
     /** Blocks until every event logged so far is folded and written back. */
     public void flush() {
-        long target = store.events().lastSequence();
-        while (worker.appliedSequence() < target) {
-            if (worker.failure() != null) {
-                throw new PortraitException("unavailable", "the profile worker stopped: " + worker.failure(), null);
-            }
-            Thread.onSpinWait();
-            worker.call(() -> null);
-        }
+        // a call runs once everything logged before it is applied
         worker.call(() -> {
             worker.writeBack();
             return null;
@@ -168,6 +172,13 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
 
     @Override
     public List<IngestOutcome> ingest(List<IncomingEvent> events) {
+        long lag = lag();
+        if (lag > options.maxLag()) {
+            // The log would take it, but folding is this far behind: a bounded backlog keeps queries and
+            // recovery fast, and the client's SDK retries on 503 after Retry-After.
+            throw new PortraitException("overloaded", "the runtime is " + lag + " events behind (at most "
+                    + options.maxLag() + " may wait to be folded); retry shortly", null);
+        }
         List<CleanResult> cleaned = new ArrayList<>(events.size());
         for (IncomingEvent in : events) {
             cleaned.add(cleaner.clean(in.json(), in.receivedAt()));
@@ -217,7 +228,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         if (at != null) {
             return timeTravel(idType, id, at);
         }
-        return worker.call(() -> {
+        return worker.read(() -> {
             String pid = profileIdOf(idType, id);
             Profile p = pid == null ? null : worker.load(pid);
             if (p == null) {
@@ -310,7 +321,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
 
     @Override
     public List<SegmentSummary> segments() {
-        return worker.call(() -> {
+        return worker.read(() -> {
             SegmentSet set = updater.segments();
             List<SegmentSummary> out = new ArrayList<>();
             for (int s = 0; s < set.size(); s++) {
@@ -326,7 +337,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         if (updater.segments().indexOf(segment) < 0) {
             throw new PortraitException("unknown_segment", "no segment named \"" + segment + "\"", "segment");
         }
-        return worker.call(() -> {
+        return worker.read(() -> {
             List<String> items = worker.members().page(segment, cursor, limit);
             String last = items.isEmpty() ? null : items.get(items.size() - 1);
             return new Page<>(items, items.size() == limit && worker.members().hasMoreAfter(segment, last) ? last : null);

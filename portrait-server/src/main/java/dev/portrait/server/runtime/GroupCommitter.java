@@ -25,8 +25,15 @@ import java.util.concurrent.TimeUnit;
  * fsync thus acknowledges many requests: that is the group commit.
  */
 final class GroupCommitter implements Runnable {
-    /** One caller's cleaned events and where to send the answer. */
-    record Pending(List<IncomingEvent> incoming, List<CleanResult> cleaned, CompletableFuture<List<IngestOutcome>> answer) {
+    /**
+     * One caller's cleaned events, already encoded for the log or the quarantine (on the caller's thread,
+     * so the one committer thread only writes), and where to send the answer.
+     *
+     * @param stored      per event, its log record, or null when it was rejected
+     * @param quarantined per event, its quarantine record, or null when it was accepted
+     */
+    record Pending(List<CleanResult> cleaned, List<EventRecord> stored, List<QuarantineRecord> quarantined,
+                   CompletableFuture<List<IngestOutcome>> answer) {
     }
 
     private final PortraitStore store;
@@ -49,7 +56,23 @@ final class GroupCommitter implements Runnable {
             answer.completeExceptionally(new PortraitException("unavailable", "the runtime is shutting down", null));
             return answer;
         }
-        queue.add(new Pending(incoming, cleaned, answer));
+        List<EventRecord> stored = new ArrayList<>(cleaned.size());
+        List<QuarantineRecord> quarantined = new ArrayList<>(cleaned.size());
+        for (int i = 0; i < cleaned.size(); i++) {
+            IncomingEvent in = incoming.get(i);
+            if (cleaned.get(i) instanceof CleanResult.Accepted a) {
+                stored.add(EventRecord.of(a.event(), in.receivedAt().toEpochMilli()));
+                quarantined.add(null);
+            } else {
+                CleanResult.Rejected x = (CleanResult.Rejected) cleaned.get(i);
+                stored.add(null);
+                // The event as it was cleaned (a batch's context merged in, the route's type set),
+                // not the raw bytes: that is what a redrive must clean again.
+                quarantined.add(new QuarantineRecord(asCleaned(in), x.code(), x.message(), x.path(),
+                        in.receivedAt().toEpochMilli()));
+            }
+        }
+        queue.add(new Pending(cleaned, stored, quarantined, answer));
         return answer;
     }
 
@@ -67,14 +90,14 @@ final class GroupCommitter implements Runnable {
                     continue;
                 }
                 group.add(first);
-                int events = first.incoming().size();
+                int events = first.cleaned().size();
                 while (events < maxGroupEvents) {
                     Pending next = queue.poll();
                     if (next == null) {
                         break;
                     }
                     group.add(next);
-                    events += next.incoming().size();
+                    events += next.cleaned().size();
                 }
                 commit(group);
             } catch (InterruptedException e) {
@@ -111,17 +134,11 @@ final class GroupCommitter implements Runnable {
         List<QuarantineRecord> rejected = new ArrayList<>();
         for (Pending p : group) {
             for (int i = 0; i < p.cleaned().size(); i++) {
-                IncomingEvent in = p.incoming().get(i);
-                CleanResult r = p.cleaned().get(i);
-                if (r instanceof CleanResult.Accepted a) {
-                    records.add(EventRecord.of(a.event(), in.receivedAt().toEpochMilli()));
+                if (p.cleaned().get(i) instanceof CleanResult.Accepted a) {
+                    records.add(p.stored().get(i));
                     events.add(a.event());
                 } else {
-                    CleanResult.Rejected x = (CleanResult.Rejected) r;
-                    // The event as it was cleaned (a batch's context merged in, the route's type set),
-                    // not the raw bytes: that is what a redrive must clean again.
-                    rejected.add(new QuarantineRecord(asCleaned(in), x.code(), x.message(), x.path(),
-                            in.receivedAt().toEpochMilli()));
+                    rejected.add(p.quarantined().get(i));
                 }
             }
         }

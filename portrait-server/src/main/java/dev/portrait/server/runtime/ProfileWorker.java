@@ -51,8 +51,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * worker plus the HTTP threads (which clean) and the group committer (which fsyncs) already keep both
  * cores busy. The partitioned design is in docs/ARCHITECTURE.md.
  *
- * <p><b>Queries</b> run on this thread too, as tasks between events, so they see a consistent
- * profile without copying it.
+ * <p><b>Queries</b> run on this thread too, between events, so they see a consistent profile without
+ * copying it. They do not queue behind the folding backlog: each query carries the log position that
+ * was durable when it arrived and is answered as soon as the worker has applied that far, checked
+ * after every event. A client that reads after its ingest was acknowledged therefore sees its own
+ * writes, and a query never waits for events logged after it.
+ *
+ * <p><b>Timers.</b> Each profile has at most one live timer entry (the earliest {@code nextCheck}
+ * scheduled for it); a later {@code nextCheck} is found when that entry fires and rescheduled then,
+ * so a busy profile does not add an entry per event.
  */
 final class ProfileWorker implements Runnable {
     /** Marker for changes no event caused. */
@@ -63,6 +70,16 @@ final class ProfileWorker implements Runnable {
 
     private record Timer(long at, String profileId) {
     }
+
+    /**
+     * A task to run once the worker has applied the log up to {@code after}; a {@code read} changes
+     * nothing, so it may also run between the profiles of a write-back.
+     */
+    private record Query(long after, boolean read, Runnable task) {
+    }
+
+    /** Wakes an idle worker for a query; carries no work itself. */
+    private static final Runnable WAKE = () -> { };
 
     private final PortraitStore store;
     private final ProfileUpdater updater;
@@ -82,7 +99,25 @@ final class ProfileWorker implements Runnable {
     private final List<String[]> pendingMergeOwners = new ArrayList<>();
     private final List<byte[]> pendingMerges = new ArrayList<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
+    /** profile id → the time of its one live timer entry. */
+    private final Map<String, Long> scheduled = new HashMap<>();
+    private final java.util.Queue<Query> queries = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Queries taken from {@link #queries} that wait for events not yet applied; worker thread only. */
+    private final java.util.ArrayDeque<Query> waiting = new java.util.ArrayDeque<>();
 
+    /**
+     * Commits write-backs (sealing every profile and change, then one RocksDB write) while this thread
+     * goes on answering reads; it folds nothing meanwhile, so the committed state stays the state it encoded.
+     */
+    private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "portrait-writeback");
+        t.setDaemon(true);
+        return t;
+    });
+    private boolean answering;
+    private java.util.concurrent.Future<?> inFlight;
+    /** Profiles the write-back in flight deletes; until it commits the store still has them. */
+    private final Set<String> deletedInFlight = new HashSet<>();
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong unattributed = new AtomicLong();
     private long foldedSinceWriteBack;
@@ -142,7 +177,7 @@ final class ProfileWorker implements Runnable {
             apply(e.sequence(), e.decode());
             replayed++;
             if (foldedSinceWriteBack >= options.writeBackEvents()) {
-                writeBack();
+                startWriteBack();
             }
         }
         if (cursor.position() > applied.get()) {
@@ -164,19 +199,35 @@ final class ProfileWorker implements Runnable {
 
     /** Runs {@code task} on the worker thread, between events, and waits for its answer. */
     <T> T call(Callable<T> task) {
+        return submitQuery(false, task);
+    }
+
+    /**
+     * Like {@link #call}, for a task that only reads (profiles, identities, memberships): it may also run
+     * in the middle of a write-back, which would otherwise hold it for the whole write-back.
+     */
+    <T> T read(Callable<T> task) {
+        return submitQuery(true, task);
+    }
+
+    private <T> T submitQuery(boolean read, Callable<T> task) {
         if (failure != null) {
             throw new PortraitException("unavailable", "the profile worker stopped: " + failure, null, failure);
         }
         CompletableFuture<T> answer = new CompletableFuture<>();
-        tasks.add((Runnable) () -> {
+        queries.add(new Query(store.events().lastSequence(), read, () -> {
             try {
                 answer.complete(task.call());
             } catch (Throwable t) {
                 answer.completeExceptionally(t);
             }
-        });
+        }));
+        tasks.add(WAKE);
         try {
-            return answer.get();
+            return answer.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new PortraitException("unavailable", "the profile worker did not answer within " + CALL_TIMEOUT_SECONDS
+                    + " s (" + lagDescription() + ")", null, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PortraitException("unavailable", "interrupted while waiting for the profile worker", null, e);
@@ -188,28 +239,53 @@ final class ProfileWorker implements Runnable {
         }
     }
 
+    private static final long CALL_TIMEOUT_SECONDS = 60;
+    /** Profiles encoded between two looks at waiting reads during a write-back (some 0.1–0.3 ms of work). */
+    private static final int READS_EVERY = 16;
+
+    private String lagDescription() {
+        return "applied up to " + applied.get() + " of " + store.events().lastSequence() + " logged events";
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public void run() {
         lastWriteBack = clock.millis();
         lastPurge = clock.millis();
         try {
-            while (running || !tasks.isEmpty()) {
+            while (running || !tasks.isEmpty() || !queries.isEmpty() || !waiting.isEmpty()) {
                 long now = clock.millis();
-                long wait = Math.max(0, Math.min(nextTimerAt() - now, lastWriteBack + options.writeBackEvery().toMillis() - now));
-                Object task = tasks.poll(Math.min(wait, 50), TimeUnit.MILLISECONDS);
+                // Sleep until the next timer, or the next write-back when something waits to be written;
+                // with nothing pending the write-back interval must not shorten the sleep (it used to,
+                // and an idle worker spun a core).
+                long wake = nextTimerAt();
+                if (hasPendingWrites()) {
+                    wake = Math.min(wake, lastWriteBack + options.writeBackEvery().toMillis());
+                }
+                long wait = Math.max(0, Math.min(wake - now, 50));
+                Object task = waiting.isEmpty() ? tasks.poll(wait, TimeUnit.MILLISECONDS) : tasks.poll();
                 if (task instanceof List<?> batch) {
                     for (Logged l : (List<Logged>) batch) {
                         apply(l.sequence(), l.event());
+                        if (!queries.isEmpty() || !waiting.isEmpty()) {
+                            answerQueries();
+                        }
                     }
-                } else if (task instanceof Runnable r) {
-                    r.run();
+                }
+                answerQueries();
+                if (!running && tasks.isEmpty()) {
+                    // stopping: nothing more will be applied, so nobody may be left waiting for it
+                    waiting.forEach(q -> q.task().run());
+                    waiting.clear();
                 }
                 fireTimers(clock.millis());
                 purgeHourly(clock.millis());
+                if (inFlight != null && inFlight.isDone()) {
+                    awaitWriteBack(); // collects its outcome and evicts now that those profiles are clean
+                }
                 if (foldedSinceWriteBack >= options.writeBackEvents()
-                        || (!dirty.isEmpty() || !deleted.isEmpty()) && clock.millis() - lastWriteBack >= options.writeBackEvery().toMillis()) {
-                    writeBack();
+                        || hasPendingWrites() && clock.millis() - lastWriteBack >= options.writeBackEvery().toMillis()) {
+                    startWriteBack();
                 }
             }
             writeBack();
@@ -218,12 +294,51 @@ final class ProfileWorker implements Runnable {
         } catch (Throwable t) {
             failure = t;
             throw t;
+        } finally {
+            writer.shutdown();
         }
+    }
+
+    /** Runs every query whose log position has been applied; the others keep waiting, in arrival order. */
+    private void answerQueries() {
+        answer(false);
+    }
+
+    private void answer(boolean readsOnly) {
+        if (answering) {
+            return; // a query that writes back runs inside this loop; its reads wait for the loop
+        }
+        answering = true;
+        try {
+            answerWaiting(readsOnly);
+        } finally {
+            answering = false;
+        }
+    }
+
+    private void answerWaiting(boolean readsOnly) {
+        Query q;
+        while ((q = queries.poll()) != null) {
+            waiting.add(q);
+        }
+        long at = applied.get();
+        for (var it = waiting.iterator(); it.hasNext(); ) {
+            Query next = it.next();
+            if (next.after() <= at && (next.read() || !readsOnly)) {
+                it.remove();
+                next.task().run();
+            }
+        }
+    }
+
+    private boolean hasPendingWrites() {
+        return !dirty.isEmpty() || !deleted.isEmpty() || !pendingChanges.isEmpty() || !pendingMerges.isEmpty()
+                || foldedSinceWriteBack > 0;
     }
 
     void stop() {
         running = false;
-        tasks.add((Runnable) () -> { });
+        tasks.add(WAKE);
     }
 
     Throwable failure() {
@@ -242,7 +357,13 @@ final class ProfileWorker implements Runnable {
         return hot.size();
     }
 
+    /** Profiles with a timer set. */
     int pendingTimers() {
+        return scheduled.size();
+    }
+
+    /** Entries in the timer queue (live ones plus superseded ones not yet reached); worker thread only. */
+    int timerEntries() {
         return timers.size();
     }
 
@@ -288,6 +409,11 @@ final class ProfileWorker implements Runnable {
     private void fireTimers(long now) {
         while (!timers.isEmpty() && timers.peek().at() <= now) {
             Timer t = timers.poll();
+            Long live = scheduled.get(t.profileId());
+            if (live == null || live != t.at()) {
+                continue; // superseded by an earlier entry, or the profile is gone
+            }
+            scheduled.remove(t.profileId());
             Profile p = load(t.profileId());
             if (p == null || p.nextCheck() > now) {
                 if (p != null) {
@@ -317,9 +443,16 @@ final class ProfileWorker implements Runnable {
     }
 
     private void schedule(Profile p) {
-        if (p.nextCheck() != Long.MAX_VALUE) {
-            timers.add(new Timer(p.nextCheck(), p.profileId()));
+        long at = p.nextCheck();
+        if (at == Long.MAX_VALUE) {
+            return;
         }
+        Long live = scheduled.get(p.profileId());
+        if (live != null && live <= at) {
+            return; // the live entry fires first and reschedules from the profile's nextCheck then
+        }
+        scheduled.put(p.profileId(), at);
+        timers.add(new Timer(at, p.profileId()));
     }
 
     private void record(long sequence, long time, UpdateResult u) {
@@ -341,18 +474,14 @@ final class ProfileWorker implements Runnable {
     }
 
     private static byte[] json(Object value) {
-        try {
-            return EventCodec.mapper().writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("profile values are plain JSON", e);
-        }
+        return JsonValues.bytes(value);
     }
 
     // ---- profiles in memory and on disk ----
 
     Profile load(String profileId) {
         Profile p = hot.get(profileId);
-        if (p != null || deleted.contains(profileId)) {
+        if (p != null || deleted.contains(profileId) || deletedInFlight.contains(profileId)) {
             return p;
         }
         byte[] bytes = store.profiles().get(profileId);
@@ -372,21 +501,45 @@ final class ProfileWorker implements Runnable {
 
     private void remove(String profileId) {
         hot.remove(profileId);
+        scheduled.remove(profileId);
         dirty.remove(profileId);
         deleted.add(profileId);
         members.removeProfile(profileId);
     }
 
-    /** Writes every dirty profile, pending change and merge, and the identity changes, at the applied position. */
+    /**
+     * Writes every dirty profile, pending change and merge, and the identity changes, at the applied
+     * position, and waits until that is committed.
+     */
     void writeBack() {
+        startWriteBack();
+        awaitWriteBack();
+    }
+
+    /**
+     * Encodes every dirty profile and takes the pending changes, merges and identity changes, at the
+     * applied position, then hands them to the writer thread, which seals and commits them while this
+     * thread folds on. At most one write-back is in flight: a new one first waits for the last.
+     *
+     * <p>Folding during a commit is safe because the commit holds bytes and lists taken here, and the
+     * store's identity overlay keeps later identity changes for the next write-back
+     * ({@link WriteBack#takeIdentities()}). Two things must not see the store behind the memory: a
+     * profile deleted by a merge in flight stays deleted for {@link #load} ({@code deletedInFlight}),
+     * and profiles are evicted only once their write-back has committed.
+     */
+    private void startWriteBack() {
+        awaitWriteBack();
         lastWriteBack = clock.millis();
-        if (dirty.isEmpty() && deleted.isEmpty() && pendingChanges.isEmpty() && foldedSinceWriteBack == 0
-                && pendingMerges.isEmpty()) {
+        if (!hasPendingWrites()) {
             return;
         }
         WriteBack wb = store.writeBack();
+        int written = 0;
         for (String id : dirty) {
             wb.putProfile(id, codec.encode(hot.get(id)));
+            if (++written % READS_EVERY == 0 && (!queries.isEmpty() || !waiting.isEmpty())) {
+                answer(true); // profile reads need not wait for the whole write-back
+            }
         }
         for (String id : deleted) {
             wb.deleteProfile(id);
@@ -395,22 +548,53 @@ final class ProfileWorker implements Runnable {
         for (int i = 0; i < pendingMerges.size(); i++) {
             wb.appendMerge(pendingMergeOwners.get(i)[0], pendingMerges.get(i));
         }
-        wb.putModelState(models.encode()); // issue 5: at the same position as the profiles
-        wb.commit(applied.get());
+        wb.putModelState(models.encode()); // issue 5: encoded here, on the worker, at the applied position
+        wb.takeIdentities();
+        long position = applied.get();
+        inFlight = writer.submit(() -> wb.commit(position));
+        deletedInFlight.addAll(deleted);
         dirty.clear();
         deleted.clear();
         pendingChanges.clear();
         pendingMerges.clear();
         pendingMergeOwners.clear();
         foldedSinceWriteBack = 0;
+    }
+
+    /** Waits for the write-back in flight, if any, answering reads meanwhile; then evicts cold profiles. */
+    private void awaitWriteBack() {
+        if (inFlight == null) {
+            return;
+        }
+        while (!inFlight.isDone()) {
+            if (!queries.isEmpty() || !waiting.isEmpty()) {
+                answer(true);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
+        try {
+            inFlight.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PortraitException("unavailable", "interrupted during a write-back", null, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("write-back failed", e.getCause());
+        } finally {
+            inFlight = null;
+        }
+        deletedInFlight.clear();
         evictCold();
     }
 
     private void evictCold() {
         var it = hot.entrySet().iterator();
         while (hot.size() > options.hotProfiles() && it.hasNext()) {
-            it.next();
-            it.remove(); // everything is clean right after a write-back
+            if (!dirty.contains(it.next().getKey())) {
+                it.remove(); // clean: its latest state is committed
+            }
         }
     }
 
@@ -437,6 +621,7 @@ final class ProfileWorker implements Runnable {
     void forgotten(String profileId) {
         identities.clear();
         hot.remove(profileId);
+        scheduled.remove(profileId);
         dirty.remove(profileId);
         deleted.remove(profileId);
         pendingChanges.remove(profileId);

@@ -91,4 +91,18 @@ class OperationsTest {
         assertThat(a.error().get("code").asText()).isEqualTo("internal_error");
         assertThat(a.body()).doesNotContain("/data/log");
     }
+
+    @Test
+    void aBrowserOnAnotherOriginMayPostEventsAfterItsPreflight() {
+        ApiHarness.Answer preflight = api.send("OPTIONS", "/v1/batch", java.net.http.HttpRequest.BodyPublishers.noBody(),
+                "Origin", "https://shop.example", "Access-Control-Request-Method", "POST",
+                "Access-Control-Request-Headers", "authorization,content-type");
+        assertThat(preflight.status()).isBetween(200, 204);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).isPresent();
+
+        ApiHarness.Answer post = api.postJson("/v1/batch", "{\"batch\":[" + ApiHarness.track("m-cors", "u1") + "]}",
+                "Origin", "https://shop.example", "Authorization", ApiHarness.basic(ApiHarness.WRITE_KEY));
+        assertThat(post.status()).isEqualTo(200);
+        assertThat(post.headers().firstValue("Access-Control-Allow-Origin")).isPresent();
+    }
 }
