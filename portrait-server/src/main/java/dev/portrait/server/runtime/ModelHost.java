@@ -37,12 +37,14 @@ import java.util.TreeMap;
  * <p><b>Time.</b> Models see event time only ({@code observe(profile, event)}), never the wall clock,
  * so replaying the log rebuilds them exactly. Features are read at the event's time.
  *
- * <p><b>Durability.</b> {@link #encode} is written with every profile write-back through
- * {@code WriteBack.putModelState}, at the same log position as the profiles, and {@link #restore}d
- * before the start-up replay; so models and profiles recover to one point and the replay of the log's
- * tail brings both forward together, each event once. The cost is that the whole state (global models
- * plus a few hundred bytes per profile) is rewritten per write-back: fine to some hundred thousand
- * profiles; past that the per-profile part belongs in the profile itself (docs/EVALUATION.md).
+ * <p><b>Durability.</b> {@link #encode} goes into a profile write-back through
+ * {@code WriteBack.putModelState}, at that write-back's log position, and is {@link #restore}d before the
+ * start-up replay, which feeds the models the events after the profiles' position. The whole state
+ * (global models plus a few hundred bytes per profile) is one blob, so the periodic write-backs carry it
+ * only every {@code RuntimeOptions.modelCheckpointEvery} (a minute); a clean stop and every explicit
+ * write-back always do. After a crash the models therefore miss at most that interval's events (the
+ * profiles miss none); no event reaches them twice. Past some hundred thousand profiles the per-profile
+ * part belongs in the profile itself (docs/EVALUATION.md).
  *
  * <p><b>Forgetting.</b> {@link #forget} drops a profile's model state; the next write-back stores the
  * state without it. Item statistics keep no person.

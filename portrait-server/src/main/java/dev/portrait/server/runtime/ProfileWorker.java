@@ -122,6 +122,7 @@ final class ProfileWorker implements Runnable {
     private final AtomicLong unattributed = new AtomicLong();
     private long foldedSinceWriteBack;
     private long lastWriteBack;
+    private long lastModelCheckpoint;
     private long lastPurge;
     private volatile boolean running = true;
     private volatile Throwable failure;
@@ -177,7 +178,7 @@ final class ProfileWorker implements Runnable {
             apply(e.sequence(), e.decode());
             replayed++;
             if (foldedSinceWriteBack >= options.writeBackEvents()) {
-                startWriteBack();
+                startWriteBack(false);
             }
         }
         if (cursor.position() > applied.get()) {
@@ -285,7 +286,7 @@ final class ProfileWorker implements Runnable {
                 }
                 if (foldedSinceWriteBack >= options.writeBackEvents()
                         || hasPendingWrites() && clock.millis() - lastWriteBack >= options.writeBackEvery().toMillis()) {
-                    startWriteBack();
+                    startWriteBack(false);
                 }
             }
             writeBack();
@@ -512,7 +513,7 @@ final class ProfileWorker implements Runnable {
      * position, and waits until that is committed.
      */
     void writeBack() {
-        startWriteBack();
+        startWriteBack(true);
         awaitWriteBack();
     }
 
@@ -527,12 +528,16 @@ final class ProfileWorker implements Runnable {
      * profile deleted by a merge in flight stays deleted for {@link #load} ({@code deletedInFlight}),
      * and profiles are evicted only once their write-back has committed.
      */
-    private void startWriteBack() {
+    private void startWriteBack(boolean withModels) {
         awaitWriteBack();
         lastWriteBack = clock.millis();
         if (!hasPendingWrites()) {
             return;
         }
+        // The model state is one blob that grows with the profiles (docs/ARCHITECTURE.md), so the
+        // periodic write-backs carry it only every modelCheckpointEvery; a crash costs the models that
+        // much learning (the profiles stay exact), a clean stop and every explicit write-back none.
+        boolean modelsDue = withModels || lastWriteBack - lastModelCheckpoint >= options.modelCheckpointEvery().toMillis();
         WriteBack wb = store.writeBack();
         int written = 0;
         for (String id : dirty) {
@@ -548,7 +553,10 @@ final class ProfileWorker implements Runnable {
         for (int i = 0; i < pendingMerges.size(); i++) {
             wb.appendMerge(pendingMergeOwners.get(i)[0], pendingMerges.get(i));
         }
-        wb.putModelState(models.encode()); // issue 5: encoded here, on the worker, at the applied position
+        if (modelsDue) {
+            wb.putModelState(models.encode()); // encoded here, on the worker, at the applied position
+            lastModelCheckpoint = lastWriteBack;
+        }
         wb.takeIdentities();
         long position = applied.get();
         inFlight = writer.submit(() -> wb.commit(position));

@@ -11,9 +11,11 @@ import java.util.Objects;
  * @param writeBackEvents    write back sooner once this many events are folded but not written back
  * @param hotProfiles        how many profiles stay decoded in memory (clean ones beyond it are dropped)
  * @param maxLag             ingest answers 503 {@code overloaded} while more logged events than this wait to be folded
+ * @param modelCheckpointEvery how often the periodic write-backs also store the model state (a crash costs
+ *                             the models at most this much learning; stops and explicit write-backs always store it)
  */
 public record RuntimeOptions(int maxGroupEvents, Duration writeBackEvery, int writeBackEvents, int hotProfiles,
-                             long maxLag) {
+                             long maxLag, Duration modelCheckpointEvery) {
     public RuntimeOptions {
         if (maxGroupEvents < 1) {
             throw new IllegalArgumentException("maxGroupEvents must be at least 1, got " + maxGroupEvents);
@@ -28,6 +30,10 @@ public record RuntimeOptions(int maxGroupEvents, Duration writeBackEvery, int wr
         if (hotProfiles < 1) {
             throw new IllegalArgumentException("hotProfiles must be at least 1, got " + hotProfiles);
         }
+        Objects.requireNonNull(modelCheckpointEvery, "modelCheckpointEvery");
+        if (modelCheckpointEvery.isNegative()) {
+            throw new IllegalArgumentException("modelCheckpointEvery must not be negative, got " + modelCheckpointEvery);
+        }
         if (maxLag < maxGroupEvents) {
             throw new IllegalArgumentException("maxLag must be at least maxGroupEvents (" + maxGroupEvents + "), got "
                     + maxLag);
@@ -36,11 +42,11 @@ public record RuntimeOptions(int maxGroupEvents, Duration writeBackEvery, int wr
 
     /**
      * 10,000 events per fsync, write-back every second or 100,000 events, 200,000 hot profiles, and at
-     * most 500,000 events (a few seconds of folding) waiting to be folded. Write-back encodes and seals
+     * most 500,000 events (a few seconds of folding) waiting to be folded, models stored every minute. Write-back encodes and seals
      * every profile an interval touched, so a longer interval writes a busy profile once for many events;
      * what it costs is the replay after a crash (at most one interval of events).
      */
     public static RuntimeOptions defaults() {
-        return new RuntimeOptions(10_000, Duration.ofSeconds(1), 100_000, 200_000, 500_000);
+        return new RuntimeOptions(10_000, Duration.ofSeconds(1), 100_000, 200_000, 500_000, Duration.ofMinutes(1));
     }
 }

@@ -44,7 +44,7 @@ class EmbeddedServerTest {
 
     private void start(dev.portrait.core.definition.ProfileDefinition definition) {
         HttpConfig http = HttpConfig.of(0, new HttpConfig.ApiKeys(Set.of(WRITE), Set.of(READ), Set.of(ADMIN)));
-        RuntimeOptions options = new RuntimeOptions(10_000, Duration.ofMillis(50), 1_000, 10_000, 100_000);
+        RuntimeOptions options = new RuntimeOptions(10_000, Duration.ofMillis(50), 1_000, 10_000, 100_000, Duration.ZERO);
         server = PortraitServer.start(new PortraitServer.Settings(data, definition, http,
                 options, StoreOptions.defaults()), clock);
         client = new Client(server.port());

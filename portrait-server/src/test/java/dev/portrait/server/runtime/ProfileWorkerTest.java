@@ -76,7 +76,7 @@ class ProfileWorkerTest {
 
     @Test
     void ingestAnswersOverloadedOnceFoldingLagsMoreThanTheBoundAndRecoversAfterwards() throws Exception {
-        start(new RuntimeOptions(10, Duration.ofMillis(50), 1_000, 1_000, 10));
+        start(new RuntimeOptions(10, Duration.ofMillis(50), 1_000, 1_000, 10, Duration.ZERO));
         CountDownLatch release = blockWorker();
 
         assertThat(runtime.ingest(views("u1", 10))).allMatch(o -> o instanceof IngestOutcome.Stored);
@@ -99,7 +99,7 @@ class ProfileWorkerTest {
 
     @Test
     void aQueryIsAnsweredOnceItsOwnWritesAreFoldedWithoutWaitingForLaterEvents() throws Exception {
-        start(new RuntimeOptions(10_000, Duration.ofMillis(50), 100_000, 100_000, 1_000_000));
+        start(new RuntimeOptions(10_000, Duration.ofMillis(50), 100_000, 100_000, 1_000_000, Duration.ZERO));
         runtime.ingest(views("reader", 3));
         CountDownLatch release = blockWorker();
         // the query arrives now and needs the first three events only; events logged after it are not its concern
@@ -116,7 +116,7 @@ class ProfileWorkerTest {
 
     @Test
     void anIdleWorkerSleepsInsteadOfSpinning() throws Exception {
-        start(new RuntimeOptions(10_000, Duration.ofMillis(20), 100_000, 100_000, 1_000_000));
+        start(new RuntimeOptions(10_000, Duration.ofMillis(20), 100_000, 100_000, 1_000_000, Duration.ZERO));
         runtime.ingest(views("u1", 5));
         runtime.flush();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -130,7 +130,7 @@ class ProfileWorkerTest {
 
     @Test
     void aBusyProfileKeepsOneTimerEntry() {
-        start(new RuntimeOptions(10_000, Duration.ofMillis(50), 100_000, 100_000, 1_000_000));
+        start(new RuntimeOptions(10_000, Duration.ofMillis(50), 100_000, 100_000, 1_000_000, Duration.ZERO));
         for (int i = 0; i < 50; i++) {
             runtime.ingest(views("busy", 20));
         }
