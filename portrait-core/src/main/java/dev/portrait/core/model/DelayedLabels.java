@@ -156,6 +156,12 @@ public final class DelayedLabels {
         return out;
     }
 
+    /** Whether {@link #open} at {@code time} would open an example (so its features are worth reading). */
+    public boolean wouldOpen(Pending pending, long time) {
+        return (pending.lastOpened == Long.MIN_VALUE || time - pending.lastOpened >= config.minSpacingMillis())
+                && pending.waiting.size() < config.maxPending();
+    }
+
     /**
      * Opens an example at {@code time} with these features (copied). Refused, returning false, within
      * {@code minSpacing} of the previous one or when {@code maxPending} wait already.

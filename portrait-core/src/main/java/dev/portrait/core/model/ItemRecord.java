@@ -9,12 +9,16 @@ import java.util.Arrays;
  * operator in the scale-out runtime would hold it, and it keeps a landmark move to one item's
  * {@code 1 + neighbours} numbers.
  *
- * <p>Neighbours live in two parallel arrays rather than a map: an entry costs 16 bytes plus the shared
- * id string instead of a boxed map entry, and at 50 neighbours a linear scan beats hashing anyway.
+ * <p>Neighbours live in parallel arrays rather than a map: an entry costs 20 bytes plus the shared id
+ * string instead of a boxed map entry. A view pairs with up to 20 recent items in both directions, so
+ * {@link #addPair} runs some 40 times per event and dominated the runtime's worker: the lookup now scans
+ * the ids' cached hash codes (ints) before comparing strings, and a full list remembers its weakest
+ * entry, so a newcomer too light to get in is turned away without a scan.
  */
 final class ItemRecord {
     private static final String[] NO_IDS = new String[0];
     private static final double[] NO_WEIGHTS = new double[0];
+    private static final int[] NO_HASHES = new int[0];
 
     final String item;
     /** Meaningful once {@link #popularity} is positive; every sum below is relative to it. */
@@ -22,7 +26,11 @@ final class ItemRecord {
     double popularity;
     String[] neighbours = NO_IDS;
     double[] weights = NO_WEIGHTS;
+    /** {@code neighbours[i].hashCode()}, kept beside them. */
+    private int[] hashes = NO_HASHES;
     int size;
+    /** Position of the weakest entry of a full list, or -1 when it must be searched again. */
+    private int weakestAt = -1;
 
     ItemRecord(String item, long landmark) {
         this.item = item;
@@ -39,15 +47,28 @@ final class ItemRecord {
             weights[i] = decay.rebase(weights[i], landmark, to);
         }
         landmark = to;
+        weakestAt = -1; // rescaling by one factor keeps the order, but rounding may not
     }
 
     int indexOf(String other) {
+        int h = other.hashCode();
+        int[] hs = hashes;
         for (int i = 0; i < size; i++) {
-            if (neighbours[i].equals(other)) {
+            if (hs[i] == h && neighbours[i].equals(other)) {
                 return i;
             }
         }
         return -1;
+    }
+
+    /** Takes {@code size} neighbours as decoded (ids and weights already in their arrays). */
+    void neighboursDecoded(int size) {
+        this.size = size;
+        hashes = new int[neighbours.length];
+        for (int i = 0; i < size; i++) {
+            hashes[i] = neighbours[i].hashCode();
+        }
+        weakestAt = -1;
     }
 
     /**
@@ -61,6 +82,9 @@ final class ItemRecord {
         int at = indexOf(other);
         if (at >= 0) {
             weights[at] += contribution;
+            if (at == weakestAt || contribution < 0) {
+                weakestAt = -1; // its rank moved; another entry may be the weakest
+            }
             return;
         }
         if (size < capacity) {
@@ -68,21 +92,30 @@ final class ItemRecord {
                 int grown = Math.min(capacity, Math.max(4, size * 2));
                 neighbours = Arrays.copyOf(neighbours, grown);
                 weights = Arrays.copyOf(weights, grown);
+                hashes = Arrays.copyOf(hashes, grown);
             }
             neighbours[size] = other;
             weights[size] = contribution;
+            hashes[size] = other.hashCode();
             size++;
+            weakestAt = -1;
             return;
         }
-        int weakest = 0;
-        for (int i = 1; i < size; i++) {
-            if (ranksBelow(weights[i], neighbours[i], weights[weakest], neighbours[weakest])) {
-                weakest = i;
+        int weakest = weakestAt;
+        if (weakest < 0 || weakest >= size) {
+            weakest = 0;
+            for (int i = 1; i < size; i++) {
+                if (ranksBelow(weights[i], neighbours[i], weights[weakest], neighbours[weakest])) {
+                    weakest = i;
+                }
             }
+            weakestAt = weakest;
         }
         if (ranksBelow(weights[weakest], neighbours[weakest], contribution, other)) {
             neighbours[weakest] = other;
             weights[weakest] = contribution;
+            hashes[weakest] = other.hashCode();
+            weakestAt = -1;
         }
     }
 

@@ -386,7 +386,7 @@ public final class ItemStatistics {
                 r.neighbours[n] = ids[ref];
                 r.weights[n] = in.readDouble();
             }
-            r.size = size;
+            r.neighboursDecoded(size);
             s.items.put(r.item, r);
             s.ranking.add(r);
         }

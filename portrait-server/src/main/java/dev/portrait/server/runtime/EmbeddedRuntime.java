@@ -236,7 +236,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
             }
             long now = Math.max(clock.millis(), p.clock());
             return Optional.of(ProfileView.of(p, worker.identities().identifiersOf(pid), updater, now)
-                    .withModels(worker.models().scoresJson(pid))); // issue 5
+                    .withModels(worker.models().scoresJson(p, now))); // issue 5
         });
     }
 
@@ -468,8 +468,9 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     public Optional<ProfileScores> scores(String idType, String id) {
         return worker.call(() -> {
             String pid = profileIdOf(idType, id);
-            return pid == null || worker.load(pid) == null ? Optional.empty()
-                    : Optional.of(worker.models().scores(pid));
+            Profile p = pid == null ? null : worker.load(pid);
+            return p == null ? Optional.<ProfileScores>empty()
+                    : Optional.of(worker.models().scores(p, Math.max(clock.millis(), p.clock())));
         });
     }
 

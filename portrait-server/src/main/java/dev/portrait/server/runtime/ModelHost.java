@@ -179,28 +179,35 @@ final class ModelHost {
         for (LabelledExample x : labels.observe(s.pending, event.key(), t)) {
             propensity.update(x.features(), x.label());
         }
-        Map<String, Double> features = propensityFeatures(p, t);
-        s.propensity = propensity.predict(features);
-        if (labels.open(s.pending, t, features)) {
-            deadlines.add(new Object[] {t + labels.config().delayMillis(), p.profileId()});
+        // Reading a profile's features costs more than the rest of this method: they are read only when
+        // an example opens (once a day at most) and when a query asks (scores(Profile, long)).
+        if (labels.wouldOpen(s.pending, t)) {
+            Map<String, Double> features = propensityFeatures(p, t);
+            s.propensity = propensity.predict(features);
+            if (labels.open(s.pending, t, features)) {
+                deadlines.add(new Object[] {t + labels.config().delayMillis(), p.profileId()});
+            }
         }
 
-        if (personas != null) {
-            double[] v = new double[personaIndexes.length];
-            for (int d = 0; d < v.length; d++) {
-                double x = number(p, personaIndexes[d], t);
-                v[d] = Double.isInfinite(x) ? Double.NaN : x;
-            }
-            // one vector per profile per day, so heavy users do not pull every centroid their way
-            if (s.lastFed == Long.MIN_VALUE || t - s.lastFed >= DAY) {
-                personas.observe(v);
-                s.lastFed = t;
-            }
+        // one vector per profile per day, so heavy users do not pull every centroid their way
+        if (personas != null && (s.lastFed == Long.MIN_VALUE || t - s.lastFed >= DAY)) {
+            double[] v = personaVector(p, t);
+            personas.observe(v);
+            s.lastFed = t;
             personas.assign(v).ifPresent(a -> {
                 s.persona = a.cluster();
                 s.distance = a.distance();
             });
         }
+    }
+
+    private double[] personaVector(Profile p, long t) {
+        double[] v = new double[personaIndexes.length];
+        for (int d = 0; d < v.length; d++) {
+            double x = number(p, personaIndexes[d], t);
+            v[d] = Double.isInfinite(x) ? Double.NaN : x;
+        }
+        return v;
     }
 
     /** Examples whose delay ran out by stream time {@code t} are negatives; learn them. */
@@ -283,9 +290,29 @@ final class ModelHost {
                 s.botScore >= suspectedBotThreshold ? List.of(SUSPECTED_BOTS) : List.of());
     }
 
+    /**
+     * The scores of {@code p} read at {@code now}: propensity and persona from its features as they are
+     * now (the stored ones are as of the last example opened and the last daily persona update).
+     */
+    ModelPort.ProfileScores scores(Profile p, long now) {
+        ModelPort.ProfileScores stored = scores(p.profileId());
+        double score = propensity.predict(propensityFeatures(p, now));
+        int persona = stored.persona();
+        double distance = stored.personaDistance();
+        if (personas != null) {
+            var a = personas.assign(personaVector(p, now));
+            if (a.isPresent()) {
+                persona = a.get().cluster();
+                distance = a.get().distance();
+            }
+        }
+        return new ModelPort.ProfileScores(p.profileId(), persona, distance, score, stored.botScore(),
+                stored.segments());
+    }
+
     /** The scores as the profile JSON's {@code models} field shows them. */
-    Map<String, Object> scoresJson(String profileId) {
-        ModelPort.ProfileScores s = scores(profileId);
+    Map<String, Object> scoresJson(Profile p, long now) {
+        ModelPort.ProfileScores s = scores(p, now);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("persona", s.persona() < 0 ? null : s.persona());
         out.put("personaDistance", Double.isFinite(s.personaDistance()) ? s.personaDistance() : null);
