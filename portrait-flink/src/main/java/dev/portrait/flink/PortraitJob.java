@@ -22,6 +22,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 
 /**
  * Portrait's scale-out runtime as a Flink job.
@@ -48,6 +49,15 @@ public final class PortraitJob {
 
     /** Adds the job's operators to {@code env} (which the caller executes). */
     public static void define(StreamExecutionEnvironment env, JobSettings s) {
+        define(env, s, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #define(StreamExecutionEnvironment, JobSettings)}, with a step between the identity
+     * and the profile operators (tests put a fault there).
+     */
+    public static void define(StreamExecutionEnvironment env, JobSettings s,
+                              UnaryOperator<DataStream<Instruction>> beforeProfiles) {
         env.enableCheckpointing(s.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.setParallelism(s.parallelism());
 
@@ -88,7 +98,7 @@ public final class PortraitJob {
                 .build();
         DataStream<Transfer> transfers = env.fromSource(transfersIn, new NeverHoldsBack<>(), "transfers");
 
-        SingleOutputStreamOperator<ProfileRecord> profiles = instructions
+        SingleOutputStreamOperator<ProfileRecord> profiles = beforeProfiles.apply(instructions)
                 .connect(transfers)
                 .keyBy(i -> i.target, t -> t.winner, Types.STRING)
                 .process(new ProfileFolding(s.definitionYaml())).name("profile").uid("profile");
