@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -99,14 +98,9 @@ final class EmbeddedPortrait implements AutoCloseable {
         return new EmbeddedPortrait(server, "http://127.0.0.1:" + p);
     }
 
-    /** The profile an identifier belongs to now, or empty. */
-    Optional<String> profileIdOf(String idType, String id) throws Exception {
-        return get("/v1/profiles/" + idType + "/" + enc(id)).map(n -> n.path("profileId").asText());
-    }
-
-    /** The profile as the embedded runtime answers {@code ?at=}: its log replayed, timers run to {@code at}, read at {@code at}. */
-    Optional<JsonNode> profileAt(String profileId, Instant at) throws Exception {
-        return get("/v1/profiles/profile_id/" + enc(profileId) + "?at=" + enc(at.toString()));
+    /** The profile an identifier belongs to, as {@code GET /v1/profiles/{idType}/{id}} answers it, or empty. */
+    Optional<JsonNode> profileOf(String idType, String id) throws Exception {
+        return get("/v1/profiles/" + idType + "/" + enc(id));
     }
 
     private Optional<JsonNode> get(String path) throws Exception {

@@ -57,12 +57,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * jar) and through Kafka and the Flink job (a MiniCluster at parallelism 2, RocksDB state,
  * checkpoints), and every profile comes out the same.
  *
- * <p><b>Where the two are compared.</b> Both read each profile at one fixed {@code NOW} after the
- * stream: the embedded runtime answers {@code ?at=NOW} (log replayed, time-dependent segments
- * re-checked at NOW, values read at NOW); for the Flink job the test takes the profile's binary form
- * from the {@code profiles} topic's header and does the same ({@code advance(NOW)}, then
- * {@code ProfileView.of(…, NOW)}). Timers cannot be compared mid-stream: the embedded runtime fires
- * them on its wall clock, the job on event time.
+ * <p><b>Where the two are compared.</b> At the same {@code now}: the embedded runtime answers
+ * {@code GET /v1/profiles/…} at its wall clock (its {@code asOf}), after its timers have re-checked the
+ * time-dependent segments on that clock; for the Flink job the test takes the profile's binary form
+ * from the {@code profiles} topic's header, lets time pass to that {@code asOf}
+ * ({@code ProfileUpdater.advance}) and renders it with {@code ProfileView.of(…, asOf)}. Timers cannot be
+ * compared mid-stream: the embedded runtime fires them on its wall clock, the job on event time.
  */
 class FlinkEquivalenceIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -103,18 +103,16 @@ class FlinkEquivalenceIT {
         }
         kafka = new KafkaBroker();
         embedded = new TreeMap<>();
+        long t0 = System.nanoTime();
         try (EmbeddedPortrait portrait = EmbeddedPortrait.importAndServe(lines, tmp.resolve("data"))) {
-            Set<String> ids = new TreeSet<>();
             for (String u : userIds) {
-                portrait.profileIdOf("user_id", u).ifPresent(ids::add);
+                portrait.profileOf("user_id", u).ifPresent(p -> embedded.put(p.path("profileId").asText(), p));
             }
             for (String a : anonymousIds) {
-                portrait.profileIdOf("anonymous_id", a).ifPresent(ids::add);
-            }
-            for (String id : ids) {
-                embedded.put(id, portrait.profileAt(id, Instant.ofEpochMilli(now)).orElseThrow());
+                portrait.profileOf("anonymous_id", a).ifPresent(p -> embedded.put(p.path("profileId").asText(), p));
             }
         }
+        System.out.printf("embedded runtime: %d profiles in %.1f s%n", embedded.size(), (System.nanoTime() - t0) / 1e9);
         assertThat(embedded).hasSizeGreaterThan(100);
     }
 
@@ -131,7 +129,8 @@ class FlinkEquivalenceIT {
         String prefix = "same-";
         JobClient job = start(prefix, null);
         try {
-            produce(prefix, lines(0, stream.size(), true));
+            produce(prefix, lines(0, stream.size()));
+            flush(prefix);
             awaitEquivalence(prefix);
             // An event later than the allowed lateness is quarantined with its reason, not dropped.
             produce(prefix, List.of(event("late-user", start.minus(1, ChronoUnit.HOURS), "late-1")));
@@ -151,11 +150,12 @@ class FlinkEquivalenceIT {
         FailOnce.reset();
         JobClient job = start(prefix, new FailOnce());
         try {
-            produce(prefix, lines(0, stream.size() / 2, false));
+            produce(prefix, lines(0, stream.size() / 2));
             // the profiles topic is transactional: a record there means a checkpoint has completed
             awaitCommitted(prefix + JobSettings.PROFILES);
             FailOnce.ARMED.set(true);
-            produce(prefix, lines(stream.size() / 2, stream.size(), true));
+            produce(prefix, lines(stream.size() / 2, stream.size()));
+            flush(prefix);
             awaitEquivalence(prefix);
             assertThat(FailOnce.FAILED.get()).as("the fault fired after a checkpoint").isTrue();
         } finally {
@@ -165,16 +165,11 @@ class FlinkEquivalenceIT {
 
     // ---- the job ----
 
-    /** Events {@code from} to {@code to} of the stream, and with {@code flush} one more that ends it. */
-    private static List<byte[]> lines(int from, int to, boolean flush) {
+    /** Events {@code from} to {@code to} of the stream. */
+    private static List<byte[]> lines(int from, int to) {
         List<byte[]> lines = new ArrayList<>();
         for (SyntheticEvent e : stream.subList(from, to)) {
             lines.add(e.toJsonLine());
-        }
-        if (flush) {
-            // The job applies events once the watermark has passed them; a last event hours later moves
-            // it past the whole stream (and waits itself, unapplied, for events that never come).
-            lines.add(event("flush", start.plus(3, ChronoUnit.HOURS), "flush-1"));
         }
         return lines;
     }
@@ -228,6 +223,23 @@ class FlinkEquivalenceIT {
         }
     }
 
+    /**
+     * The job applies events once the watermark has passed them. One last event hours later on every
+     * partition moves it past the whole stream (and waits itself, unapplied, for events that never come).
+     */
+    private static void flush(String prefix) throws Exception {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (int partition = 0; partition < 2; partition++) {
+                producer.send(new ProducerRecord<>(prefix + JobSettings.EVENTS, partition, null,
+                        event("flush-" + partition, start.plus(3, ChronoUnit.HOURS), prefix + "flush-" + partition)));
+            }
+            producer.flush();
+        }
+    }
+
     // ---- reading the outputs ----
 
     private static void awaitEquivalence(String prefix) throws Exception {
@@ -249,6 +261,8 @@ class FlinkEquivalenceIT {
                 }
                 if (changed) {
                     problems = compare(latest, updater, codec);
+                    System.out.printf("%s: %d profiles read, %d differences%s%n", prefix, latest.size(), problems.size(),
+                            problems.isEmpty() ? "" : " (" + problems.get(0) + ")");
                 }
                 if (problems.isEmpty()) {
                     // equal now; one more quiet poll above confirms nothing else is on its way
@@ -267,10 +281,12 @@ class FlinkEquivalenceIT {
             if (r.value() == null) {
                 continue; // merged away
             }
+            JsonNode expected = embedded.get(e.getKey());
+            long at = expected == null ? now : Instant.parse(expected.path("asOf").asText()).toEpochMilli();
             Profile p = codec.decode(header(r, ProfileRecord.PROFILE_HEADER));
-            updater.advance(p, now);
+            updater.advance(p, at);
             ProfileView view = ProfileView.of(p, AttachedIdentifiers.decode(header(r, ProfileRecord.IDENTIFIERS_HEADER)),
-                    updater, now);
+                    updater, at);
             flink.put(e.getKey(), JSON.readTree(Json.bytes(view.toJson())));
         }
         List<String> problems = new ArrayList<>();
