@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -246,8 +247,7 @@ class FlinkEquivalenceIT {
         ProfileUpdater updater = new ProfileUpdater(DefinitionLoader.defaultEcommerce());
         ProfileCodec codec = new ProfileCodec(updater);
         Map<String, ConsumerRecord<byte[], byte[]>> latest = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            consumer.subscribe(List.of(prefix + JobSettings.PROFILES));
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(prefix + JobSettings.PROFILES)) {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
             List<String> problems = List.of("nothing read yet");
             while (System.nanoTime() < deadline) {
@@ -315,8 +315,7 @@ class FlinkEquivalenceIT {
     }
 
     private static void awaitCommitted(String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            consumer.subscribe(List.of(topic));
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(topic)) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (System.nanoTime() < deadline) {
                 if (!consumer.poll(Duration.ofMillis(500)).isEmpty()) {
@@ -347,13 +346,10 @@ class FlinkEquivalenceIT {
     /** Every committed record of a topic, by position. */
     private static Map<String, JsonNode> read(String topic) throws Exception {
         Map<String, JsonNode> out = new LinkedHashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            consumer.subscribe(List.of(topic));
-            int quiet = 0;
-            while (quiet < 3) {
-                var records = consumer.poll(Duration.ofMillis(500));
-                quiet = records.isEmpty() ? quiet + 1 : 0;
-                for (ConsumerRecord<byte[], byte[]> r : records) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(topic)) {
+            Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     out.put(r.partition() + ":" + r.offset(), JSON.readTree(r.value()));
                 }
             }
@@ -361,13 +357,19 @@ class FlinkEquivalenceIT {
         return out;
     }
 
-    private static KafkaConsumer<byte[], byte[]> consumer() {
+    /** A reader of every partition of a topic from its beginning, committed records only (no consumer group). */
+    private static KafkaConsumer<byte[], byte[]> consumer(String topic) {
         Map<String, Object> p = new HashMap<>();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + System.nanoTime());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (var info : c.partitionsFor(topic)) {
+            partitions.add(new TopicPartition(topic, info.partition()));
+        }
+        c.assign(partitions);
+        c.seekToBeginning(partitions);
+        return c;
     }
 
     /** Throws once, on the first instruction after the test arms it (once a checkpoint has completed). */
