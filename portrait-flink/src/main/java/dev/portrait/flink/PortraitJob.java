@@ -171,11 +171,14 @@ public final class PortraitJob {
     /**
      * {@code java -jar portrait-flink-job.jar --bootstrap HOST:9092 [--parallelism N] [--lateness PT10S]
      * [--checkpoint-interval PT10S] [--checkpoints file:///…] [--definition FILE] [--topic-prefix P]
-     * [--transaction-prefix P]}, or the same arguments after {@code flink run}.
+     * [--transaction-prefix P] [--create-topics PARTITIONS]}, or the same arguments after {@code flink run}.
+     * {@code --create-topics} first creates the job's topics that do not exist yet (single replica; for a
+     * local run, docs/SCALE-OUT.md has the production settings).
      */
     public static void main(String[] args) throws Exception {
-        JobSettings s = null;
+        JobSettings s;
         String bootstrap = null;
+        int createPartitions = 0;
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (args[i].equals("--bootstrap")) {
                 bootstrap = args[i + 1];
@@ -196,8 +199,15 @@ public final class PortraitJob {
                 case "--definition" -> s.withDefinition(Path.of(v));
                 case "--topic-prefix" -> s.withTopicPrefix(v);
                 case "--transaction-prefix" -> s.withTransactionPrefix(v);
+                case "--create-topics" -> {
+                    createPartitions = Integer.parseInt(v);
+                    yield s;
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             };
+        }
+        if (createPartitions > 0) {
+            Topics.createMissing(s, createPartitions);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(s));
         define(env, s);

@@ -34,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class EmbeddedPortrait implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on http://([^:/\\s]+):(\\d+)");
     private static final String READ_KEY = "rk-equivalence";
+    private static final String WRITE_KEY = "wk-equivalence";
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
@@ -58,6 +59,12 @@ final class EmbeddedPortrait implements AutoCloseable {
         return command;
     }
 
+    /** {@code portrait serve --kafka}: the HTTP API in front of the job's topics. */
+    static EmbeddedPortrait serveKafka(String bootstrap, String topicPrefix, Path log) throws Exception {
+        return serve(new ProcessBuilder(java("serve", "--kafka", bootstrap, "--topic-prefix", topicPrefix, "--port", "0",
+                "--host", "127.0.0.1", "--read-key", READ_KEY, "--write-key", WRITE_KEY)), log);
+    }
+
     /** Imports {@code events} (JSON lines) into a new data directory and serves it. */
     static EmbeddedPortrait importAndServe(Path events, Path data) throws Exception {
         Process importer = new ProcessBuilder(java("import", events.toString(), "--data", data.toString()))
@@ -65,8 +72,12 @@ final class EmbeddedPortrait implements AutoCloseable {
         assertThat(importer.waitFor(180, TimeUnit.SECONDS)).as("import finished").isTrue();
         assertThat(importer.exitValue()).as(Files.readString(data.resolveSibling("import.log"))).isZero();
 
-        Process server = new ProcessBuilder(java("serve", "--data", data.toString(), "--port", "0", "--host",
-                "127.0.0.1", "--read-key", READ_KEY)).redirectErrorStream(true).start();
+        return serve(new ProcessBuilder(java("serve", "--data", data.toString(), "--port", "0", "--host",
+                "127.0.0.1", "--read-key", READ_KEY)), null);
+    }
+
+    private static EmbeddedPortrait serve(ProcessBuilder command, Path log) throws Exception {
+        Process server = command.redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
             StringBuilder seen = new StringBuilder();
@@ -101,6 +112,25 @@ final class EmbeddedPortrait implements AutoCloseable {
     /** The profile an identifier belongs to, as {@code GET /v1/profiles/{idType}/{id}} answers it, or empty. */
     Optional<JsonNode> profileOf(String idType, String id) throws Exception {
         return get("/v1/profiles/" + idType + "/" + enc(id));
+    }
+
+    /** The raw answer to a GET, for error answers. */
+    HttpResponse<String> rawGet(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", basic(READ_KEY)).timeout(Duration.ofSeconds(60)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** POSTs one event to /v1/track with the write key. */
+    HttpResponse<String> track(byte[] event) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/v1/track"))
+                .header("Authorization", basic(WRITE_KEY)).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(event)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String basic(String key) {
+        return "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
     }
 
     private Optional<JsonNode> get(String path) throws Exception {

@@ -133,8 +133,22 @@ class FlinkEquivalenceIT {
             produce(prefix, lines(0, stream.size()));
             flush(prefix);
             awaitEquivalence(prefix);
-            // An event later than the allowed lateness is quarantined with its reason, not dropped.
-            produce(prefix, List.of(event("late-user", start.minus(1, ChronoUnit.HOURS), "late-1")));
+            try (EmbeddedPortrait front = EmbeddedPortrait.serveKafka(kafka.bootstrap(), prefix, null)) {
+                // Kafka mode serves the job's profiles over the same API ...
+                String some = embedded.keySet().iterator().next();
+                JsonNode served = front.profileOf("profile_id", some).orElseThrow();
+                for (String field : List.of("profileId", "identities", "traits", "version", "updatedAt")) {
+                    assertThat(served.get(field)).as(field).isEqualTo(embedded.get(some).get(field));
+                }
+                // ... answers what it cannot do in the one error shape ...
+                var travel = front.rawGet("/v1/profiles/profile_id/" + some + "?at=2026-01-01T00:00:00Z");
+                assertThat(travel.statusCode()).isEqualTo(501);
+                assertThat(JSON.readTree(travel.body()).path("error").path("code").asText()).isEqualTo("not_supported");
+                // ... and ingests into the events topic: an event later than the allowed lateness is
+                // quarantined by the job with its reason, not dropped.
+                var sent = front.track(event("late-user", start.minus(1, ChronoUnit.HOURS), "late-1"));
+                assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+            }
             List<JsonNode> quarantined = awaitQuarantine(prefix, "too_late");
             assertThat(quarantined).anyMatch(q -> q.path("raw").asText().contains("late-user"));
             assertThat(read(prefix + JobSettings.QUARANTINE).values()).as("the cleaner's rejections")
