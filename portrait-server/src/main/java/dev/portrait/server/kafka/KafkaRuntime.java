@@ -93,7 +93,7 @@ public final class KafkaRuntime implements IngestPort, QueryPort, AdminPort, Aut
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "2");
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000"); // at least linger + request timeout (30 s)
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         ProfilesReplica replica;
         try {
@@ -140,7 +140,7 @@ public final class KafkaRuntime implements IngestPort, QueryPort, AdminPort, Aut
 
     private static RecordMetadata acknowledged(Future<RecordMetadata> f) {
         try {
-            return f.get(60, TimeUnit.SECONDS);
+            return f.get(90, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PortraitException("unavailable", "interrupted while Kafka acknowledged the events", null, e);
