@@ -33,7 +33,7 @@ if [ ! -f portrait-flink/target/portrait-flink-job.jar ] || [ ! -f portrait-cli/
   echo "building the CLI and the job jar (once) ..."
   $MVN -o -pl portrait-cli,portrait-flink -am package -DskipTests || $MVN -pl portrait-cli,portrait-flink -am package -DskipTests
 fi
-KAFKA_VERSION=$($MVN help:evaluate -Dexpression=kafka.version -DforceStdout -N 2>/dev/null || echo 4.2.2)
+KAFKA_VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' pom.xml | head -1)
 if [ ! -f "$WORK/kafka.classpath" ]; then
   # A throwaway pom whose only dependency is the Kafka server: its classpath, from Maven Central.
   mkdir -p "$WORK/kafka-pom"
@@ -94,10 +94,7 @@ echo
   > "$WORK/flink.log" 2>&1 &
 PIDS+=($!)
 echo "flink job: log in $WORK/flink.log"
-for _ in $(seq 1 60); do
-  if "$JAVA" -cp "$KCP" kafka.admin.TopicCommand --bootstrap-server "localhost:$KAFKA_PORT" --list 2>/dev/null | grep -q '^profiles$'; then break; fi
-  sleep 1
-done
+for _ in $(seq 1 120); do grep -q "topics ready" "$WORK/flink.log" 2>/dev/null && break; sleep 1; done
 
 # ---- 3. the HTTP API in Kafka mode ----
 WRITE_KEY=wk_local_$RANDOM READ_KEY=rk_local_$RANDOM

@@ -208,6 +208,7 @@ public final class PortraitJob {
         }
         if (createPartitions > 0) {
             Topics.createMissing(s, createPartitions);
+            System.out.println("portrait job: topics ready on " + s.bootstrap());
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(s));
         define(env, s);
