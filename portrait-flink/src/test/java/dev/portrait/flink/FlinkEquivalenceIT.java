@@ -203,7 +203,9 @@ class FlinkEquivalenceIT {
         if (fault == null) {
             PortraitJob.define(env, settings);
         } else {
-            PortraitJob.define(env, settings, in -> in.map(fault).name("fault").uid("fault"));
+            // parallelism 1 like the identity operator, so the fault is chained to it and keeps the order of
+            // instructions (a rebalance to two subtasks would reorder them per key)
+            PortraitJob.define(env, settings, in -> in.map(fault).name("fault").uid("fault").setParallelism(1));
         }
         return env.executeAsync("portrait-" + prefix);
     }

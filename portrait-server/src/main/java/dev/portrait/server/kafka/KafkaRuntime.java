@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -102,6 +103,19 @@ public final class KafkaRuntime implements IngestPort, QueryPort, AdminPort, Aut
             producer.close();
             throw new PortraitException("unavailable", "Kafka mode cannot read the profiles topic: " + e.getMessage(),
                     null, e);
+        }
+        try {
+            if (!replica.awaitCaughtUp(Duration.ofMinutes(10))) {
+                replica.close();
+                producer.close();
+                throw new PortraitException("unavailable", "the profiles topic was not read to its end in 10 minutes",
+                        null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            replica.close();
+            producer.close();
+            throw new PortraitException("unavailable", "interrupted while reading the profiles topic", null, e);
         }
         return new KafkaRuntime(definition, clock, topics, producer, replica);
     }

@@ -50,6 +50,8 @@ final class ProfilesReplica implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Throwable failure;
     private volatile long records;
+    private final Map<TopicPartition, Long> endAtStart;
+    private final java.util.concurrent.CountDownLatch caughtUp = new java.util.concurrent.CountDownLatch(1);
 
     ProfilesReplica(String bootstrap, String topic, Map<String, String> overrides) {
         Properties p = new Properties();
@@ -70,6 +72,7 @@ final class ProfilesReplica implements AutoCloseable {
         }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
+        endAtStart = consumer.endOffsets(partitions, Duration.ofSeconds(30));
         thread = new Thread(this::run, "portrait-profiles-replica");
         thread.setDaemon(true);
         thread.start();
@@ -81,6 +84,10 @@ final class ProfilesReplica implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     apply(r);
                     records++;
+                }
+                if (caughtUp.getCount() > 0 && endAtStart.entrySet().stream()
+                        .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    caughtUp.countDown();
                 }
             }
         } catch (WakeupException e) {
@@ -137,6 +144,14 @@ final class ProfilesReplica implements AutoCloseable {
                 set.remove(id);
             }
         }
+    }
+
+    /**
+     * Waits until the replica has read the topic as far as it reached when the replica started, so a
+     * server does not answer from a half-read topic. Returns false on timeout.
+     */
+    boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return caughtUp.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     Entry profile(String profileId) {
