@@ -10,6 +10,8 @@ import dev.portrait.core.identity.Resolution;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.Counter;
@@ -48,6 +50,7 @@ final class IdentityResolution extends KeyedProcessFunction<Byte, LoggedEvent, I
     private final String definitionYaml;
     private final Duration lateness;
     private transient MapState<Long, List<byte[]>> waiting;
+    private transient ValueState<Long> released;
     private transient FlinkIdentityStore identities;
     private transient IdentityGraph graph;
     private transient Counter late;
@@ -62,6 +65,7 @@ final class IdentityResolution extends KeyedProcessFunction<Byte, LoggedEvent, I
     public void open(OpenContext context) {
         waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("waiting", Types.LONG,
                 Types.LIST(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)));
+        released = getRuntimeContext().getState(new ValueStateDescriptor<>("released", Types.LONG));
         identities = new FlinkIdentityStore(
                 getRuntimeContext().getMapState(new MapStateDescriptor<>("owners", Types.STRING, Types.STRING)),
                 getRuntimeContext().getMapState(new MapStateDescriptor<>("profiles", Types.STRING,
@@ -73,7 +77,10 @@ final class IdentityResolution extends KeyedProcessFunction<Byte, LoggedEvent, I
 
     @Override
     public void processElement(LoggedEvent e, Context ctx, Collector<Instruction> out) throws Exception {
-        long watermark = ctx.timerService().currentWatermark();
+        // Late: the watermark has passed it, or events at or after its time have already been resolved
+        // (the second also holds while the operator's inputs are idle and the watermark is not current).
+        Long done = released.value();
+        long watermark = Math.max(ctx.timerService().currentWatermark(), done == null ? Long.MIN_VALUE : done);
         if (e.time <= watermark) {
             late.inc();
             ctx.output(QUARANTINE, new Quarantined(Quarantined.TOO_LATE, "$.timestamp: event time "
@@ -106,6 +113,7 @@ final class IdentityResolution extends KeyedProcessFunction<Byte, LoggedEvent, I
             resolve(e, ctx, out);
         }
         waiting.remove(timestamp);
+        released.update(timestamp);
     }
 
     private void resolve(LoggedEvent logged, OnTimerContext ctx, Collector<Instruction> out) {

@@ -148,6 +148,7 @@ class FlinkEquivalenceIT {
                 // quarantined by the job with its reason, not dropped.
                 var sent = front.track(event("late-user", start.minus(1, ChronoUnit.HOURS), "late-1"));
                 assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+                assertThat(sent.body()).contains("\"stored\":1");
             }
             List<JsonNode> quarantined = awaitQuarantine(prefix, "too_late");
             assertThat(quarantined).anyMatch(q -> q.path("raw").asText().contains("late-user"));
@@ -356,7 +357,9 @@ class FlinkEquivalenceIT {
             }
             Thread.sleep(500);
         }
-        throw new AssertionError("no " + code + " record in the quarantine topic");
+        List<String> codes = new ArrayList<>();
+        read(prefix + JobSettings.QUARANTINE).values().forEach(q -> codes.add(q.path("code").asText()));
+        throw new AssertionError("no " + code + " record in the quarantine topic, only " + codes);
     }
 
     /** Every committed record of a topic, by position. */
