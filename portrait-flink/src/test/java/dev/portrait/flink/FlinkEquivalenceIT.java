@@ -133,6 +133,13 @@ class FlinkEquivalenceIT {
             produce(prefix, lines(0, stream.size()));
             flush(prefix);
             awaitEquivalence(prefix);
+            // An event later than the allowed lateness is quarantined with its reason, not dropped.
+            produce(prefix, List.of(event("late-user", start.minus(1, ChronoUnit.HOURS), "late-1")));
+            List<JsonNode> quarantined = awaitQuarantine(prefix, "too_late");
+            assertThat(quarantined).anyMatch(q -> q.path("raw").asText().contains("late-user"));
+            assertThat(read(prefix + JobSettings.QUARANTINE).values()).as("the cleaner's rejections")
+                    .anyMatch(q -> !q.path("code").asText().equals("too_late"));
+
             try (EmbeddedPortrait front = EmbeddedPortrait.serveKafka(kafka.bootstrap(), prefix, null)) {
                 // Kafka mode serves the job's profiles over the same API ...
                 String some = embedded.keySet().iterator().next();
@@ -144,16 +151,13 @@ class FlinkEquivalenceIT {
                 var travel = front.rawGet("/v1/profiles/profile_id/" + some + "?at=2026-01-01T00:00:00Z");
                 assertThat(travel.statusCode()).isEqualTo(501);
                 assertThat(JSON.readTree(travel.body()).path("error").path("code").asText()).isEqualTo("not_supported");
-                // ... and ingests into the events topic: an event later than the allowed lateness is
-                // quarantined by the job with its reason, not dropped.
-                var sent = front.track(event("late-user", start.minus(1, ChronoUnit.HOURS), "late-1"));
+                // ... and answers an ingest once the event is in the events topic.
+                var sent = front.track(event("kafka-mode-user", start.plus(1, ChronoUnit.HOURS), "kafka-mode-1"));
                 assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
                 assertThat(sent.body()).contains("\"stored\":1");
+                assertThat(read(prefix + JobSettings.EVENTS).values())
+                        .anyMatch(e -> e.path("messageId").asText().equals("kafka-mode-1"));
             }
-            List<JsonNode> quarantined = awaitQuarantine(prefix, "too_late");
-            assertThat(quarantined).anyMatch(q -> q.path("raw").asText().contains("late-user"));
-            assertThat(read(prefix + JobSettings.QUARANTINE).values()).as("the cleaner's rejections")
-                    .anyMatch(q -> !q.path("code").asText().equals("too_late"));
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
@@ -358,8 +362,22 @@ class FlinkEquivalenceIT {
             Thread.sleep(500);
         }
         List<String> codes = new ArrayList<>();
-        read(prefix + JobSettings.QUARANTINE).values().forEach(q -> codes.add(q.path("code").asText()));
-        throw new AssertionError("no " + code + " record in the quarantine topic, only " + codes);
+        read(prefix + JobSettings.QUARANTINE).values().forEach(q -> codes.add(q.path("code").asText()
+                + (q.path("raw").asText().contains("late") ? q.path("raw").asText() : "")));
+        List<String> events = new ArrayList<>();
+        read(prefix + JobSettings.EVENTS).values().forEach(q -> {
+            if (q.toString().contains("late")) {
+                events.add(q.toString());
+            }
+        });
+        List<String> profiles = new ArrayList<>();
+        read(prefix + JobSettings.PROFILES).values().forEach(q -> {
+            if (q.toString().contains("late")) {
+                profiles.add(q.toString());
+            }
+        });
+        throw new AssertionError("no " + code + " record in the quarantine topic, only " + codes + "; events " + events
+                + "; profiles " + profiles);
     }
 
     /** Every committed record of a topic, by position. */
@@ -369,7 +387,9 @@ class FlinkEquivalenceIT {
             Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
             while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    out.put(r.partition() + ":" + r.offset(), JSON.readTree(r.value()));
+                    if (r.value() != null) {
+                        out.put(r.partition() + ":" + r.offset(), JSON.readTree(r.value()));
+                    }
                 }
             }
         }
