@@ -42,7 +42,7 @@ import java.util.Map;
  * identity operator decided them, which is the embedded runtime's order: merges first, then the event.
  *
  * <p><b>Timers</b> fire when the watermark reaches a profile's {@code nextCheck}, and re-check its
- * time-dependent segments at that event time ({@link ProfileUpdater#advance}); the embedded runtime
+ * time-dependent segments at the watermark ({@link ProfileUpdater#advance}); the embedded runtime
  * does the same on its wall clock. Neither moves the profile's clock.
  */
 final class ProfileFolding extends KeyedCoProcessFunction<String, Instruction, Transfer, ProfileRecord> {
@@ -143,15 +143,20 @@ final class ProfileFolding extends KeyedCoProcessFunction<String, Instruction, T
         if (bytes == null || !awaiting.isEmpty()) {
             return; // retired, or a merge is in flight: the drain reschedules
         }
+        // Check at the watermark, not at each check time it has passed: after a jump (a replay, an idle
+        // stretch) a profile would otherwise fire once per tile boundary in between, in one uninterruptible
+        // run that holds back checkpoints. The embedded runtime likewise checks at "now".
+        long watermark = ctx.timerService().currentWatermark();
+        long now = watermark == Long.MAX_VALUE ? timestamp : Math.max(timestamp, watermark);
         Profile p = codec.decode(bytes);
-        if (p.nextCheck() > timestamp) {
+        if (p.nextCheck() > now) {
             schedule(p, ctx);
             return;
         }
-        UpdateResult u = updater.advance(p, timestamp);
+        UpdateResult u = updater.advance(p, now);
         profile.update(codec.encode(p));
         if (!u.transitions().isEmpty()) {
-            emit(u, Math.max(timestamp, p.clock()), ctx, out);
+            emit(u, Math.max(now, p.clock()), ctx, out);
         }
         schedule(p, ctx);
     }

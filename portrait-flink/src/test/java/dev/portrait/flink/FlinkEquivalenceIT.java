@@ -376,8 +376,28 @@ class FlinkEquivalenceIT {
                 profiles.add(q.toString());
             }
         });
+        StringBuilder offsets = new StringBuilder();
+        List<String> uncommitted = new ArrayList<>();
+        Map<String, Object> p = new HashMap<>();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             KafkaConsumer<byte[], byte[]> committed = consumer(prefix + JobSettings.QUARANTINE)) {
+            List<TopicPartition> parts = new ArrayList<>(committed.assignment());
+            offsets.append("LSO ").append(committed.endOffsets(parts)).append(" HW ").append(c.endOffsets(parts));
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            for (int i = 0; i < 10; i++) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(300))) {
+                    String v = new String(r.value(), StandardCharsets.UTF_8);
+                    if (v.contains("too_late")) {
+                        uncommitted.add(r.partition() + ":" + r.offset());
+                    }
+                }
+            }
+        }
         throw new AssertionError("no " + code + " record in the quarantine topic, only " + codes + "; events " + events
-                + "; profiles " + profiles);
+                + "; profiles " + profiles + "; " + offsets + "; too_late read uncommitted at " + uncommitted);
     }
 
     /** Every committed record of a topic, by position. */
