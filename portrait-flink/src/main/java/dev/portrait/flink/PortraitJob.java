@@ -1,6 +1,5 @@
 package dev.portrait.flink;
 
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -96,7 +95,7 @@ public final class PortraitJob {
                 .setDeserializer(new KafkaFormats.Transfers())
                 .setProperty("isolation.level", "read_committed")
                 .build();
-        DataStream<Transfer> transfers = env.fromSource(transfersIn, new NeverHoldsBack<>(), "transfers");
+        DataStream<Transfer> transfers = env.fromSource(transfersIn, new AlwaysIdle<>(), "transfers");
 
         SingleOutputStreamOperator<ProfileRecord> profiles = beforeProfiles.apply(instructions)
                 .connect(transfers)
@@ -146,10 +145,12 @@ public final class PortraitJob {
     }
 
     /**
-     * The transfers input carries no event time of its own: it must never hold the profile operator's
-     * watermark back (that is the events' watermark alone), so it declares itself always caught up.
+     * The transfers input carries no event time of its own: it declares itself idle, so the profile
+     * operator's watermark is the events' watermark alone. (Declaring itself "caught up" with a maximal
+     * watermark would be wrong: while the events input is idle the operator's watermark would jump to the
+     * end of time and fire every profile's timers at once.)
      */
-    static final class NeverHoldsBack<T> implements WatermarkStrategy<T> {
+    static final class AlwaysIdle<T> implements WatermarkStrategy<T> {
         private static final long serialVersionUID = 1L;
 
         @Override
@@ -162,7 +163,7 @@ public final class PortraitJob {
 
                 @Override
                 public void onPeriodicEmit(WatermarkOutput output) {
-                    output.emitWatermark(new Watermark(Long.MAX_VALUE - 1));
+                    output.markIdle();
                 }
             };
         }
