@@ -60,9 +60,9 @@ final class EmbeddedPortrait implements AutoCloseable {
     }
 
     /** {@code portrait serve --kafka}: the HTTP API in front of the job's topics. */
-    static EmbeddedPortrait serveKafka(String bootstrap, String topicPrefix, Path log) throws Exception {
+    static EmbeddedPortrait serveKafka(String bootstrap, String topicPrefix) throws Exception {
         return serve(new ProcessBuilder(java("serve", "--kafka", bootstrap, "--topic-prefix", topicPrefix, "--port", "0",
-                "--host", "127.0.0.1", "--read-key", READ_KEY, "--write-key", WRITE_KEY)), log);
+                "--host", "127.0.0.1", "--read-key", READ_KEY, "--write-key", WRITE_KEY)));
     }
 
     /** Imports {@code events} (JSON lines) into a new data directory and serves it. */
@@ -73,10 +73,10 @@ final class EmbeddedPortrait implements AutoCloseable {
         assertThat(importer.exitValue()).as(Files.readString(data.resolveSibling("import.log"))).isZero();
 
         return serve(new ProcessBuilder(java("serve", "--data", data.toString(), "--port", "0", "--host",
-                "127.0.0.1", "--read-key", READ_KEY)), null);
+                "127.0.0.1", "--read-key", READ_KEY)));
     }
 
-    private static EmbeddedPortrait serve(ProcessBuilder command, Path log) throws Exception {
+    private static EmbeddedPortrait serve(ProcessBuilder command) throws Exception {
         Process server = command.redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {

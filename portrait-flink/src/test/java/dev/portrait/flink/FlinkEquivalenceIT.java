@@ -140,7 +140,7 @@ class FlinkEquivalenceIT {
             assertThat(read(prefix + JobSettings.QUARANTINE).values()).as("the cleaner's rejections")
                     .anyMatch(q -> !q.path("code").asText().equals("too_late"));
 
-            try (EmbeddedPortrait front = EmbeddedPortrait.serveKafka(kafka.bootstrap(), prefix, null)) {
+            try (EmbeddedPortrait front = EmbeddedPortrait.serveKafka(kafka.bootstrap(), prefix)) {
                 // Kafka mode serves the job's profiles over the same API ...
                 String some = embedded.keySet().iterator().next();
                 JsonNode served = front.profileOf("profile_id", some).orElseThrow();
