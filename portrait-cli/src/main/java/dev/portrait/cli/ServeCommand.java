@@ -54,6 +54,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "A key that may read, forget people and re-drive the quarantine (repeatable).")
     List<String> adminKeys = new ArrayList<>();
 
+    @Option(names = "--kafka", paramLabel = "BOOTSTRAP",
+            description = "Kafka mode: ingest to the events topic of this Kafka, serve profiles from the profiles "
+                    + "topic the Flink job writes (no data directory; docs/SCALE-OUT.md).")
+    String kafka;
+
+    @Option(names = "--topic-prefix", paramLabel = "P", description = "Kafka mode: the job's --topic-prefix.")
+    String topicPrefix;
+
     /** The flags over the config file, checked. */
     ServeConfig.Settled settings() {
         ServeConfig flags = new ServeConfig(data, port, host, definition, writeKeys, readKeys, adminKeys);
@@ -63,6 +71,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (kafka != null) {
+            return KafkaServe.run(this);
+        }
         ServeConfig.Settled s = settings();
         Jvm.requireForeignMemoryModule();
         DataDirectory dir = DataDirectory.createIfMissing(s.data());

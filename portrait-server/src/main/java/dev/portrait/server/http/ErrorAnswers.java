@@ -43,6 +43,7 @@ final class ErrorAnswers {
             Map.entry("event_too_large", 413),
             Map.entry("too_many_events", 413),
             Map.entry("unsupported_media_type", 415),
+            Map.entry("not_supported", 501),
             Map.entry("unavailable", 503),
             Map.entry("overloaded", 503),
             Map.entry("internal_error", 500));

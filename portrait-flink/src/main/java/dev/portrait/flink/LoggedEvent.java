@@ -1,0 +1,27 @@
+package dev.portrait.flink;
+
+/**
+ * A cleaned event between operators: its messageId, event time and log position (partition,
+ * offset: the tie-break for events with the same time, so ordering is deterministic) and the
+ * event in the core's JSON form ({@code EventCodec.encode}).
+ */
+public class LoggedEvent {
+    public String messageId;
+    public long time;
+    public int partition;
+    public long offset;
+    public long receivedAt;
+    public byte[] event;
+
+    public LoggedEvent() {
+    }
+
+    public LoggedEvent(String messageId, long time, int partition, long offset, long receivedAt, byte[] event) {
+        this.messageId = messageId;
+        this.time = time;
+        this.partition = partition;
+        this.offset = offset;
+        this.receivedAt = receivedAt;
+        this.event = event;
+    }
+}

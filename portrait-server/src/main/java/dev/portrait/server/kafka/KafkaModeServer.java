@@ -1,0 +1,53 @@
+package dev.portrait.server.kafka;
+
+import dev.portrait.core.definition.ProfileDefinition;
+import dev.portrait.server.http.HttpApi;
+import dev.portrait.server.http.HttpConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Clock;
+
+/**
+ * {@code portrait serve --kafka}: the same HTTP API over {@link KafkaRuntime} instead of the embedded
+ * runtime. No data directory: events go to Kafka, profiles come from the Flink job's profiles topic.
+ */
+public final class KafkaModeServer implements AutoCloseable {
+    private final KafkaRuntime runtime;
+    private final HttpApi http;
+
+    private KafkaModeServer(KafkaRuntime runtime, HttpApi http) {
+        this.runtime = runtime;
+        this.http = http;
+    }
+
+    public static KafkaModeServer start(String bootstrap, KafkaTopics topics, ProfileDefinition definition,
+                                        HttpConfig config, Clock clock) {
+        KafkaRuntime runtime = KafkaRuntime.start(bootstrap, topics, definition, clock);
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        metrics.gauge("portrait_kafka_profile_records_read", runtime, KafkaRuntime::profileRecordsRead);
+        try {
+            return new KafkaModeServer(runtime, HttpApi.start(config, runtime, runtime, runtime, metrics, clock));
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public KafkaRuntime runtime() {
+        return runtime;
+    }
+
+    @Override
+    public void close() {
+        try {
+            http.close();
+        } finally {
+            runtime.close();
+        }
+    }
+}
