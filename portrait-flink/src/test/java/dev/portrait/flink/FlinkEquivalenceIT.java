@@ -107,10 +107,10 @@ class FlinkEquivalenceIT {
         long t0 = System.nanoTime();
         try (EmbeddedPortrait portrait = EmbeddedPortrait.importAndServe(lines, tmp.resolve("data"))) {
             for (String u : userIds) {
-                portrait.profileOf("user_id", u).ifPresent(p -> embedded.put(p.path("profileId").asText(), p));
+                portrait.profileOf("user_id", u).ifPresent(p -> embedded.put(p.path("profileId").asText(), profileOnly(p)));
             }
             for (String a : anonymousIds) {
-                portrait.profileOf("anonymous_id", a).ifPresent(p -> embedded.put(p.path("profileId").asText(), p));
+                portrait.profileOf("anonymous_id", a).ifPresent(p -> embedded.put(p.path("profileId").asText(), profileOnly(p)));
             }
         }
         System.out.printf("embedded runtime: %d profiles in %.1f s%n", embedded.size(), (System.nanoTime() - t0) / 1e9);
@@ -327,6 +327,16 @@ class FlinkEquivalenceIT {
             }
         }
         return problems.size() > 20 ? problems.subList(0, 20) : problems;
+    }
+
+    /**
+     * The embedded answer without its {@code models} field: the models (issue 5) are hosted by the embedded
+     * runtime only, so far; the profile itself is what both runtimes must agree on.
+     */
+    private static JsonNode profileOnly(JsonNode answer) {
+        com.fasterxml.jackson.databind.node.ObjectNode copy = answer.deepCopy();
+        copy.remove("models");
+        return copy;
     }
 
     private static byte[] header(ConsumerRecord<byte[], byte[]> r, String name) {
