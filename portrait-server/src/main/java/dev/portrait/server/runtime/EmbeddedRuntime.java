@@ -451,7 +451,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
 
     @Override
     public Optional<List<dev.portrait.core.model.Recommendation>> recommendations(String idType, String id, int k) {
-        return worker.call(() -> {
+        return worker.read(() -> {
             String pid = profileIdOf(idType, id);
             Profile p = pid == null ? null : worker.load(pid);
             return p == null ? Optional.empty()
@@ -461,12 +461,12 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
 
     @Override
     public List<PersonaView> personas() {
-        return worker.call(() -> worker.models().personas());
+        return worker.read(() -> worker.models().personas());
     }
 
     @Override
     public Optional<ProfileScores> scores(String idType, String id) {
-        return worker.call(() -> {
+        return worker.read(() -> {
             String pid = profileIdOf(idType, id);
             Profile p = pid == null ? null : worker.load(pid);
             return p == null ? Optional.<ProfileScores>empty()
@@ -476,6 +476,6 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
 
     @Override
     public ModelQuality quality() {
-        return worker.call(() -> worker.models().quality());
+        return worker.readNow(() -> worker.models().quality()); // a scrape must not wait for the backlog
     }
 }

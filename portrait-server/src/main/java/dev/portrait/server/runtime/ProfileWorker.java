@@ -211,12 +211,25 @@ final class ProfileWorker implements Runnable {
         return submitQuery(true, task);
     }
 
+    /**
+     * Like {@link #read}, for figures that need not include the caller's own writes (metrics): it runs at
+     * the next event boundary instead of waiting until everything logged so far is folded, so a scrape
+     * does not wait for the backlog.
+     */
+    <T> T readNow(Callable<T> task) {
+        return submitQuery(true, task, 0);
+    }
+
     private <T> T submitQuery(boolean read, Callable<T> task) {
+        return submitQuery(read, task, store.events().lastSequence());
+    }
+
+    private <T> T submitQuery(boolean read, Callable<T> task, long after) {
         if (failure != null) {
             throw new PortraitException("unavailable", "the profile worker stopped: " + failure, null, failure);
         }
         CompletableFuture<T> answer = new CompletableFuture<>();
-        queries.add(new Query(store.events().lastSequence(), read, () -> {
+        queries.add(new Query(after, read, () -> {
             try {
                 answer.complete(task.call());
             } catch (Throwable t) {
