@@ -14,7 +14,6 @@ import dev.portrait.core.identity.InMemoryIdentityStore;
 import dev.portrait.core.identity.Resolution;
 import dev.portrait.core.profile.Profile;
 import dev.portrait.core.profile.ProfileUpdater;
-import dev.portrait.core.profile.TraitValue;
 import dev.portrait.core.segment.SegmentSet;
 import dev.portrait.server.port.AdminPort;
 import dev.portrait.server.port.ChangeView;
@@ -41,12 +40,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 
 /**

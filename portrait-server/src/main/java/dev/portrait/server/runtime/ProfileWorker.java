@@ -1,9 +1,7 @@
 package dev.portrait.server.runtime;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.portrait.core.PortraitException;
 import dev.portrait.core.event.Event;
-import dev.portrait.core.event.EventCodec;
 import dev.portrait.core.identity.IdentityGraph;
 import dev.portrait.core.identity.IdentityMerge;
 import dev.portrait.core.identity.Resolution;
