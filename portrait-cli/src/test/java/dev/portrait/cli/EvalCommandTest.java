@@ -34,7 +34,10 @@ class EvalCommandTest {
 
     @Test
     void movielensReportsEveryModelOnBothProtocolsAndTheStreamingRecommenderFindsTheTasteGroup() throws Exception {
-        Cli.Run run = Cli.run("eval", "movielens", fixture("movielens").toString(), "--lambdas", "5,50");
+        Path fixture = fixture("movielens-like");
+        Cli.Run run = Cli.run("eval", "movielens", fixture.resolve("ratings.tsv").toString(),
+                "--items", fixture.resolve("movies.psv").toString(), "--genres", fixture.resolve("genres.psv").toString(),
+                "--lambdas", "5,50");
         assertThat(run.exit()).as(run.toString()).isZero();
         JsonNode out = JSON.readTree(run.out());
         assertThat(out.at("/facts/evaluatedUsers").asInt()).isEqualTo(12);
@@ -62,7 +65,7 @@ class EvalCommandTest {
 
     @Test
     void retailCountsCancellationsReturnsAndGuestsAndScoresBothPropensityModels() throws Exception {
-        Cli.Run run = Cli.run("eval", "retail", fixture("retail").resolve("OnlineRetail.csv").toString());
+        Cli.Run run = Cli.run("eval", "retail", fixture("retail-like").resolve("purchases.csv").toString());
         assertThat(run.exit()).as(run.toString()).isZero();
         JsonNode out = JSON.readTree(run.out());
         assertThat(metric(out, "cleaning", "lines", "cancellations")).isEqualTo(1.0);

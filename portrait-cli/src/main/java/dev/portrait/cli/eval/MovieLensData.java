@@ -44,8 +44,10 @@ final class MovieLensData {
         }
     }
 
-    static MovieLensData read(Path folder) {
-        Path data = folder.resolve("u.data");
+    /**
+     * Reads the ratings and, when given (null: none), the items' genre flags and the genre names.
+     */
+    static MovieLensData read(Path data, Path items, Path genre) {
         record Raw(String user, String item, int stars, long seconds, int line) {
         }
         List<Raw> raw = new ArrayList<>();
@@ -69,7 +71,7 @@ final class MovieLensData {
         }
         raw.sort((a, b) -> a.seconds != b.seconds ? Long.compare(a.seconds, b.seconds) : Integer.compare(a.line, b.line));
 
-        Map<String, String[]> genresById = readGenres(folder);
+        Map<String, String[]> genresById = readGenres(items, genre);
         Map<String, Integer> userIndex = new HashMap<>();
         Map<String, Integer> itemIndex = new HashMap<>();
         List<String> itemIds = new ArrayList<>();
@@ -89,16 +91,14 @@ final class MovieLensData {
         return new MovieLensData(List.copyOf(ratings), userIndex.size(), itemIds.toArray(String[]::new), genres);
     }
 
-    private static Map<String, String[]> readGenres(Path folder) {
-        Path items = folder.resolve("u.item");
+    private static Map<String, String[]> readGenres(Path items, Path genre) {
         Map<String, String[]> out = new HashMap<>();
-        if (!Files.exists(items)) {
+        if (items == null || !Files.exists(items)) {
             return out;
         }
         List<String> names = new ArrayList<>();
-        Path genre = folder.resolve("u.genre");
         try {
-            if (Files.exists(genre)) {
+            if (genre != null && Files.exists(genre)) {
                 for (String line : Files.readAllLines(genre, StandardCharsets.ISO_8859_1)) {
                     String[] f = line.split("\\|");
                     if (f.length >= 2 && !f[0].isBlank()) {

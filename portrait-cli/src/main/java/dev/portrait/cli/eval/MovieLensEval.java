@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -36,11 +37,21 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "movielens", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Temporal leave-last-out HR@10, NDCG@10, Recall@20 of the streaming recommender against "
-                + "popularity, ItemKNN and EASE on MovieLens (u.data, u.item, u.genre in DIR); also the sampled "
+                + "popularity, ItemKNN and EASE on MovieLens (u.data, u.item, u.genre in DIR, or a ratings FILE "
+                + "in u.data's format with --items and --genres); also the sampled "
                 + "(1 + 100) protocol.")
 final class MovieLensEval extends EvalOutput implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "DIR", description = "A folder with u.data (and u.item, u.genre for genres).")
+    @Parameters(index = "0", paramLabel = "DIR|FILE",
+            description = "A folder with u.data (and u.item, u.genre for genres), or a ratings file in u.data's format.")
     Path folder;
+
+    @Option(names = "--items", paramLabel = "FILE",
+            description = "Items with genre flags in u.item's format (default: u.item beside the ratings, if a folder was given).")
+    Path itemsFile;
+
+    @Option(names = "--genres", paramLabel = "FILE",
+            description = "Genre names in u.genre's format (default: u.genre beside the ratings, if a folder was given).")
+    Path genresFile;
 
     @Option(names = "--knn", defaultValue = "100", description = "Neighbours of offline ItemKNN (default ${DEFAULT-VALUE}).")
     int knn;
@@ -102,9 +113,12 @@ final class MovieLensEval extends EvalOutput implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        existing(folder.resolve("u.data"), "ratings file");
+        boolean isFolder = Files.isDirectory(folder);
+        Path ratings = existing(isFolder ? folder.resolve("u.data") : folder, "ratings file");
+        Path itemFlags = itemsFile != null ? existing(itemsFile, "items file") : isFolder ? folder.resolve("u.item") : null;
+        Path genreNames = genresFile != null ? existing(genresFile, "genres file") : isFolder ? folder.resolve("u.genre") : null;
         long started = System.nanoTime();
-        data = MovieLensData.read(folder);
+        data = MovieLensData.read(ratings, itemFlags, genreNames);
         int[][] byUser = data.ratingsByUser();
         testOf = new int[data.users];
         validationOf = new int[data.users];
