@@ -13,6 +13,7 @@ import dev.portrait.core.profile.ProfileView;
 import dev.portrait.core.segment.SegmentSet;
 import dev.portrait.server.port.AdminPort;
 import dev.portrait.server.port.ChangeView;
+import dev.portrait.server.port.IdentifierTypes;
 import dev.portrait.server.port.IncomingEvent;
 import dev.portrait.server.port.IngestOutcome;
 import dev.portrait.server.port.IngestPort;
@@ -62,7 +63,7 @@ import java.util.concurrent.TimeoutException;
  * quarantine is a topic; read it with a consumer).
  */
 public final class KafkaRuntime implements IngestPort, QueryPort, AdminPort, AutoCloseable {
-    private static final String PROFILE_ID = "profile_id";
+    private static final String PROFILE_ID = IdentifierTypes.PROFILE_ID;
     private static final String NOT_SUPPORTED = "not_supported";
 
     private final ProfileDefinition definition;
@@ -207,15 +208,9 @@ public final class KafkaRuntime implements IngestPort, QueryPort, AdminPort, Aut
     }
 
     private String profileIdOf(String idType, String id) {
+        IdentifierTypes.requireKnown(definition, idType);
         if (PROFILE_ID.equals(idType)) {
             return id;
-        }
-        if (definition.identityRule(idType) == null) {
-            List<String> known = new ArrayList<>();
-            known.add(PROFILE_ID);
-            definition.identity().forEach(r -> known.add(r.type()));
-            throw new PortraitException("unknown_identifier_type", "\"" + idType + "\" is not an identifier type of "
-                    + "the definition (known: " + String.join(", ", known) + ")", "idType");
         }
         return replica.ownerOf(new Identifier(idType, id));
     }

@@ -17,6 +17,7 @@ import dev.portrait.core.profile.ProfileUpdater;
 import dev.portrait.core.segment.SegmentSet;
 import dev.portrait.server.port.AdminPort;
 import dev.portrait.server.port.ChangeView;
+import dev.portrait.server.port.IdentifierTypes;
 import dev.portrait.server.port.IncomingEvent;
 import dev.portrait.server.port.IngestOutcome;
 import dev.portrait.server.port.IngestPort;
@@ -67,7 +68,7 @@ import java.util.concurrent.ExecutionException;
 public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, AutoCloseable,
         dev.portrait.server.port.ModelPort { // issue 5: models
     private static final TypeReference<Object> ANY = new TypeReference<>() { };
-    private static final String PROFILE_ID = "profile_id";
+    private static final String PROFILE_ID = IdentifierTypes.PROFILE_ID;
 
     private final PortraitStore store;
     private final ProfileDefinition definition;
@@ -201,23 +202,15 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     // ---- queries ----
 
     private String profileIdOf(String idType, String id) {
+        IdentifierTypes.requireKnown(definition, idType);
         if (PROFILE_ID.equals(idType)) {
             return id;
-        }
-        if (definition.identityRule(idType) == null) {
-            List<String> known = new ArrayList<>();
-            known.add(PROFILE_ID);
-            definition.identity().forEach(r -> known.add(r.type()));
-            throw new PortraitException("unknown_identifier_type", "\"" + idType + "\" is not an identifier type of "
-                    + "the definition (known: " + String.join(", ", known) + ")", "idType");
         }
         return worker.identities().profileOf(new Identifier(idType, id)).orElse(null);
     }
 
     private void checkIdType(String idType) {
-        if (!PROFILE_ID.equals(idType) && definition.identityRule(idType) == null) {
-            profileIdOf(idType, "");
-        }
+        IdentifierTypes.requireKnown(definition, idType);
     }
 
     @Override
