@@ -1,8 +1,8 @@
-package dev.portrait.core.synth;
+package dev.portrait.synth;
 
 import java.util.Map;
 
-import static dev.portrait.core.synth.JsonObject.of;
+import static dev.portrait.synth.JsonObject.of;
 
 /**
  * Where a device's events come from, and what its SDK puts in {@code context}. The library names

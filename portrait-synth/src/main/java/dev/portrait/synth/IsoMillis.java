@@ -1,4 +1,4 @@
-package dev.portrait.core.synth;
+package dev.portrait.synth;
 
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;

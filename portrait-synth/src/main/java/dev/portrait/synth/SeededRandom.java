@@ -1,4 +1,4 @@
-package dev.portrait.core.synth;
+package dev.portrait.synth;
 
 /**
  * SplitMix64, hand-written instead of {@link java.util.SplittableRandom} or

@@ -1,4 +1,4 @@
-package dev.portrait.core.synth;
+package dev.portrait.synth;
 
 import dev.portrait.core.event.Event;
 import dev.portrait.core.event.EventCodec;

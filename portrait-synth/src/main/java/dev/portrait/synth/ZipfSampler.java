@@ -1,4 +1,4 @@
-package dev.portrait.core.synth;
+package dev.portrait.synth;
 
 /**
  * Draws ranks 1..n with probability proportional to {@code k^-exponent} in constant time and

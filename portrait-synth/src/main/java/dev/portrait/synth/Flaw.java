@@ -1,4 +1,4 @@
-package dev.portrait.core.synth;
+package dev.portrait.synth;
 
 /** What is wrong with a synthetic event on purpose, so tests know what the cleaner should do. */
 public enum Flaw {

@@ -1,4 +1,4 @@
-package dev.portrait.core.profile;
+package dev.portrait.synth;
 
 import dev.portrait.core.clean.BoundedDeduplicator;
 import dev.portrait.core.clean.CleanResult;
@@ -10,10 +10,9 @@ import dev.portrait.core.identity.IdentityGraph;
 import dev.portrait.core.identity.IdentityMerge;
 import dev.portrait.core.identity.InMemoryIdentityStore;
 import dev.portrait.core.identity.Resolution;
-import dev.portrait.core.synth.Flaw;
-import dev.portrait.core.synth.SyntheticConfig;
-import dev.portrait.core.synth.SyntheticEvent;
-import dev.portrait.core.synth.SyntheticStream;
+import dev.portrait.core.profile.Profile;
+import dev.portrait.core.profile.ProfileCodec;
+import dev.portrait.core.profile.ProfileUpdater;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -26,6 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The whole core as a runtime drives it, over the synthetic stream: clean → dedup → identity →
  * fold. Checks DESIGN's invariants 1 and 4 at the core's level: a replay is byte-identical, and
  * every event is applied, counted as a duplicate, or rejected with the reason its flaw implies.
+ *
+ * <p>It lives beside the generator, not in portrait-core, because the core cannot depend on the module
+ * that depends on it; it reaches the core only through its public API, as a runtime does.
  */
 class CorePipelineTest {
     private static final ProfileDefinition DEFINITION = DefinitionLoader.defaultEcommerce();

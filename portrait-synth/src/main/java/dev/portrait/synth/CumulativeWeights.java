@@ -1,4 +1,4 @@
-package dev.portrait.core.synth;
+package dev.portrait.synth;
 
 /**
  * A discrete distribution over 0..n-1, drawn by inversion of its running sums. A guide table

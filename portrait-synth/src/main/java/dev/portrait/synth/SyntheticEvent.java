@@ -1,4 +1,4 @@
-package dev.portrait.core.synth;
+package dev.portrait.synth;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.portrait.core.event.EventCodec;

@@ -1,4 +1,4 @@
-package dev.portrait.core.synth;
+package dev.portrait.synth;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

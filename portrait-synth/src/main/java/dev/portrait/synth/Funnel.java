@@ -1,11 +1,11 @@
-package dev.portrait.core.synth;
+package dev.portrait.synth;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import static dev.portrait.core.synth.JsonObject.of;
+import static dev.portrait.synth.JsonObject.of;
 
 /**
  * What a shopping session does next. Each call to {@link #next()} takes the session that is due

@@ -1,4 +1,4 @@
-package dev.portrait.core.synth;
+package dev.portrait.synth;
 
 import java.time.Duration;
 import java.time.Instant;
