@@ -35,21 +35,23 @@ class ModuleTableTest {
         MAY_USE.put("portrait-core", List.of("com.fasterxml.jackson", "dev.cel:", "org.apache.datasketches:"));
         MAY_DEPEND_ON.put("portrait-synth", Set.of("portrait-core"));
         MAY_USE.put("portrait-synth", List.of());
+        MAY_DEPEND_ON.put("portrait-eval", Set.of("portrait-core", "portrait-synth"));
+        MAY_USE.put("portrait-eval", List.of("org.ejml:", "com.fasterxml.jackson"));
         MAY_DEPEND_ON.put("portrait-store", Set.of("portrait-core"));
         MAY_USE.put("portrait-store", List.of("org.rocksdb:", "com.google.crypto.tink:"));
         MAY_DEPEND_ON.put("portrait-server", Set.of("portrait-core", "portrait-store"));
         MAY_USE.put("portrait-server", List.of("io.javalin:", "io.micrometer:", "com.fasterxml.jackson",
                 "org.slf4j:", "com.google.crypto.tink:", "org.apache.kafka:"));
-        MAY_DEPEND_ON.put("portrait-cli", Set.of("portrait-core", "portrait-synth", "portrait-store",
-                "portrait-server"));
+        MAY_DEPEND_ON.put("portrait-cli", Set.of("portrait-core", "portrait-synth", "portrait-eval",
+                "portrait-store", "portrait-server"));
         MAY_USE.put("portrait-cli", List.of("info.picocli:", "org.slf4j:", "com.fasterxml.jackson"));
         MAY_DEPEND_ON.put("portrait-flink", Set.of("portrait-core"));
         MAY_USE.put("portrait-flink", List.of("org.apache.flink:", "org.apache.kafka:", "org.slf4j:",
                 "com.fasterxml.jackson"));
         NEVER.put("portrait-flink", Map.of("portrait-store", "Flink ships its own RocksDB fork",
                 "org.rocksdb:rocksdbjni", "Flink ships its own RocksDB fork (org.rocksdb classes would clash)"));
-        MAY_DEPEND_ON.put("portrait-bench", Set.of("portrait-core", "portrait-synth", "portrait-store", "portrait-server",
-                "portrait-cli", "portrait-flink"));
+        MAY_DEPEND_ON.put("portrait-bench", Set.of("portrait-core", "portrait-synth", "portrait-eval", "portrait-store",
+                "portrait-server", "portrait-cli", "portrait-flink"));
         MAY_USE.put("portrait-bench", null);
     }
 

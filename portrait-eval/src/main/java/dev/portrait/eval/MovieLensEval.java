@@ -1,14 +1,10 @@
-package dev.portrait.cli.eval;
+package dev.portrait.eval;
 
 import dev.portrait.core.model.ItemStatistics;
 import dev.portrait.core.model.RecentItem;
 import dev.portrait.core.model.Recommendation;
 import dev.portrait.core.model.Recommender;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,9 +14,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /**
  * Recommendation quality on MovieLens, temporal leave-last-out: each user's last rating (in time) is
@@ -35,38 +32,64 @@ import java.util.concurrent.Callable;
  * coordinate ascent of validation HR@10 and EASE's λ by validation HR@10, then both are run once on
  * the test protocol.
  */
-@Command(name = "movielens", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Temporal leave-last-out HR@10, NDCG@10, Recall@20 of the streaming recommender against "
-                + "popularity, ItemKNN and EASE on MovieLens (u.data, u.item, u.genre in DIR, or a ratings FILE "
-                + "in u.data's format with --items and --genres); also the sampled "
-                + "(1 + 100) protocol.")
-final class MovieLensEval extends EvalOutput implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "DIR|FILE",
-            description = "A folder with u.data (and u.item, u.genre for genres), or a ratings file in u.data's format.")
-    Path folder;
+public final class MovieLensEval {
+    /**
+     * What one run reads and how it is set up.
+     *
+     * @param ratings  ratings in u.data's format
+     * @param items    items with genre flags in u.item's format, or null (no genres)
+     * @param genres   genre names in u.genre's format, or null
+     * @param knn      neighbours of offline ItemKNN
+     * @param lambdas  EASE's λ candidates, chosen on validation
+     * @param negatives sampled unrated items per user for the sampled protocol
+     * @param tune     search the streaming recommender's settings on validation instead of using {@link
+     *                 StreamingSettings#movieLensTuned()}
+     * @param seed     seed of every sampled choice
+     */
+    public record Settings(Path ratings, Path items, Path genres, int knn, double[] lambdas, int negatives, boolean tune,
+                           long seed) {
+        public Settings {
+            Objects.requireNonNull(ratings, "ratings");
+            if (knn < 1) {
+                throw new IllegalArgumentException("knn must be at least 1, not " + knn);
+            }
+            if (lambdas == null || lambdas.length == 0) {
+                throw new IllegalArgumentException("EASE needs at least one λ candidate");
+            }
+            for (double lambda : lambdas) {
+                if (!(lambda > 0)) {
+                    throw new IllegalArgumentException("EASE's λ must be positive, not " + lambda);
+                }
+            }
+            if (negatives < 0) {
+                throw new IllegalArgumentException("negatives must be 0 or more, not " + negatives);
+            }
+            lambdas = lambdas.clone();
+        }
+    }
 
-    @Option(names = "--items", paramLabel = "FILE",
-            description = "Items with genre flags in u.item's format (default: u.item beside the ratings, if a folder was given).")
-    Path itemsFile;
+    private final Path ratingsFile;
+    private final Path itemsFile;
+    private final Path genresFile;
+    private final int knn;
+    private final double[] lambdas;
+    private final int negatives;
+    private final boolean tune;
+    private final long seed;
+    private final Consumer<String> progress;
 
-    @Option(names = "--genres", paramLabel = "FILE",
-            description = "Genre names in u.genre's format (default: u.genre beside the ratings, if a folder was given).")
-    Path genresFile;
-
-    @Option(names = "--knn", defaultValue = "100", description = "Neighbours of offline ItemKNN (default ${DEFAULT-VALUE}).")
-    int knn;
-
-    @Option(names = "--lambdas", split = ",", defaultValue = "50,100,200,400,800",
-            description = "EASE's λ candidates, chosen on validation (default ${DEFAULT-VALUE}).")
-    double[] lambdas;
-
-    @Option(names = "--negatives", defaultValue = "100", description = "Sampled negatives per user (default ${DEFAULT-VALUE}).")
-    int negatives;
-
-    @Option(names = "--tune", negatable = true, defaultValue = "false",
-            description = "Search the streaming recommender's settings on the validation split (coordinate ascent, "
-                    + "about a minute) instead of using the settings that search chose before (docs/EVALUATION.md).")
-    boolean tune;
+    /** A run of {@code settings}; {@code progress} hears a line at each stage (the CLI prints them on stderr). */
+    public MovieLensEval(Settings settings, Consumer<String> progress) {
+        this.ratingsFile = settings.ratings();
+        this.itemsFile = settings.items();
+        this.genresFile = settings.genres();
+        this.knn = settings.knn();
+        this.lambdas = settings.lambdas().clone();
+        this.negatives = settings.negatives();
+        this.tune = settings.tune();
+        this.seed = settings.seed();
+        this.progress = Objects.requireNonNull(progress, "progress");
+    }
 
     private static final long DAY = 24L * 3_600_000;
 
@@ -111,14 +134,10 @@ final class MovieLensEval extends EvalOutput implements Callable<Integer> {
     private boolean[] isValidation;
     private int[][] sampled;
 
-    @Override
-    public Integer call() {
-        boolean isFolder = Files.isDirectory(folder);
-        Path ratings = existing(isFolder ? folder.resolve("u.data") : folder, "ratings file");
-        Path itemFlags = itemsFile != null ? existing(itemsFile, "items file") : isFolder ? folder.resolve("u.item") : null;
-        Path genreNames = genresFile != null ? existing(genresFile, "genres file") : isFolder ? folder.resolve("u.genre") : null;
+    /** Runs both protocols over every model and returns the table (the CLI prints it and checks floors). */
+    public MetricTable run() {
         long started = System.nanoTime();
-        data = MovieLensData.read(ratings, itemFlags, genreNames);
+        data = MovieLensData.read(ratingsFile, itemsFile, genresFile);
         int[][] byUser = data.ratingsByUser();
         testOf = new int[data.users];
         validationOf = new int[data.users];
@@ -151,14 +170,14 @@ final class MovieLensEval extends EvalOutput implements Callable<Integer> {
         table.fact("streamingValidationHR@10", round(streaming(chosen, false).hr10()));
         Ranks streamingRanks = streaming(chosen, true);
         record(table, "streaming", streamingRanks);
-        progress("movielens: streaming recommender replayed");
+        progress.accept("movielens: streaming recommender replayed");
         record(table, "streaming-untuned", streaming(defaults, true));
 
         // ---- offline baselines on the training part ----
         List<int[]> train = userItems(byUser, true, false);
         List<int[]> trainMinusValidation = userItems(byUser, true, true);
         record(table, "popularity", offline(train, true, popularityScorer(train)));
-        progress("movielens: ItemKNN (k = " + knn + ")");
+        progress.accept("movielens: ItemKNN (k = " + knn + ")");
         ItemKnn itemKnn = new ItemKnn(data.items, train, knn);
         Ranks itemKnnRanks = offline(train, true, (u, rated, items) -> itemKnn.scores(rated));
         record(table, "itemknn", itemKnnRanks);
@@ -170,7 +189,7 @@ final class MovieLensEval extends EvalOutput implements Callable<Integer> {
             Ease e = new Ease(data.items, trainMinusValidation, lambda);
             double hr = offline(trainMinusValidation, false, (u, rated, items) -> e.scores(items, data.items)).hr10();
             lambdaTrace.put(String.valueOf(lambda), round(hr));
-            progress("movielens: EASE λ = " + lambda + " validation HR@10 " + round(hr));
+            progress.accept("movielens: EASE λ = " + lambda + " validation HR@10 " + round(hr));
             if (hr > bestHr) {
                 bestHr = hr;
                 bestLambda = lambda;
@@ -185,7 +204,7 @@ final class MovieLensEval extends EvalOutput implements Callable<Integer> {
         table.put("temporal", "streaming-vs-offline", "HR@10overItemKNN", streamingRanks.hr10() / knnRanks.hr10());
         table.put("temporal", "streaming-vs-offline", "HR@10overEASE", streamingRanks.hr10() / easeRanks.hr10());
         table.fact("seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
-        return finish(table);
+        return table;
     }
 
     private static double round(double v) {
@@ -204,7 +223,7 @@ final class MovieLensEval extends EvalOutput implements Callable<Integer> {
     private StreamingSettings tuneStreaming(StreamingSettings start) {
         StreamingSettings best = start;
         double bestHr = streaming(best, false).hr10();
-        progress("movielens: streaming defaults, validation HR@10 " + round(bestHr));
+        progress.accept("movielens: streaming defaults, validation HR@10 " + round(bestHr));
         for (int pass = 0; pass < 2; pass++) {
             boolean improved = false;
             for (StreamingSettings candidate : neighboursOf(best)) {
@@ -213,7 +232,7 @@ final class MovieLensEval extends EvalOutput implements Callable<Integer> {
                     bestHr = hr;
                     best = candidate;
                     improved = true;
-                    progress("movielens: streaming " + best.describe() + " validation HR@10 " + round(bestHr));
+                    progress.accept("movielens: streaming " + best.describe() + " validation HR@10 " + round(bestHr));
                 }
             }
             if (!improved) {

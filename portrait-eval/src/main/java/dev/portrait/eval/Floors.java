@@ -1,4 +1,4 @@
-package dev.portrait.cli.eval;
+package dev.portrait.eval;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -15,11 +15,11 @@ import java.util.TreeMap;
  * in docs/EVALUATION.md): one source of truth for CI. Only the keys of the data set being evaluated
  * apply; a floor whose metric the run did not produce fails, so a renamed metric cannot pass silently.
  */
-final class Floors {
+public final class Floors {
     private Floors() {
     }
 
-    static Map<String, Double> read(Path file) {
+    public static Map<String, Double> read(Path file) {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
@@ -39,7 +39,7 @@ final class Floors {
     }
 
     /** Records each applicable floor in the table; returns true when every one is met. */
-    static boolean check(Map<String, Double> floors, MetricTable table) {
+    public static boolean check(Map<String, Double> floors, MetricTable table) {
         boolean ok = true;
         for (Map.Entry<String, Double> f : floors.entrySet()) {
             if (!f.getKey().startsWith(table.dataset() + ".")) {

@@ -1,11 +1,8 @@
-package dev.portrait.cli.eval;
+package dev.portrait.eval;
 
 import dev.portrait.core.model.DelayedLabels;
 import dev.portrait.core.model.LabelledExample;
 import dev.portrait.core.model.OnlineLogisticRegression;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -22,10 +19,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 
 /**
  * Online retail: what cleaning does to the raw lines, and repeat-purchase propensity. Every purchase
@@ -38,24 +35,41 @@ import java.util.concurrent.Callable;
  * then. Both are scored on the examples opened after that cut: the online model with the score it gave
  * when the example opened.
  */
-@Command(name = "retail", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Cleaning report and repeat-purchase-within-30-days AUC of the online propensity model against "
-                + "an offline logistic regression (FILE: the UCI Online Retail CSV layout).")
-final class RetailEval extends EvalOutput implements Callable<Integer> {
+public final class RetailEval {
     private static final long DAY = 24L * 3_600_000;
 
-    @Parameters(index = "0", paramLabel = "PATH", description = "A CSV file, or a folder holding one.")
-    Path path;
+    /**
+     * @param path        a CSV file in the UCI Online Retail layout, or a folder holding one
+     * @param horizonDays the repeat window
+     * @param trainShare  share of the time range the offline model trains on
+     * @param alpha       FTRL's learning-rate scale
+     */
+    public record Settings(Path path, int horizonDays, double trainShare, double alpha) {
+        public Settings {
+            Objects.requireNonNull(path, "path");
+            if (horizonDays < 1) {
+                throw new IllegalArgumentException("the repeat window must be at least a day, not " + horizonDays);
+            }
+            if (!(trainShare > 0 && trainShare < 1)) {
+                throw new IllegalArgumentException("the training share must be between 0 and 1, not " + trainShare);
+            }
+            if (!(alpha > 0)) {
+                throw new IllegalArgumentException("FTRL's alpha must be positive, not " + alpha);
+            }
+        }
+    }
 
-    @Option(names = "--horizon-days", defaultValue = "30", description = "The repeat window (default ${DEFAULT-VALUE}).")
-    int horizonDays;
+    private final Path path;
+    private final int horizonDays;
+    private final double trainShare;
+    private final double alpha;
 
-    @Option(names = "--train-share", defaultValue = "0.7",
-            description = "Share of the time range the offline model trains on (default ${DEFAULT-VALUE}).")
-    double trainShare;
-
-    @Option(names = "--alpha", defaultValue = "0.1", description = "FTRL's learning-rate scale (default ${DEFAULT-VALUE}).")
-    double alpha;
+    public RetailEval(Settings settings) {
+        this.path = settings.path();
+        this.horizonDays = settings.horizonDays();
+        this.trainShare = settings.trainShare();
+        this.alpha = settings.alpha();
+    }
 
     private record Line(String invoice, String stockCode, long quantity, long time, double price, String customer,
                         String country) {
@@ -81,9 +95,9 @@ final class RetailEval extends EvalOutput implements Callable<Integer> {
     private record Opened(long createdAt, Map<String, Double> features, double onlineScore) {
     }
 
-    @Override
-    public Integer call() {
-        Path file = existing(path, "retail file");
+    /** Counts what cleaning does, replays the purchases and returns the table. */
+    public MetricTable run() {
+        Path file = path;
         if (Files.isDirectory(file)) {
             try (var s = Files.list(file)) {
                 file = s.filter(p -> p.getFileName().toString().toLowerCase().endsWith(".csv")).sorted().findFirst()
@@ -225,7 +239,7 @@ final class RetailEval extends EvalOutput implements Callable<Integer> {
         // the floor-able form of "within 0.02 of offline": 1 when met
         table.put("repeat30d", "online-vs-offline", "AUCgap", offlineAuc - onlineAuc);
         table.put("repeat30d", "online-vs-offline", "withinTarget", offlineAuc - onlineAuc <= 0.02 ? 1 : 0);
-        return finish(table);
+        return table;
     }
 
     /** The customer as known right after this purchase: history on log scales, this order, the gap before it. */

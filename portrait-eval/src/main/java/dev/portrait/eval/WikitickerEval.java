@@ -1,11 +1,8 @@
-package dev.portrait.cli.eval;
+package dev.portrait.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portrait.core.model.BotScore;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -21,10 +18,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -36,15 +33,30 @@ import java.util.zip.GZIPInputStream;
  * measures, fitted and scored by seeded 5-fold cross-validation over users (so every reported score
  * comes from a model that never saw that user's label).
  */
-@Command(name = "wikiticker", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Bot detection ROC AUC and precision at 90%% recall against isRobot, from behaviour only "
-                + "(FILE: Wikipedia edits as JSON lines, gzip or plain).")
-final class WikitickerEval extends EvalOutput implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "PATH", description = "A .json[.gz] file, or a folder holding one.")
-    Path path;
+public final class WikitickerEval {
+    /**
+     * @param path  Wikipedia edits as JSON lines (gzip or plain), or a folder holding one such file
+     * @param folds cross-validation folds over users
+     * @param seed  seed of the fold assignment
+     */
+    public record Settings(Path path, int folds, long seed) {
+        public Settings {
+            Objects.requireNonNull(path, "path");
+            if (folds < 2) {
+                throw new IllegalArgumentException("cross-validation needs at least 2 folds, not " + folds);
+            }
+        }
+    }
 
-    @Option(names = "--folds", defaultValue = "5", description = "Cross-validation folds (default ${DEFAULT-VALUE}).")
-    int folds;
+    private final Path path;
+    private final int folds;
+    private final long seed;
+
+    public WikitickerEval(Settings settings) {
+        this.path = settings.path();
+        this.folds = settings.folds();
+        this.seed = settings.seed();
+    }
 
     private record Edit(long time, String user, String page, String namespace, String channel, long added,
                         long deleted, boolean robot) {
@@ -69,9 +81,9 @@ final class WikitickerEval extends EvalOutput implements Callable<Integer> {
         }
     }
 
-    @Override
-    public Integer call() {
-        Path file = existing(path, "edits file");
+    /** Scores every user with both scorers and returns the table. */
+    public MetricTable run() {
+        Path file = path;
         if (Files.isDirectory(file)) {
             try (var s = Files.list(file)) {
                 file = s.filter(p -> p.getFileName().toString().contains(".json")).sorted().findFirst()
@@ -132,7 +144,7 @@ final class WikitickerEval extends EvalOutput implements Callable<Integer> {
         table.put("users", "behaviour-logistic-cv", "AUC", BinaryRanking.auc(fitted, labels));
         table.put("users", "behaviour-logistic-cv", "precision@recall0.9",
                 BinaryRanking.precisionAtRecall(fitted, labels, 0.9));
-        return finish(table);
+        return table;
     }
 
     /** The behavioural measures of one user, on log scales where counts and sizes span decades. */

@@ -1,4 +1,4 @@
-package dev.portrait.cli.eval;
+package dev.portrait.eval;
 
 import java.util.Arrays;
 

@@ -1,10 +1,11 @@
-package dev.portrait.cli.eval;
+package dev.portrait.eval;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,7 @@ import java.util.Map;
  * and the settings used. Each figure also has a flat key {@code dataset.protocol.model.metric}, the
  * key floors are written against.
  */
-final class MetricTable {
+public final class MetricTable {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final String dataset;
@@ -27,7 +28,7 @@ final class MetricTable {
         this.dataset = dataset;
     }
 
-    String dataset() {
+    public String dataset() {
         return dataset;
     }
 
@@ -49,8 +50,9 @@ final class MetricTable {
         return this;
     }
 
-    Map<String, Double> flat() {
-        return flat;
+    /** Every figure by its flat key, unrounded. */
+    public Map<String, Double> flat() {
+        return Collections.unmodifiableMap(flat);
     }
 
     void floorResult(String key, double floor, Double value) {
@@ -62,7 +64,8 @@ final class MetricTable {
         floorResults.add(r);
     }
 
-    String toJson() {
+    /** The table as indented JSON: what {@code portrait eval} prints. */
+    public String toJson() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("dataset", dataset);
         out.put("facts", facts);
