@@ -1,5 +1,8 @@
 package dev.portrait.eval;
 
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+
 import java.util.List;
 import java.util.Map;
 
@@ -72,15 +75,15 @@ final class BatchLogisticRegression {
                 h[a][a] += l2;
             }
             h[0][0] += 1e-9;
-            Gram.invertInPlace(h);
+            // the Newton step solves H δ = g; H is symmetric positive definite (the L2 term and the intercept's nudge)
+            DMatrixRMaj delta = new DMatrixRMaj(p, 1);
+            if (!CommonOps_DDRM.solveSPD(new DMatrixRMaj(h), DMatrixRMaj.wrap(p, 1, g), delta)) {
+                throw new IllegalStateException("the Hessian is not positive definite at iteration " + iteration);
+            }
             double step = 0;
             for (int a = 0; a < p; a++) {
-                double delta = 0;
-                for (int b = 0; b < p; b++) {
-                    delta += h[a][b] * g[b];
-                }
-                w[a] -= delta;
-                step = Math.max(step, Math.abs(delta));
+                w[a] -= delta.data[a];
+                step = Math.max(step, Math.abs(delta.data[a]));
             }
             if (step < 1e-8) {
                 break;

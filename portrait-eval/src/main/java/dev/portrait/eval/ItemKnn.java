@@ -17,15 +17,15 @@ final class ItemKnn {
 
     ItemKnn(int items, List<int[]> userItems, int k) {
         this.items = items;
-        double[][] co = Gram.cooccurrence(items, userItems);
+        double[] co = Gram.cooccurrence(items, userItems);
         this.neighbours = new int[items][];
         this.sims = new double[items][];
         Integer[] order = new Integer[items];
         double[] row = new double[items];
         for (int j = 0; j < items; j++) {
             for (int i = 0; i < items; i++) {
-                double d = Math.sqrt(co[i][i] * co[j][j]);
-                row[i] = i == j || d == 0 ? 0 : co[i][j] / d;
+                double d = Math.sqrt(co[i * items + i] * co[j * items + j]);
+                row[i] = i == j || d == 0 ? 0 : co[i * items + j] / d;
                 order[i] = i;
             }
             final double[] r = row;

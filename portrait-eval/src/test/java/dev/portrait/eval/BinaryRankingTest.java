@@ -26,7 +26,7 @@ class BinaryRankingTest {
     }
 
     @Test
-    void gaussJordanInvertsASymmetricPositiveDefiniteMatrix() {
+    void theGramInverseInvertsABinaryGramMatrixPlusARidge() {
         long seed = 11;
         SplittableRandom random = new SplittableRandom(seed);
         int n = 40;
@@ -47,16 +47,16 @@ class BinaryRankingTest {
         for (int i = 0; i < n; i++) {
             a[i][i] += 3;
         }
-        double[][] inv = new double[n][];
+        double[] inv = new double[n * n];
         for (int i = 0; i < n; i++) {
-            inv[i] = a[i].clone();
+            System.arraycopy(a[i], 0, inv, i * n, n);
         }
-        Gram.invertInPlace(inv);
+        Gram.invertSymmetricPositiveDefinite(inv, n);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 double s = 0;
                 for (int k = 0; k < n; k++) {
-                    s += a[i][k] * inv[k][j];
+                    s += a[i][k] * inv[k * n + j];
                 }
                 assertThat(s).as("seed " + seed + ", (A A⁻¹)[" + i + "][" + j + "]").isCloseTo(i == j ? 1 : 0, within(1e-9));
             }
