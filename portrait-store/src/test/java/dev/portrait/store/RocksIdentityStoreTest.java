@@ -1,7 +1,12 @@
-package dev.portrait.core.identity;
+package dev.portrait.store;
 
-import dev.portrait.store.PortraitStore;
-import dev.portrait.store.StoreOptions;
+import dev.portrait.core.identity.AttachedIdentifier;
+import dev.portrait.core.identity.Identifier;
+import dev.portrait.core.identity.IdentityGraph;
+import dev.portrait.core.identity.IdentityStore;
+import dev.portrait.core.identity.IdentityStoreContractTest;
+import dev.portrait.core.identity.InMemoryIdentityStore;
+import dev.portrait.core.identity.Resolution;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,8 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The RocksDB store's identities pass the core's contract (this class lives in the core's package
- * because the contract test is package-private there), check the graph's preconditions as the
+ * The RocksDB store's identities pass the core's contract, check the graph's preconditions as the
  * reference store does, and persist with their write-back.
  */
 class RocksIdentityStoreTest extends IdentityStoreContractTest {

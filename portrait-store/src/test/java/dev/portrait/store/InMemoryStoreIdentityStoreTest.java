@@ -1,7 +1,7 @@
-package dev.portrait.core.identity;
+package dev.portrait.store;
 
-import dev.portrait.store.PortraitStore;
-import dev.portrait.store.StoreOptions;
+import dev.portrait.core.identity.IdentityStore;
+import dev.portrait.core.identity.IdentityStoreContractTest;
 
 /** The in-memory store's identities pass the core's contract too. */
 class InMemoryStoreIdentityStoreTest extends IdentityStoreContractTest {
