@@ -2,10 +2,10 @@ package dev.portrait.bench;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.portrait.core.event.EventCodec;
-import dev.portrait.core.synth.Flaw;
-import dev.portrait.core.synth.SyntheticConfig;
-import dev.portrait.core.synth.SyntheticEvent;
-import dev.portrait.core.synth.SyntheticStream;
+import dev.portrait.synth.Flaw;
+import dev.portrait.synth.SyntheticConfig;
+import dev.portrait.synth.SyntheticEvent;
+import dev.portrait.synth.SyntheticStream;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -5,8 +5,8 @@ import dev.portrait.core.clean.CleanResult;
 import dev.portrait.core.clean.Cleaner;
 import dev.portrait.core.definition.ProfileDefinition;
 import dev.portrait.core.event.Event;
-import dev.portrait.core.synth.SyntheticConfig;
-import dev.portrait.core.synth.SyntheticStream;
+import dev.portrait.synth.SyntheticConfig;
+import dev.portrait.synth.SyntheticStream;
 
 import java.time.Duration;
 

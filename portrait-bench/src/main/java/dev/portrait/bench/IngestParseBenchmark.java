@@ -2,7 +2,6 @@ package dev.portrait.bench;
 
 import dev.portrait.core.clean.Cleaner;
 import dev.portrait.core.definition.DefinitionLoader;
-import dev.portrait.server.http.IngestBodyProbe;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

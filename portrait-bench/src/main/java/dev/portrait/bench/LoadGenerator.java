@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portrait.core.clean.CleanResult;
 import dev.portrait.core.clean.Cleaner;
 import dev.portrait.core.definition.DefinitionLoader;
-import dev.portrait.server.http.IngestBodyProbe;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 

@@ -3,9 +3,9 @@ package dev.portrait.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portrait.core.event.EventCodec;
-import dev.portrait.core.synth.SyntheticConfig;
-import dev.portrait.core.synth.SyntheticEvent;
-import dev.portrait.core.synth.SyntheticStream;
+import dev.portrait.synth.SyntheticConfig;
+import dev.portrait.synth.SyntheticEvent;
+import dev.portrait.synth.SyntheticStream;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,7 +1,7 @@
 package dev.portrait.cli;
 
 import dev.portrait.core.definition.DefinitionLoader;
-import dev.portrait.core.synth.SyntheticConfig;
+import dev.portrait.synth.SyntheticConfig;
 import dev.portrait.server.PortraitServer;
 import dev.portrait.server.http.HttpConfig;
 import dev.portrait.core.profile.ProfileView;
@@ -60,7 +60,7 @@ class DemoTrafficTest {
     void theCalibratedGeneratorsSimulatedRateIsAboveTheRequestedOne() {
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
         SyntheticConfig config = DemoTraffic.calibrated(5, 10_000, 200, now);
-        var stream = dev.portrait.core.synth.SyntheticStream.of(config).limit(20_000);
+        var stream = dev.portrait.synth.SyntheticStream.of(config).limit(20_000);
         while (stream.hasNext()) {
             stream.next();
         }

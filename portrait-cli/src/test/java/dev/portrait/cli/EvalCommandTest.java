@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -15,12 +14,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EvalCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * The hand-made fixtures belong to portrait-eval's tests; the command is tested on the same files,
+     * read from that module's source tree (tests run in their module's folder).
+     */
     private static Path fixture(String name) {
-        try {
-            return Path.of(EvalCommandTest.class.getResource("/eval/" + name).toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        Path p = Path.of("..", "portrait-eval", "src", "test", "resources", "eval", name).toAbsolutePath().normalize();
+        assertThat(p).as("portrait-eval's fixture").exists();
+        return p;
     }
 
     private static double metric(JsonNode out, String protocol, String model, String metric) {

@@ -1,9 +1,9 @@
 package dev.portrait.cli;
 
-import dev.portrait.core.synth.Flaw;
-import dev.portrait.core.synth.SyntheticConfig;
-import dev.portrait.core.synth.SyntheticEvent;
-import dev.portrait.core.synth.SyntheticStream;
+import dev.portrait.synth.Flaw;
+import dev.portrait.synth.SyntheticConfig;
+import dev.portrait.synth.SyntheticEvent;
+import dev.portrait.synth.SyntheticStream;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Replays a data set through the engine in time order and prints a JSON table of metrics.",
-        subcommands = {MovieLensEval.class, WikitickerEval.class, RetailEval.class})
+        subcommands = {MovieLensCommand.class, WikitickerCommand.class, RetailCommand.class})
 public final class EvalCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

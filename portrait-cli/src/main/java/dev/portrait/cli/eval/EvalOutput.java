@@ -1,12 +1,18 @@
 package dev.portrait.cli.eval;
 
+import dev.portrait.eval.Floors;
+import dev.portrait.eval.MetricTable;
 import picocli.CommandLine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Supplier;
 
-/** Options every data set shares, and the one way a run ends: the table printed, floors checked. */
+/**
+ * Options every data set shares, and the one way a run ends: the table printed, floors checked. The
+ * evaluation itself is portrait-eval's; the subcommands only turn flags into its settings.
+ */
 class EvalOutput {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -24,6 +30,15 @@ class EvalOutput {
             throw new CommandLine.ParameterException(spec.commandLine(), what + " " + p + " does not exist");
         }
         return p;
+    }
+
+    /** Settings a harness refuses (its records validate) are the user's mistake: a usage error, exit 2. */
+    <T> T settings(Supplier<T> make) {
+        try {
+            return make.get();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+        }
     }
 
     int finish(MetricTable table) {

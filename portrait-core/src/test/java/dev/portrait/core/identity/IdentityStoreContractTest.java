@@ -7,9 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What every {@link IdentityStore} must do. Each implementation's test extends this class; runtimes'
- * stores (RocksDB, Flink state) are meant to pass it too.
+ * stores (RocksDB, Flink state) are meant to pass it too. Public so that other modules' stores extend it
+ * from their own packages (portrait-store's, through the core's test jar).
  */
-abstract class IdentityStoreContractTest {
+public abstract class IdentityStoreContractTest {
     private static final Identifier USER = new Identifier("user_id", "u1");
     private static final Identifier EMAIL = new Identifier("email", "ada@example.com");
 
