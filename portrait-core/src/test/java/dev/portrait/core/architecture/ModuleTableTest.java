@@ -32,7 +32,7 @@ class ModuleTableTest {
 
     static {
         MAY_DEPEND_ON.put("portrait-core", Set.of());
-        MAY_USE.put("portrait-core", List.of("com.fasterxml.jackson", "dev.cel:", "org.apache.datasketches:"));
+        MAY_USE.put("portrait-core", List.of("com.fasterxml.jackson", "dev.cel:", "com.dynatrace.hash4j:"));
         MAY_DEPEND_ON.put("portrait-store", Set.of("portrait-core"));
         MAY_USE.put("portrait-store", List.of("org.rocksdb:", "com.google.crypto.tink:"));
         MAY_DEPEND_ON.put("portrait-server", Set.of("portrait-core", "portrait-store"));
