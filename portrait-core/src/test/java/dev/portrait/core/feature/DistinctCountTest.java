@@ -2,12 +2,16 @@ package dev.portrait.core.feature;
 
 import dev.portrait.core.PortraitException;
 import dev.portrait.core.definition.DefinitionException;
+import dev.portrait.core.definition.DefinitionLoader;
 import dev.portrait.core.encoding.BinaryIn;
 import dev.portrait.core.event.Event;
+import dev.portrait.core.profile.ProfileCodec;
+import dev.portrait.core.profile.ProfileUpdater;
 import org.junit.jupiter.api.Test;
 
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -140,13 +144,44 @@ class DistinctCountTest {
     @Test
     void aStateFromTheDataSketchesVersionIsRefusedWithTheWayOut() {
         Feature<Object> f = Specs.feature(PRODUCTS);
-        // what version 1 wrote for an empty sketch: version, length, DataSketches' 8-byte list image
-        byte[] old = {1, 8, 2, 1, 7, 11, 0, 8, 0, 0};
+        // what version 1 wrote for an empty sketch: version, length, DataSketches 7.0.1's 8-byte compact image
+        byte[] old = {1, 8, 2, 1, 7, 11, 3, 12, 0, 0};
         assertThatThrownBy(() -> f.decode(new BinaryIn(old)))
                 .isInstanceOf(PortraitException.class)
                 .hasMessageContaining("binary version 1")
                 .hasMessageContaining("rebuild profiles from the event log")
                 .extracting(e -> ((PortraitException) e).code()).isEqualTo("definition_mismatch");
+    }
+
+    @Test
+    void aProfileWrittenWithTheDataSketchesStateIsRefusedAsAWholeNotMisread() {
+        ProfileUpdater updater = new ProfileUpdater(DefinitionLoader.defaultEcommerce());
+        ProfileCodec codec = new ProfileCodec(updater);
+        byte[] current = codec.encode(updater.newProfile("p-old"));
+        // the empty profile's states end the encoding; swap the distinct count's (3 bytes) for version 1's
+        List<Feature<?>> features = updater.definition().features();
+        int index = 0;
+        while (!features.get(index).kind().equals("distinct_count")) {
+            index++;
+        }
+        int after = 0;
+        for (int i = index + 1; i < features.size(); i++) {
+            @SuppressWarnings("unchecked")
+            Feature<Object> later = (Feature<Object>) features.get(i);
+            after += encode(later, later.empty()).length;
+        }
+        int at = current.length - after - 3;
+        assertThat(Arrays.copyOfRange(current, at, at + 3)).containsExactly(2, 0, 0);
+        byte[] oldState = {1, 8, 2, 1, 7, 11, 3, 12, 0, 0};
+        byte[] old = new byte[current.length - 3 + oldState.length];
+        System.arraycopy(current, 0, old, 0, at);
+        System.arraycopy(oldState, 0, old, at, oldState.length);
+        System.arraycopy(current, at + 3, old, at + oldState.length, after);
+        assertThatThrownBy(() -> codec.decode(old))
+                .isInstanceOf(PortraitException.class)
+                .hasMessageContaining("rebuild profiles from the event log")
+                .extracting(e -> ((PortraitException) e).code()).isEqualTo("definition_mismatch");
+        assertThat(codec.decode(current).profileId()).isEqualTo("p-old");
     }
 
     @Test
