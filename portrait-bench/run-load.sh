@@ -20,7 +20,6 @@ JAR=${JAR:-portrait-bench/target/benchmarks.jar}
 DATA_ROOT=${DATA_ROOT:-/tmp}
 GEN_OPTS=${GEN_OPTS:--Xmx4g}
 SERVER_OPTS=${SERVER_OPTS:-}
-MODS=--add-modules=jdk.incubator.foreign
 
 work=$(mktemp -d "$DATA_ROOT/portrait-load.XXXXXX")
 data=$work/data
@@ -29,7 +28,7 @@ echo "data directory: $data"
 echo "machine: $(nproc) cores; $(uptime)"
 
 # shellcheck disable=SC2086
-java $MODS $SERVER_OPTS -cp "$JAR" dev.portrait.server.PortraitServer --data "$data" --port 0 \
+java $SERVER_OPTS -cp "$JAR" dev.portrait.server.PortraitServer --data "$data" --port 0 \
     --port-file "$portfile" --write-key bench-write --read-key bench-read --admin-key bench-admin \
     >"$work/server.log" 2>&1 &
 server=$!
@@ -48,7 +47,7 @@ done
 echo "server pid $server on port $(cat "$portfile")"
 
 # shellcheck disable=SC2086
-java $MODS $GEN_OPTS -cp "$JAR" dev.portrait.bench.LoadGenerator --port-file "$portfile" \
+java $GEN_OPTS -cp "$JAR" dev.portrait.bench.LoadGenerator --port-file "$portfile" \
     --write-key bench-write --read-key bench-read --server-pid "$server" "$@"
 
 echo "--- server memory at the end (after drain)"
@@ -73,5 +72,5 @@ wait "$server" 2>/dev/null || true
 echo "--- data directory"
 du -sb "$data"
 du -sb "$data"/* | sed 's/^/  /'
-java $MODS -cp "$JAR" dev.portrait.bench.StoreSizeReport "$data"
+java -cp "$JAR" dev.portrait.bench.StoreSizeReport "$data"
 echo "uptime at the end: $(uptime)"

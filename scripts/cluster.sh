@@ -88,7 +88,7 @@ done
 echo
 
 # ---- 2. the Flink job (local MiniCluster, its own JVM) ----
-"$JAVA" --add-modules=jdk.incubator.foreign -Xmx2g -jar portrait-flink/target/portrait-flink-job.jar \
+"$JAVA" -Xmx2g -jar portrait-flink/target/portrait-flink-job.jar \
   --bootstrap "localhost:$KAFKA_PORT" --create-topics "$PARALLELISM" --parallelism "$PARALLELISM" \
   --checkpoints "file://$WORK/checkpoints" --checkpoint-interval PT10S --transaction-prefix portrait-local \
   > "$WORK/flink.log" 2>&1 &
@@ -98,7 +98,7 @@ for _ in $(seq 1 120); do grep -q "topics ready" "$WORK/flink.log" 2>/dev/null &
 
 # ---- 3. the HTTP API in Kafka mode ----
 WRITE_KEY=wk_local_$RANDOM READ_KEY=rk_local_$RANDOM
-"$JAVA" --add-modules=jdk.incubator.foreign -jar portrait-cli/target/portrait.jar serve --kafka "localhost:$KAFKA_PORT" \
+"$JAVA" -jar portrait-cli/target/portrait.jar serve --kafka "localhost:$KAFKA_PORT" \
   --port "$PORT" --write-key "$WRITE_KEY" --read-key "$READ_KEY" > "$WORK/server.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 60); do grep -q "listening" "$WORK/server.log" 2>/dev/null && break; sleep 1; done

@@ -9,7 +9,7 @@ import dev.portrait.core.profile.ProfileUpdater;
  * process: folds the synthetic workload {@code laps} times and prints events/s per lap.
  *
  * <pre>
- * java --add-modules=jdk.incubator.foreign -XX:StartFlightRecording=filename=fold.jfr \
+ * java -XX:StartFlightRecording=filename=fold.jfr \
  *     -cp portrait-bench/target/benchmarks.jar dev.portrait.bench.FoldLoop [events] [laps] [users]
  * </pre>
  */

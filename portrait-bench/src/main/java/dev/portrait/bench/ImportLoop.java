@@ -44,10 +44,10 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <pre>
  * # a file of synthetic events (start placed in the recent past, so maxPastAge keeps them)
- * java --add-modules=jdk.incubator.foreign -cp portrait-bench/target/benchmarks.jar \
+ * java -cp portrait-bench/target/benchmarks.jar \
  *     dev.portrait.bench.ImportLoop write /tmp/events.jsonl 2000000 100000
  * # the import into a fresh data directory
- * java --add-modules=jdk.incubator.foreign -cp portrait-bench/target/benchmarks.jar \
+ * java -cp portrait-bench/target/benchmarks.jar \
  *     dev.portrait.bench.ImportLoop run /tmp/events.jsonl /tmp/import-data [--feeders 1] [--batch 1000]
  * </pre>
  */

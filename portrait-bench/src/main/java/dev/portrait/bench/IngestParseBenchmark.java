@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * mvn -q -o -pl portrait-core,portrait-store,portrait-server,portrait-bench package -DskipTests
- * java --add-modules=jdk.incubator.foreign -jar portrait-bench/target/benchmarks.jar IngestParseBenchmark
+ * java -jar portrait-bench/target/benchmarks.jar IngestParseBenchmark
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 5)
 @Measurement(iterations = 5, time = 5)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.foreign", "-Xms2g", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class IngestParseBenchmark {
     static final int BATCH = 100;
 

@@ -62,7 +62,7 @@ import java.util.zip.GZIPOutputStream;
  * with {@code --server-pid}, the server's are printed, as is the load average.
  *
  * <pre>
- * java --add-modules=jdk.incubator.foreign -Xmx3g -cp portrait-bench/target/benchmarks.jar \
+ * java -Xmx3g -cp portrait-bench/target/benchmarks.jar \
  *     dev.portrait.bench.LoadGenerator --port-file /tmp/p.port --write-key w --read-key r \
  *     --mode ingest --connections 16 --duration 60 [--mode mixed --ingest-rate 40000 --get-rate 5000]
  * </pre>

@@ -17,7 +17,7 @@ import java.util.Map;
  *
  * Run (from the repository root, after building the benchmarks jar):
  * <pre>
- * java --add-modules=jdk.incubator.foreign -Xmx8g -cp portrait-bench/target/benchmarks.jar \
+ * java -Xmx8g -cp portrait-bench/target/benchmarks.jar \
  *     dev.portrait.bench.ProfileSizeReport [users] [events]
  * </pre>
  * Defaults: 1,000,000 users, 5,000,000 events, streamed (events are not kept).

@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * Run (from the repository root):
  * <pre>
  * mvn -q -o package -pl portrait-core,portrait-bench -am -DskipTests
- * java --add-modules=jdk.incubator.foreign -jar portrait-bench/target/benchmarks.jar ProfileUpdaterBenchmark
+ * java -jar portrait-bench/target/benchmarks.jar ProfileUpdaterBenchmark
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 10)
 @Measurement(iterations = 5, time = 10)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.foreign", "-Xms6g", "-Xmx6g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms6g", "-Xmx6g"})
 public class ProfileUpdaterBenchmark {
     static final int BATCH = 10_000;
 

@@ -20,7 +20,7 @@ import java.util.List;
  * database read-only; run it only on a directory no server has open.
  *
  * <pre>
- * java --add-modules=jdk.incubator.foreign -cp portrait-bench/target/benchmarks.jar \
+ * java -cp portrait-bench/target/benchmarks.jar \
  *     dev.portrait.bench.StoreSizeReport DATA_DIR
  * </pre>
  */

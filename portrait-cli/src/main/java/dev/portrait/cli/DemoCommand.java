@@ -66,7 +66,6 @@ final class DemoCommand implements Callable<Integer> {
         if (port < 0 || port > 65_535) {
             throw new UsageProblem("--port " + port + " is not a TCP port (0-65535)");
         }
-        Jvm.requireForeignMemoryModule();
         PrintWriter out = spec.commandLine().getOut();
         Path tmp = Files.createTempDirectory("portrait-demo-");
         String write = key("wk_");

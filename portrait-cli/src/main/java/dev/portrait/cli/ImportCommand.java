@@ -61,7 +61,6 @@ final class ImportCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         List<Format> formats = checkArguments();
         CsvMapping csv = formats.contains(Format.csv) ? CsvMapping.load(mapping) : null;
-        Jvm.requireForeignMemoryModule();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 

@@ -22,7 +22,6 @@ final class KafkaServe {
                 c.writeKeys, c.readKeys, c.adminKeys);
         ServeConfig file = c.config == null ? ServeConfig.EMPTY : ServeConfig.load(c.config);
         ServeConfig.Settled s = flags.over(file).settle();
-        Jvm.requireForeignMemoryModule();
         ProfileDefinition definition;
         String source;
         if (s.definition() == null) {

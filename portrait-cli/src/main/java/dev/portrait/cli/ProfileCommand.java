@@ -47,7 +47,6 @@ final class ProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Jvm.requireForeignMemoryModule();
         DataDirectory dir = DataDirectory.existing(data);
         Definition d = dir.definition(null);
         Optional<ProfileView> found;

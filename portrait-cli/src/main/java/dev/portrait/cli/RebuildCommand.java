@@ -31,7 +31,6 @@ final class RebuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Jvm.requireForeignMemoryModule();
         DataDirectory dir = DataDirectory.existing(data);
         Definition d = dir.definition(definition);
         PrintWriter out = spec.commandLine().getOut();

@@ -75,7 +75,6 @@ final class ServeCommand implements Callable<Integer> {
             return KafkaServe.run(this);
         }
         ServeConfig.Settled s = settings();
-        Jvm.requireForeignMemoryModule();
         DataDirectory dir = DataDirectory.createIfMissing(s.data());
         Definition d = dir.definition(s.definition());
         PortraitServer server = start(dir, d, new HttpConfig(s.host(), s.port(), s.keys(), HttpConfig.Limits.DEFAULT));

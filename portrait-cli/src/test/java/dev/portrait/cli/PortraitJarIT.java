@@ -50,7 +50,7 @@ class PortraitJarIT {
         }
         assertThat(Path.of(jar)).as("the shaded jar (failsafe runs after package)").exists();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules=jdk.incubator.foreign", "-jar", jar));
+                "-jar", jar));
         command.addAll(List.of(args));
         return command;
     }

@@ -54,7 +54,7 @@ final class EmbeddedPortrait implements AutoCloseable {
 
     private static List<String> java(String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules=jdk.incubator.foreign", "-Xmx512m", "-jar", jar().toString()));
+                "-Xmx512m", "-jar", jar().toString()));
         command.addAll(List.of(args));
         return command;
     }

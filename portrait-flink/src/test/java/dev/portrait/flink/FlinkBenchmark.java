@@ -56,7 +56,7 @@ import java.util.regex.Pattern;
  * <pre>
  * mvn -o -q -pl portrait-flink -am install -DskipTests   # and portrait-cli for its jar
  * cd portrait-flink && mvn -o -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/cp.txt
- * java --add-modules=jdk.incubator.foreign --add-opens=java.base/java.util=ALL-UNNAMED \
+ * java --add-opens=java.base/java.util=ALL-UNNAMED \
  *      -cp target/classes:target/test-classes:$(cat target/cp.txt) dev.portrait.flink.FlinkBenchmark [events] [users]
  * </pre>
  */
@@ -115,7 +115,7 @@ public final class FlinkBenchmark {
 
     private static double embedded(Path jsonl, Path data) throws Exception {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules=jdk.incubator.foreign", "-jar", EmbeddedPortrait.jar().toString(), "import",
+                "-jar", EmbeddedPortrait.jar().toString(), "import",
                 jsonl.toString(), "--data", data.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();

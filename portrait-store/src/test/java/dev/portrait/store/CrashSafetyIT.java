@@ -66,7 +66,7 @@ class CrashSafetyIT {
 
     private List<String> runAndKill(int round, long seed, long killAfterMs) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "--add-modules=jdk.incubator.foreign", "-Xmx256m",
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), CrashingAppender.class.getName(),
                 dir.toString(), Long.toString(seed), Integer.toString(round));
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);

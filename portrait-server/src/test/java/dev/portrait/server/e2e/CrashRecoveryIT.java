@@ -35,7 +35,7 @@ class CrashRecoveryIT {
         Path portFile = dir.resolve("port");
         Files.deleteIfExists(portFile);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "--add-modules=jdk.incubator.foreign", "-Xmx512m",
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m",
                 "-cp", System.getProperty("java.class.path"), "dev.portrait.server.PortraitServer",
                 "--data", dir.resolve("data").toString(), "--port", "0", "--port-file", portFile.toString(),
                 "--write-key", WRITE, "--read-key", READ);
