@@ -13,7 +13,8 @@ import java.util.HashMap;
  * The fold and engine benchmarks' loops without JMH, for profilers (JFR, async-profiler) that want a
  * plain process: folds the synthetic workload {@code laps} times and prints events/s per lap.
  * Modes: {@code fold} (the updater, change values not computed), {@code tracking} (the updater with
- * change values), {@code engine} (the whole engine step: identity, fold, segments, models).
+ * change values), {@code engine} (the whole engine step: identity, fold, segments, per-person models),
+ * {@code engine+learn} (and the shared models learning each step's updates).
  *
  * <pre>
  * java -XX:StartFlightRecording=filename=fold.jfr,settings=profile \
@@ -41,8 +42,12 @@ public final class FoldLoop {
             ProfileTable table = ProfileTable.inMemory(new HashMap<>(2 * w.people));
             long start = System.nanoTime();
             for (int i = 0; i < w.events.length; i++) {
-                if (mode.equals("engine")) {
-                    sink += engine.apply(w.events[i], identities, table).modelUpdates().size();
+                if (mode.startsWith("engine")) {
+                    var step = engine.apply(w.events[i], identities, table);
+                    if (mode.equals("engine+learn")) {
+                        engine.sharedModels().absorb(step.modelUpdates());
+                    }
+                    sink += step.modelUpdates().size();
                     continue;
                 }
                 int who = w.person[i];

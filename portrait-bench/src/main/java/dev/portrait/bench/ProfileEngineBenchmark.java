@@ -27,9 +27,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Events per second through the whole engine step ({@link ProfileEngine#apply}): identity resolution
- * against an in-memory identity store, merges, the fold, segments and every model the shipped
- * {@code default-ecommerce.yaml} declares (recommender, personas, propensity, bot score), one
- * thread, over the synthetic stream of a million users (cleaned and deduplicated beforehand). When
+ * against an in-memory identity store, merges, the fold, segments and the per-person part of every
+ * model the shipped {@code default-ecommerce.yaml} declares (recommender, personas, propensity, bot
+ * score); {@code applyAndLearn} adds the shared models learning each step's updates on the same
+ * thread (the runtime runs that one queue behind). One thread, over the synthetic stream of a million users (cleaned and deduplicated beforehand). When
  * the stream is used up, identities, profiles and the shared models start again from empty, so every
  * lap does the same work.
  *
@@ -78,6 +79,7 @@ public class ProfileEngineBenchmark {
         cursor = 0;
     }
 
+    /** The engine step: identity, merges, fold, segments, per-person model state, the shared models' updates listed. */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public void apply(Blackhole bh) {
@@ -86,6 +88,20 @@ public class ProfileEngineBenchmark {
                 lap();
             }
             bh.consume(engine.apply(workload.events[cursor++], identities, profiles));
+        }
+    }
+
+    /** The step and, on the same thread, the shared models learning its updates (co-occurrence, centroids, weights). */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void applyAndLearn(Blackhole bh) {
+        for (int i = 0; i < BATCH; i++) {
+            if (cursor == workload.events.length) {
+                lap();
+            }
+            var step = engine.apply(workload.events[cursor++], identities, profiles);
+            engine.sharedModels().absorb(step.modelUpdates());
+            bh.consume(step);
         }
     }
 }

@@ -43,6 +43,10 @@ import java.util.Map;
  * then works through what it held, in order. So each key still sees merges and events in the order the
  * identity operator decided them, which is the embedded runtime's order: merges first, then the event.
  *
+ * <p><b>Models.</b> Each person's model state folds here with the profile (the engine does it), so
+ * it equals the embedded runtime's. The shared models (co-occurrence, centroids, weights) are not
+ * hosted by the job yet: the steps' model updates are dropped.
+ *
  * <p><b>Timers</b> fire when the watermark reaches a profile's {@code nextCheck}, and re-check its
  * time-dependent segments at the watermark ({@link ProfileEngine#advance}); the embedded runtime
  * does the same on its wall clock. Neither moves the profile's clock.

@@ -34,10 +34,13 @@ import java.util.Objects;
  * model labels whose horizon passed.
  *
  * <p><b>Models.</b> The per-person part of every declared model lives in the profile (an extension
- * state the codec stores with it). What belongs to no one — co-occurrence, centroids, weights — is
- * this engine's {@link SharedModels}: each step applies its {@link ModelUpdate}s to it before
- * returning, in step order, so replaying the log rebuilds it. A runtime checkpoints it with
- * {@link SharedModels#encode()} at a log position and restores it before replaying from there.
+ * state the codec stores with it) and is updated within the step. What belongs to no one —
+ * co-occurrence, centroids, weights — is learned one queue behind: a step only lists what the shared
+ * models must learn ({@link EngineStep#modelUpdates()}), and the runtime feeds those to
+ * {@link #sharedModels()} ({@link SharedModels#absorb(List)}) in step order, on the fold thread or
+ * another one, so replaying the log rebuilds them. Nothing in a step reads the shared models, so a
+ * profile never depends on how far behind they are. A runtime checkpoints them with
+ * {@link SharedModels#encode()} at a log position and restores them before replaying from there.
  *
  * <p><b>Purity.</b> No clock, no I/O: time comes from events and from {@link #advance}'s argument.
  * Not thread-safe: one engine per writer thread (or per Flink subtask).
@@ -87,7 +90,7 @@ public final class ProfileEngine {
         return models;
     }
 
-    /** The models' shared state, for queries and checkpoints. */
+    /** The models' shared state: fed by the runtime from each step's updates; read by queries; checkpointed. */
     public SharedModels sharedModels() {
         return shared;
     }
@@ -141,7 +144,6 @@ public final class ProfileEngine {
         }
         UpdateResult folded = foldEvent(p, event, updates);
         profiles.put(p);
-        absorb(updates);
         return new EngineStep(r.profileId(), r, merges, folded, updates);
     }
 
@@ -149,7 +151,6 @@ public final class ProfileEngine {
     public EngineStep fold(Profile profile, Event event) {
         List<ModelUpdate> updates = new ArrayList<>();
         UpdateResult folded = foldEvent(profile, event, updates);
-        absorb(updates);
         return new EngineStep(profile.profileId(), null, List.of(), folded, updates);
     }
 
@@ -160,7 +161,6 @@ public final class ProfileEngine {
     public EngineStep absorb(Profile winner, Profile loser) {
         List<ModelUpdate> updates = new ArrayList<>();
         UpdateResult merged = mergeProfiles(winner, loser, updates);
-        absorb(updates);
         EngineStep.Merge m = new EngineStep.Merge(null, null, merged, Math.max(winner.clock(), loser.clock()));
         return new EngineStep(winner.profileId(), null, List.of(m), merged, updates);
     }
@@ -176,23 +176,25 @@ public final class ProfileEngine {
         if (models.any()) {
             models.settle(p, Math.max(now, p.clock()), updates);
         }
-        absorb(updates);
         return new EngineStep(p.profileId(), null, List.of(), u, updates);
     }
 
-    /** A forgotten person leaves the models' counts; their model state goes with their profile. */
-    public void forget(Profile p) {
+    /**
+     * What the shared models must unlearn when a person is forgotten (they leave the counts); their
+     * model state goes with their profile.
+     */
+    public List<ModelUpdate> forget(Profile p) {
+        List<ModelUpdate> updates = new ArrayList<>();
         if (models.any()) {
-            List<ModelUpdate> updates = new ArrayList<>();
             models.forgotten(p, updates);
-            absorb(updates);
         }
+        return updates;
     }
 
     private UpdateResult foldEvent(Profile p, Event event, List<ModelUpdate> updates) {
         UpdateResult u = updater.applyInPlace(p, event);
         if (models.any()) {
-            models.observe(p, event, shared, updates);
+            models.observe(p, event, updates);
         }
         return u;
     }
@@ -208,11 +210,5 @@ public final class ProfileEngine {
             merged.profile().checkNoLaterThan(models.nextDeadline(m));
         }
         return merged;
-    }
-
-    private void absorb(List<ModelUpdate> updates) {
-        for (ModelUpdate u : updates) {
-            shared.absorb(u);
-        }
     }
 }

@@ -154,7 +154,7 @@ public final class DeclaredModels {
      * Folds one event of the profile it was just folded into (the profile already includes it).
      * Appends what the shared models must learn to {@code out}.
      */
-    public void observe(Profile p, Event event, SharedModels shared, List<ModelUpdate> out) {
+    public void observe(Profile p, Event event, List<ModelUpdate> out) {
         ModelState s = state(p);
         long t = event.time();
         String key = event.key();
@@ -170,7 +170,7 @@ public final class DeclaredModels {
         if (itemConfig != null && itemConfig.weightOf(key) > 0) {
             out.add(new ModelUpdate.Interaction(event, recent(p, t)));
             if (purchases.contains(key)) {
-                for (String item : shared.items.itemsOf(event)) {
+                for (String item : ItemStatistics.itemsOf(event, itemConfig.itemProperty())) {
                     s.bought.remove(item);
                     s.bought.add(item);
                     if (s.bought.size() > BOUGHT_LIMIT) {

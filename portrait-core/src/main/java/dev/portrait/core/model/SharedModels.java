@@ -40,7 +40,14 @@ public final class SharedModels {
                 : new OnlineLogisticRegression(OnlineLogisticRegression.Config.defaults());
     }
 
-    /** Applies one step's request. */
+    /** Learns what one engine step asks, in order. */
+    public void absorb(java.util.List<ModelUpdate> updates) {
+        for (int i = 0; i < updates.size(); i++) {
+            absorb(updates.get(i));
+        }
+    }
+
+    /** Learns one update. */
     public void absorb(ModelUpdate update) {
         // an instanceof chain, not a pattern switch: the bytecode targets Java 17
         if (update instanceof ModelUpdate.Interaction i) {

@@ -80,22 +80,22 @@ class ProfileEngineTest {
             for (int day = 0; day < 5; day++) {
                 t += random.nextInt(1, 600_000);
                 long at = EngineEvents.T0 + day * DAY + reader * 1_000L;
-                engine.apply(events.track("Article Read").by(user).at(at).with("article_id", "a1").with("topic", "politics").build(),
-                        identities, table);
-                engine.apply(events.track("Article Read").by(user).at(at + 600_000).with("article_id", "a2")
-                        .with("topic", "politics").build(), identities, table);
+                learn(engine, engine.apply(events.track("Article Read").by(user).at(at).with("article_id", "a1")
+                        .with("topic", "politics").build(), identities, table));
+                learn(engine, engine.apply(events.track("Article Read").by(user).at(at + 600_000).with("article_id", "a2")
+                        .with("topic", "politics").build(), identities, table));
             }
             if (reader % 2 == 0) {
-                engine.apply(events.track("Subscription Started").by(user).at(EngineEvents.T0 + 5 * DAY + reader).build(),
-                        identities, table);
+                learn(engine, engine.apply(events.track("Subscription Started").by(user)
+                        .at(EngineEvents.T0 + 5 * DAY + reader).build(), identities, table));
             }
         }
-        engine.apply(events.track("Article Read").by("newcomer").at(EngineEvents.T0 + 6 * DAY)
-                .with("article_id", "a1").with("topic", "politics").build(), identities, table);
+        learn(engine, engine.apply(events.track("Article Read").by("newcomer").at(EngineEvents.T0 + 6 * DAY)
+                .with("article_id", "a1").with("topic", "politics").build(), identities, table));
         Profile newcomer = profiles.get(identities.profileOf(new dev.portrait.core.identity.Identifier("user_id", "newcomer"))
                 .orElseThrow());
         for (Profile p : profiles.values()) {
-            engine.advance(p, EngineEvents.T0 + 20 * DAY); // every waiting example settles
+            learn(engine, engine.advance(p, EngineEvents.T0 + 20 * DAY)); // every waiting example settles
         }
 
         List<Recommendation> recs = engine.models().recommend(newcomer, 3, EngineEvents.T0 + 6 * DAY, engine.sharedModels());
@@ -104,6 +104,11 @@ class ProfileEngineTest {
         ModelScores scores = engine.models().scores(newcomer, EngineEvents.T0 + 6 * DAY, engine.sharedModels());
         assertThat(scores.propensity()).isBetween(0.0, 1.0);
         assertThat(engine.updater().featureValues(newcomer, EngineEvents.T0 + 6 * DAY)).containsEntry("reads_7d", 1L);
+    }
+
+    /** The runtime's part: the shared models learn each step's updates, one queue behind. */
+    private static void learn(ProfileEngine engine, EngineStep step) {
+        engine.sharedModels().absorb(step.modelUpdates());
     }
 
     @Test

@@ -398,6 +398,7 @@ final class ProfileWorker implements Runnable {
 
     private void apply(long sequence, Event event) {
         EngineStep step = engine.apply(event, identities, table);
+        engine.sharedModels().absorb(step.modelUpdates()); // on this thread for now; they need no answer
         applied.set(sequence);
         foldedSinceWriteBack++;
         if (step.profileId() == null) {
@@ -431,6 +432,7 @@ final class ProfileWorker implements Runnable {
                 continue;
             }
             EngineStep step = engine.advance(p, now);
+            engine.sharedModels().absorb(step.modelUpdates());
             if (!step.fold().transitions().isEmpty() || !step.modelUpdates().isEmpty()) {
                 put(p); // segments moved, or model examples settled in its state
                 record(0, now, step.fold());
@@ -637,7 +639,7 @@ final class ProfileWorker implements Runnable {
     void forgotten(String profileId) {
         Profile p = hot.get(profileId);
         if (p != null) {
-            engine.forget(p); // leaves the models' persona and bot counts
+            engine.sharedModels().absorb(engine.forget(p)); // leaves the models' bot count
         }
         identities.clear();
         hot.remove(profileId);
