@@ -44,6 +44,10 @@ public final class DeclaredModels {
     final Recommender.Config recommenderConfig;
     final StreamingKMeans.Config personaConfig;
     final DelayedLabels.Config propensityConfig;
+    final OnlineLinearRegression.Config regressionConfig;
+    final IncrementalPca.Config pcaConfig;
+    final boolean personasInPcaSpace;
+    private final int[] pcaIndexes;
     final String categoryProperty;
     private final DelayedLabels labels;
     private final DelayedOutcomes outcomes;
@@ -81,9 +85,23 @@ public final class DeclaredModels {
             recentIndex = -1;
             interestIndex = -1;
         }
+        ModelSpecs.Pca pc = specs.pca();
+        pcaConfig = pc == null ? null : IncrementalPca.Config.of(pc.features(), pc.components());
+        pcaIndexes = pc == null ? new int[0] : indexes(pc.features());
         ModelSpecs.Personas p = specs.personas();
-        personaConfig = p == null || p.inPcaSpace() ? null : StreamingKMeans.Config.of(p.features(), p.k());
-        personaIndexes = p == null ? new int[0] : indexes(p.features());
+        personasInPcaSpace = p != null && p.inPcaSpace();
+        if (p == null) {
+            personaConfig = null;
+        } else if (personasInPcaSpace) {
+            List<String> axes = new ArrayList<>();
+            for (int c = 1; c <= pc.components(); c++) {
+                axes.add("pc" + c);
+            }
+            personaConfig = StreamingKMeans.Config.of(axes, p.k());
+        } else {
+            personaConfig = StreamingKMeans.Config.of(p.features(), p.k());
+        }
+        personaIndexes = p == null || personasInPcaSpace ? new int[0] : indexes(p.features());
         ModelSpecs.Propensity prop = specs.propensity();
         if (prop != null) {
             DelayedLabels.Config d = DelayedLabels.Config.defaults();
@@ -101,9 +119,13 @@ public final class DeclaredModels {
             outcomes = new DelayedOutcomes(new DelayedOutcomes.Config(reg.target(), reg.property(),
                     reg.horizon().toMillis(), 8, DAY));
             regressionIndexes = indexes(reg.features());
+            regressionConfig = new OnlineLinearRegression.Config(reg.features(), 1.0,
+                    reg.logTarget() ? OnlineLinearRegression.TargetTransform.LOG1P
+                            : OnlineLinearRegression.TargetTransform.IDENTITY);
         } else {
             outcomes = null;
             regressionIndexes = new int[0];
+            regressionConfig = null;
         }
         ModelSpecs.BotScore b = specs.botScore();
         if (b != null) {
@@ -197,11 +219,20 @@ public final class DeclaredModels {
             }
         }
         // one vector per profile per day, so heavy users do not pull every centroid their way
-        if (personaIndexes.length > 0 && (s.personaFedAt == Long.MIN_VALUE || t - s.personaFedAt >= DAY)) {
-            out.add(new ModelUpdate.Sample(dense(p, personaIndexes, t), t));
+        if (samplesVectors() && (s.personaFedAt == Long.MIN_VALUE || t - s.personaFedAt >= DAY)) {
+            if (personaIndexes.length > 0) {
+                out.add(new ModelUpdate.Sample(dense(p, personaIndexes, t), t));
+            }
+            if (pcaIndexes.length > 0) {
+                out.add(new ModelUpdate.PcaSample(dense(p, pcaIndexes, t), t));
+            }
             s.personaFedAt = t;
         }
         p.checkNoLaterThan(nextDeadline(s));
+    }
+
+    private boolean samplesVectors() {
+        return personaIndexes.length > 0 || pcaIndexes.length > 0;
     }
 
     /** Settles the profile's examples whose horizon has passed by {@code now} (its timer fired). */
@@ -301,20 +332,34 @@ public final class DeclaredModels {
         double propensity = shared.propensity == null ? 0.0 : shared.propensity.predict(vector(p, propensityIndexes, now));
         int persona = -1;
         double distance = Double.NaN;
-        if (shared.personas != null) {
-            var a = shared.personas.assign(dense(p, personaIndexes, now));
+        double[] components = components(p, now, shared);
+        double[] personaVector = personasInPcaSpace ? components : dense(p, personaIndexes, now);
+        if (shared.personas != null && personaVector != null) {
+            var a = shared.personas.assign(personaVector);
             if (a.isPresent()) {
                 persona = a.get().cluster();
                 distance = a.get().distance();
             }
         }
-        double predicted = predict(p, now, shared);
+        double predicted = shared.regression == null ? Double.NaN
+                : shared.regression.predict(vector(p, regressionIndexes, now));
         return new ModelScores(p.profileId(), persona, distance, propensity, predicted, s.botScore,
-                bots != null && s.botScore >= botThreshold ? List.of(SUSPECTED_BOTS) : List.of());
+                bots != null && s.botScore >= botThreshold ? List.of(SUSPECTED_BOTS) : List.of(),
+                components == null ? List.of() : toList(components));
     }
 
-    private double predict(Profile p, long now, SharedModels shared) {
-        return Double.NaN; // the regression model joins in the next step of issue 9
+    /** The profile's coordinates on the principal components at {@code now}, or null before they exist. */
+    private double[] components(Profile p, long now, SharedModels shared) {
+        IncrementalPca basis = shared.pcaBasis;
+        return pcaIndexes.length == 0 || basis == null ? null : basis.project(dense(p, pcaIndexes, now));
+    }
+
+    private static List<Double> toList(double[] v) {
+        List<Double> out = new ArrayList<>(v.length);
+        for (double x : v) {
+            out.add(x);
+        }
+        return out;
     }
 
     /** The scores as the profile JSON's {@code models} field shows them; null without models. */
@@ -329,6 +374,9 @@ public final class DeclaredModels {
         out.put("propensity", s.propensity());
         if (specs.regression() != null) {
             out.put("predicted", Double.isFinite(s.predicted()) ? s.predicted() : null);
+        }
+        if (specs.pca() != null) {
+            out.put("components", s.components().isEmpty() ? null : s.components());
         }
         out.put("botScore", s.botScore());
         out.put("segments", s.segments());
@@ -440,7 +488,7 @@ public final class DeclaredModels {
             if (outcomes != null) {
                 s.regressionPending.encode(out);
             }
-            if (personaIndexes.length > 0) {
+            if (samplesVectors()) {
                 out.writeSignedVarLong(s.personaFedAt);
             }
             if (itemConfig != null) {
@@ -463,7 +511,7 @@ public final class DeclaredModels {
             if (outcomes != null) {
                 s.regressionPending = DelayedOutcomes.Pending.decode(in);
             }
-            if (personaIndexes.length > 0) {
+            if (samplesVectors()) {
                 s.personaFedAt = in.readSignedVarLong();
             }
             if (itemConfig != null) {

@@ -23,8 +23,12 @@ public sealed interface ModelUpdate {
     record Settled(DelayedOutcomes.Outcome outcome) implements ModelUpdate {
     }
 
-    /** A person's feature vector at {@code time}, at most once a day per person (personas, principal components). */
+    /** A person's persona features at {@code time}, at most once a day per person. */
     record Sample(double[] vector, long time) implements ModelUpdate {
+    }
+
+    /** A person's vector for the principal components at {@code time}, at most once a day per person. */
+    record PcaSample(double[] vector, long time) implements ModelUpdate {
     }
 
     /** A person became ({@code +1}) or stopped being ({@code -1}) a suspected bot. */

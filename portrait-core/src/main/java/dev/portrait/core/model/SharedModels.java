@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * <p>No person's identifiers or history are kept here: items, categories, weights and centroids only.
  */
 public final class SharedModels {
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
 
     private final DeclaredModels declared;
     ItemStatistics items;
@@ -24,6 +24,16 @@ public final class SharedModels {
     final Map<String, String> categoryOfItem = new HashMap<>();
     StreamingKMeans personas;
     OnlineLogisticRegression propensity;
+    OnlineLinearRegression regression;
+    IncrementalPca pca;
+    /**
+     * A frozen copy of {@link #pca} that personas in component space project with: components are an
+     * eigen-decomposition (about a millisecond at 32 features), so the basis is refreshed every
+     * {@link #BASIS_EVERY} samples rather than on each.
+     */
+    IncrementalPca pcaBasis;
+    long pcaSamples;
+    static final int BASIS_EVERY = 256;
     /** Daily samples assigned to each persona, decayed with {@link #SIZE_HALF_LIFE}: its active people. */
     double[] personaSizes;
     long sizesAt = Long.MIN_VALUE;
@@ -35,9 +45,12 @@ public final class SharedModels {
         this.items = declared.itemConfig == null ? null : new ItemStatistics(declared.itemConfig);
         this.recommender = declared.recommenderConfig == null ? null : new Recommender(declared.recommenderConfig);
         this.personas = declared.personaConfig == null ? null : new StreamingKMeans(declared.personaConfig);
+        // personas: in feature space (Sample updates) or in the components' space (PcaSample updates)
         this.personaSizes = new double[declared.personaConfig == null ? 0 : declared.personaConfig.k()];
         this.propensity = declared.propensityConfig == null ? null
                 : new OnlineLogisticRegression(OnlineLogisticRegression.Config.defaults());
+        this.regression = declared.regressionConfig == null ? null : new OnlineLinearRegression(declared.regressionConfig);
+        this.pca = declared.pcaConfig == null ? null : new IncrementalPca(declared.pcaConfig);
     }
 
     /** Learns what one engine step asks, in order. */
@@ -67,6 +80,17 @@ public final class SharedModels {
                 personas.observe(s.vector());
                 personas.assign(s.vector()).ifPresent(a -> countSample(a.cluster(), s.time()));
             }
+        } else if (update instanceof ModelUpdate.PcaSample s) {
+            pca.observe(s.vector());
+            pcaSamples++;
+            if (pca.ready() && (pcaBasis == null || pcaSamples % BASIS_EVERY == 0)) {
+                pcaBasis = IncrementalPca.decode(new BinaryIn(encoded(pca)));
+            }
+            if (declared.personasInPcaSpace && pcaBasis != null && personas != null) {
+                double[] z = pcaBasis.project(s.vector());
+                personas.observe(z);
+                personas.assign(z).ifPresent(a -> countSample(a.cluster(), s.time()));
+            }
         } else if (update instanceof ModelUpdate.SuspectedBots b) {
             suspectedBots = Math.max(0, suspectedBots + b.delta());
         }
@@ -86,7 +110,13 @@ public final class SharedModels {
     }
 
     private void settled(DelayedOutcomes.Outcome outcome) {
-        // the regression model joins in the next step of issue 9
+        regression.update(outcome.features(), outcome.value());
+    }
+
+    private static byte[] encoded(IncrementalPca p) {
+        BinaryOut out = new BinaryOut(1024);
+        p.encode(out);
+        return out.toByteArray();
     }
 
     /** Items in the co-occurrence table (0 without a recommender). */
@@ -97,6 +127,16 @@ public final class SharedModels {
     /** Profiles whose bot score is at or above the threshold, as counted when scores crossed it. */
     public long suspectedBots() {
         return suspectedBots;
+    }
+
+    /** The regression model's prequential errors, or null without one. */
+    public PrequentialErrors regressionMetrics() {
+        return regression == null ? null : regression.metrics();
+    }
+
+    /** The principal components as learned so far, or null without the model (or before two vectors). */
+    public IncrementalPca principalComponents() {
+        return pca == null || !pca.ready() ? null : pca;
     }
 
     /** The propensity model's prequential quality, or null without one. */
@@ -126,6 +166,15 @@ public final class SharedModels {
         out.writeBoolean(propensity != null);
         if (propensity != null) {
             propensity.encode(out);
+        }
+        out.writeBoolean(regression != null);
+        if (regression != null) {
+            regression.encode(out);
+        }
+        out.writeBoolean(pca != null);
+        if (pca != null) {
+            pca.encode(out);
+            out.writeVarLong(pcaSamples);
         }
         out.writeVarLong(suspectedBots);
         return out.toByteArray();
@@ -166,6 +215,14 @@ public final class SharedModels {
         }
         if (in.readBoolean()) {
             propensity = OnlineLogisticRegression.decode(in);
+        }
+        if (in.readBoolean()) {
+            regression = OnlineLinearRegression.decode(in);
+        }
+        if (in.readBoolean()) {
+            pca = IncrementalPca.decode(in);
+            pcaSamples = in.readVarLong();
+            pcaBasis = pca.ready() ? IncrementalPca.decode(new BinaryIn(encoded(pca))) : null;
         }
         suspectedBots = in.readVarLong();
         return true;

@@ -33,6 +33,9 @@ class ProfileEngineTest {
                   article_id: {type: string, required: true}
                   topic: {type: string}
               Subscription Started: {}
+              Donation Made:
+                properties:
+                  amount: {type: number, min: 0}
             features:
               - {name: reads_7d, kind: window_count, events: [Article Read], window: 7d}
               - {name: reads_30d, kind: window_count, events: [Article Read], window: 30d}
@@ -58,8 +61,16 @@ class ProfileEngineTest {
                 horizon: 3d
                 features: [reads_7d, reads_30d, days_since_last_seen]
               personas:
-                features: [reads_7d, reads_30d, days_since_last_seen]
                 k: 2
+                inPcaSpace: true
+              pca:
+                features: [reads_7d, reads_30d, days_since_last_seen]
+                components: 2
+              regression:
+                target: Donation Made
+                property: amount
+                horizon: 7d
+                features: [reads_7d, reads_30d]
               botScore:
                 threshold: 0.9
             """;
@@ -88,6 +99,8 @@ class ProfileEngineTest {
             if (reader % 2 == 0) {
                 learn(engine, engine.apply(events.track("Subscription Started").by(user)
                         .at(EngineEvents.T0 + 5 * DAY + reader).build(), identities, table));
+                learn(engine, engine.apply(events.track("Donation Made").by(user).with("amount", 10.0)
+                        .at(EngineEvents.T0 + 5 * DAY + reader + 1).build(), identities, table));
             }
         }
         learn(engine, engine.apply(events.track("Article Read").by("newcomer").at(EngineEvents.T0 + 6 * DAY)
@@ -103,6 +116,12 @@ class ProfileEngineTest {
         assertThat(engine.sharedModels().propensityMetrics().count()).as("labelled examples learned").isGreaterThan(100);
         ModelScores scores = engine.models().scores(newcomer, EngineEvents.T0 + 6 * DAY, engine.sharedModels());
         assertThat(scores.propensity()).isBetween(0.0, 1.0);
+        assertThat(engine.sharedModels().regressionMetrics().count()).as("settled regression outcomes").isGreaterThan(100);
+        assertThat(scores.predicted()).isFinite();
+        assertThat(scores.components()).as("coordinates on the 2 principal components").hasSize(2);
+        assertThat(scores.persona()).as("a persona in component space").isBetween(0, 1);
+        assertThat(engine.models().scoresJson(newcomer, EngineEvents.T0 + 6 * DAY, engine.sharedModels()))
+                .containsKeys("propensity", "predicted", "components", "persona", "botScore");
         assertThat(engine.updater().featureValues(newcomer, EngineEvents.T0 + 6 * DAY)).containsEntry("reads_7d", 1L);
     }
 
