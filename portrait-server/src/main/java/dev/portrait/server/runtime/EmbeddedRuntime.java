@@ -480,8 +480,10 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         return worker.readNow(() -> { // a scrape must not wait for the backlog
             var shared = engine.sharedModels();
             var m = shared.propensityMetrics();
+            var r = shared.regressionMetrics();
             return new ModelQuality(m == null ? Double.NaN : m.auc(), m == null ? Double.NaN : m.logLoss(),
-                    m == null ? 0 : m.count(), shared.items(), shared.suspectedBots());
+                    m == null ? 0 : m.count(), shared.items(), shared.suspectedBots(),
+                    r == null ? Double.NaN : r.rmse(), r == null ? Double.NaN : r.baselineRmse());
         });
     }
 }
