@@ -1,16 +1,24 @@
 package dev.portrait.bench;
 
 import dev.portrait.core.definition.DefinitionLoader;
+import dev.portrait.core.engine.ProfileEngine;
+import dev.portrait.core.engine.ProfileTable;
+import dev.portrait.core.identity.InMemoryIdentityStore;
 import dev.portrait.core.profile.Profile;
 import dev.portrait.core.profile.ProfileUpdater;
 
+import java.util.HashMap;
+
 /**
- * The updater benchmark's loop without JMH, for profilers (JFR, async-profiler) that want a plain
- * process: folds the synthetic workload {@code laps} times and prints events/s per lap.
+ * The fold and engine benchmarks' loops without JMH, for profilers (JFR, async-profiler) that want a
+ * plain process: folds the synthetic workload {@code laps} times and prints events/s per lap.
+ * Modes: {@code fold} (the updater, change values not computed), {@code tracking} (the updater with
+ * change values), {@code engine} (the whole engine step: identity, fold, segments, per-person models),
+ * {@code engine+learn} (and the shared models learning each step's updates).
  *
  * <pre>
- * java -XX:StartFlightRecording=filename=fold.jfr \
- *     -cp portrait-bench/target/benchmarks.jar dev.portrait.bench.FoldLoop [events] [laps] [users]
+ * java -XX:StartFlightRecording=filename=fold.jfr,settings=profile \
+ *     -cp portrait-bench/target/benchmarks.jar dev.portrait.bench.FoldLoop [events] [laps] [users] [mode]
  * </pre>
  */
 public final class FoldLoop {
@@ -21,13 +29,27 @@ public final class FoldLoop {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int laps = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int users = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
-        ProfileUpdater updater = new ProfileUpdater(DefinitionLoader.defaultEcommerce());
-        SyntheticWorkload w = SyntheticWorkload.generate(updater.definition(), 42, users, events);
+        String mode = args.length > 3 ? args[3] : "fold";
+        var definition = DefinitionLoader.defaultEcommerce();
+        ProfileUpdater updater = new ProfileUpdater(definition, null,
+                mode.equals("tracking") ? ProfileUpdater.ChangeTracking.ON : ProfileUpdater.ChangeTracking.OFF);
+        SyntheticWorkload w = SyntheticWorkload.generate(definition, 42, users, events);
         long sink = 0;
         for (int lap = 0; lap < laps; lap++) {
             Profile[] profiles = new Profile[w.people];
+            ProfileEngine engine = new ProfileEngine(definition);
+            InMemoryIdentityStore identities = new InMemoryIdentityStore();
+            ProfileTable table = ProfileTable.inMemory(new HashMap<>(2 * w.people));
             long start = System.nanoTime();
             for (int i = 0; i < w.events.length; i++) {
+                if (mode.startsWith("engine")) {
+                    var step = engine.apply(w.events[i], identities, table);
+                    if (mode.equals("engine+learn")) {
+                        engine.sharedModels().absorb(step.modelUpdates());
+                    }
+                    sink += step.modelUpdates().size();
+                    continue;
+                }
                 int who = w.person[i];
                 Profile p = profiles[who];
                 if (p == null) {
@@ -37,8 +59,8 @@ public final class FoldLoop {
                 sink += updater.applyInPlace(p, w.events[i]).changes().size();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("lap %d: %,.0f events/s%n", lap, w.events.length / seconds);
+            System.out.printf("%s lap %d: %,.0f events/s%n", mode, lap, w.events.length / seconds);
         }
-        System.out.printf("people: %,d; changes: %,d%n", w.people, sink);
+        System.out.printf("people: %,d; sink: %,d%n", w.people, sink);
     }
 }

@@ -30,7 +30,10 @@ import java.util.concurrent.TimeUnit;
  * stream is used up the profiles start again from empty, so every lap does the same work.
  *
  * <ul>
- *   <li>{@code applyInPlace} — what the single-writer runtimes call;</li>
+ *   <li>{@code applyInPlace} — the fold as the engine runs it by default: change values not computed
+ *       (only a consumer of changes asks for them; see {@code ProfileUpdater});</li>
+ *   <li>{@code applyInPlaceTrackingChanges} — the same with every change's old and new value computed
+ *       (what a runtime that writes a per-event changelog pays);</li>
  *   <li>{@code applyPure} — the pure {@code apply}, which deep-copies the profile first.</li>
  * </ul>
  *
@@ -56,13 +59,15 @@ public class ProfileUpdaterBenchmark {
     public int events;
 
     private ProfileUpdater updater;
+    private ProfileUpdater tracking;
     private SyntheticWorkload workload;
     private Profile[] profiles;
     private int cursor;
 
     @Setup(Level.Trial)
     public void setUp() {
-        updater = new ProfileUpdater(DefinitionLoader.defaultEcommerce());
+        updater = new ProfileUpdater(DefinitionLoader.defaultEcommerce(), null, ProfileUpdater.ChangeTracking.OFF);
+        tracking = new ProfileUpdater(updater.definition(), null, ProfileUpdater.ChangeTracking.ON);
         workload = SyntheticWorkload.generate(updater.definition(), 42, users, events);
         profiles = new Profile[workload.people];
         System.out.printf("%nworkload: %d events for %d people (%d generated, %d rejected, %d duplicates)%n",
@@ -76,6 +81,16 @@ public class ProfileUpdaterBenchmark {
             int at = next();
             Profile p = profile(at);
             bh.consume(updater.applyInPlace(p, workload.events[at]));
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void applyInPlaceTrackingChanges(Blackhole bh) {
+        for (int i = 0; i < BATCH; i++) {
+            int at = next();
+            Profile p = profile(at);
+            bh.consume(tracking.applyInPlace(p, workload.events[at]));
         }
     }
 

@@ -70,7 +70,7 @@ final class IdentityResolution extends KeyedProcessFunction<Byte, LoggedEvent, I
                 getRuntimeContext().getMapState(new MapStateDescriptor<>("owners", Types.STRING, Types.STRING)),
                 getRuntimeContext().getMapState(new MapStateDescriptor<>("profiles", Types.STRING,
                         PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)));
-        graph = new IdentityGraph(Definitions.parse(definitionYaml).identity(), identities);
+        graph = new dev.portrait.core.engine.ProfileEngine(Definitions.parse(definitionYaml)).identityGraph(identities);
         late = getRuntimeContext().getMetricGroup().counter("tooLate");
         merges = getRuntimeContext().getMetricGroup().counter("merges");
     }

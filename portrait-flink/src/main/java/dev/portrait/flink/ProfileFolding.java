@@ -1,5 +1,7 @@
 package dev.portrait.flink;
 
+import dev.portrait.core.engine.EngineStep;
+import dev.portrait.core.engine.ProfileEngine;
 import dev.portrait.core.event.EventCodec;
 import dev.portrait.core.profile.Change;
 import dev.portrait.core.profile.Profile;
@@ -31,18 +33,22 @@ import java.util.Map;
 
 /**
  * The profile operator, keyed by profile id: folds each event with the core's
- * {@link ProfileUpdater}, carries out identity merges, and runs the {@code nextChange} timers on
- * event time. Keyed state (RocksDB) holds the profile's binary form and its identifiers.
+ * {@link ProfileEngine} (features, segments and models), carries out identity merges, and runs the
+ * {@code nextChange} timers on event time. Keyed state (RocksDB) holds the profile's binary form and its identifiers.
  *
  * <p><b>Merges across keys.</b> The loser's state lives under another key, often on another subtask.
  * On {@link Instruction#RETIRE} the loser ships its bytes to the winner through the transfers topic
  * (second input) and clears itself; on {@link Instruction#EXPECT} the winner holds every later
- * instruction in state until the bytes arrive, folds them in with {@link ProfileUpdater#merge} and
+ * instruction in state until the bytes arrive, folds them in with {@link ProfileEngine#absorb} and
  * then works through what it held, in order. So each key still sees merges and events in the order the
  * identity operator decided them, which is the embedded runtime's order: merges first, then the event.
  *
+ * <p><b>Models.</b> Each person's model state folds here with the profile (the engine does it), so
+ * it equals the embedded runtime's. The shared models (co-occurrence, centroids, weights) are not
+ * hosted by the job yet: the steps' model updates are dropped.
+ *
  * <p><b>Timers</b> fire when the watermark reaches a profile's {@code nextCheck}, and re-check its
- * time-dependent segments at the watermark ({@link ProfileUpdater#advance}); the embedded runtime
+ * time-dependent segments at the watermark ({@link ProfileEngine#advance}); the embedded runtime
  * does the same on its wall clock. Neither moves the profile's clock.
  */
 final class ProfileFolding extends KeyedCoProcessFunction<String, Instruction, Transfer, ProfileRecord> {
@@ -52,6 +58,7 @@ final class ProfileFolding extends KeyedCoProcessFunction<String, Instruction, T
     static final OutputTag<Transfer> TRANSFERS = new OutputTag<>("transfers") { };
 
     private final String definitionYaml;
+    private transient ProfileEngine engine;
     private transient ProfileUpdater updater;
     private transient ProfileCodec codec;
     private transient ValueState<byte[]> profile;
@@ -66,8 +73,9 @@ final class ProfileFolding extends KeyedCoProcessFunction<String, Instruction, T
 
     @Override
     public void open(OpenContext context) {
-        updater = new ProfileUpdater(Definitions.parse(definitionYaml));
-        codec = new ProfileCodec(updater);
+        engine = new ProfileEngine(Definitions.parse(definitionYaml), ProfileUpdater.ChangeTracking.ON); // the changes topic
+        updater = engine.updater();
+        codec = engine.codec();
         profile = getRuntimeContext().getState(new ValueStateDescriptor<>("profile", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         identifiers = getRuntimeContext().getState(new ValueStateDescriptor<>("identifiers",
                 PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
@@ -90,7 +98,7 @@ final class ProfileFolding extends KeyedCoProcessFunction<String, Instruction, T
         awaiting.remove(t.loser);
         byte[] mine = profile.value();
         if (mine != null && t.profile != null) {
-            UpdateResult merged = updater.merge(codec.decode(mine), codec.decode(t.profile));
+            UpdateResult merged = engine.absorb(codec.decode(mine), codec.decode(t.profile)).fold();
             save(merged.profile(), ctx);
             emit(merged, merged.profile().clock(), ctx, out);
         }
@@ -120,7 +128,7 @@ final class ProfileFolding extends KeyedCoProcessFunction<String, Instruction, T
             case Instruction.APPLY -> {
                 byte[] bytes = profile.value();
                 Profile p = bytes == null ? updater.newProfile(in.target) : codec.decode(bytes);
-                UpdateResult u = updater.applyInPlace(p, EventCodec.decode(in.event));
+                UpdateResult u = engine.fold(p, EventCodec.decode(in.event)).fold();
                 identifiers.update(in.identifiers);
                 save(p, ctx);
                 folded.inc();
@@ -153,7 +161,7 @@ final class ProfileFolding extends KeyedCoProcessFunction<String, Instruction, T
             schedule(p, ctx);
             return;
         }
-        UpdateResult u = updater.advance(p, now);
+        UpdateResult u = engine.advance(p, now).fold();
         profile.update(codec.encode(p));
         if (!u.transitions().isEmpty()) {
             emit(u, Math.max(now, p.clock()), ctx, out);

@@ -265,8 +265,10 @@ class FlinkEquivalenceIT {
     // ---- reading the outputs ----
 
     private static void awaitEquivalence(String prefix) throws Exception {
-        ProfileUpdater updater = new ProfileUpdater(DefinitionLoader.defaultEcommerce());
-        ProfileCodec codec = new ProfileCodec(updater);
+        dev.portrait.core.engine.ProfileEngine engine =
+                new dev.portrait.core.engine.ProfileEngine(DefinitionLoader.defaultEcommerce());
+        ProfileUpdater updater = engine.updater();
+        ProfileCodec codec = engine.codec();
         Map<String, ConsumerRecord<byte[], byte[]>> latest = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(prefix + JobSettings.PROFILES)) {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);

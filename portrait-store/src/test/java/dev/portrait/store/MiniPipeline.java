@@ -3,18 +3,17 @@ package dev.portrait.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.portrait.core.definition.DefinitionLoader;
 import dev.portrait.core.definition.ProfileDefinition;
+import dev.portrait.core.engine.EngineStep;
+import dev.portrait.core.engine.ProfileEngine;
+import dev.portrait.core.engine.ProfileTable;
 import dev.portrait.core.event.Event;
 import dev.portrait.core.event.EventCodec;
 import dev.portrait.core.identity.AttachedIdentifier;
 import dev.portrait.core.identity.IdentityGraph;
-import dev.portrait.core.identity.IdentityMerge;
-import dev.portrait.core.identity.Resolution;
 import dev.portrait.core.profile.Change;
-import dev.portrait.core.profile.MergeLogEntry;
 import dev.portrait.core.profile.Profile;
 import dev.portrait.core.profile.ProfileCodec;
 import dev.portrait.core.profile.ProfileUpdater;
-import dev.portrait.core.profile.UpdateResult;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,8 +31,9 @@ import java.util.Set;
 final class MiniPipeline {
     static final ProfileDefinition DEFINITION = DefinitionLoader.defaultEcommerce();
     final PortraitStore store;
-    final ProfileUpdater updater = new ProfileUpdater(DEFINITION);
-    final ProfileCodec codec = new ProfileCodec(updater);
+    final ProfileEngine engine = new ProfileEngine(DEFINITION, ProfileUpdater.ChangeTracking.ON);
+    final ProfileUpdater updater = engine.updater();
+    final ProfileCodec codec = engine.codec();
     final IdentityGraph graph;
     private final Map<String, Profile> hot = new HashMap<>();
     private final Map<String, List<ChangeRecord>> changes = new LinkedHashMap<>();
@@ -43,7 +43,7 @@ final class MiniPipeline {
 
     MiniPipeline(PortraitStore store) {
         this.store = store;
-        this.graph = new IdentityGraph(DEFINITION.identity(), store.identities());
+        this.graph = engine.identityGraph(store.identities());
         this.applied = store.profiles().appliedSequence();
     }
 
@@ -74,38 +74,40 @@ final class MiniPipeline {
     }
 
     void apply(Event event, long sequence) {
-        Resolution r = graph.resolve(event);
-        if (!r.identified()) {
-            applied = sequence;
-            return;
+        EngineStep step = engine.apply(event, store.identities(), table);
+        if (step.profileId() != null) {
+            for (EngineStep.Merge m : step.merges()) {
+                merges.computeIfAbsent(m.identity().winner(), k -> new ArrayList<>()).add(m.undo().toBytes());
+                record(m.identity().winner(), sequence, event.time(), m.result().changes());
+            }
+            record(step.profileId(), sequence, event.time(), step.fold().changes());
         }
-        for (IdentityMerge m : r.merges()) {
-            Profile winner = load(m.winner());
-            Profile loser = load(m.loser());
-            merges.computeIfAbsent(m.winner(), k -> new ArrayList<>())
-                    .add(MergeLogEntry.of(m, winner, loser, codec).toBytes());
-            UpdateResult merged = updater.merge(winner, loser);
-            hot.put(m.winner(), merged.profile());
-            hot.remove(m.loser());
-            deleted.add(m.loser());
-            record(m.winner(), sequence, event.time(), merged.changes());
-        }
-        Profile p = load(r.profileId());
-        deleted.remove(r.profileId());
-        UpdateResult result = updater.applyInPlace(p, event);
-        hot.put(r.profileId(), result.profile());
-        record(r.profileId(), sequence, event.time(), result.changes());
         applied = sequence;
     }
 
-    private Profile load(String profileId) {
-        Profile p = hot.get(profileId);
-        if (p != null) {
-            return p;
+    private final ProfileTable table = new ProfileTable() {
+        @Override
+        public Profile get(String profileId) {
+            Profile p = hot.get(profileId);
+            if (p != null || deleted.contains(profileId)) {
+                return p;
+            }
+            byte[] stored = store.profiles().get(profileId);
+            return stored == null ? null : codec.decode(stored);
         }
-        byte[] stored = store.profiles().get(profileId);
-        return stored == null ? updater.newProfile(profileId) : codec.decode(stored);
-    }
+
+        @Override
+        public void put(Profile profile) {
+            hot.put(profile.profileId(), profile);
+            deleted.remove(profile.profileId());
+        }
+
+        @Override
+        public void remove(String profileId) {
+            hot.remove(profileId);
+            deleted.add(profileId);
+        }
+    };
 
     private void record(String profileId, long sequence, long time, List<Change> list) {
         for (Change c : list) {

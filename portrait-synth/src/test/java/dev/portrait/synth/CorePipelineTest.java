@@ -5,14 +5,13 @@ import dev.portrait.core.clean.CleanResult;
 import dev.portrait.core.clean.Cleaner;
 import dev.portrait.core.definition.DefinitionLoader;
 import dev.portrait.core.definition.ProfileDefinition;
+import dev.portrait.core.engine.EngineStep;
+import dev.portrait.core.engine.ProfileEngine;
+import dev.portrait.core.engine.ProfileTable;
 import dev.portrait.core.event.Event;
-import dev.portrait.core.identity.IdentityGraph;
-import dev.portrait.core.identity.IdentityMerge;
 import dev.portrait.core.identity.InMemoryIdentityStore;
-import dev.portrait.core.identity.Resolution;
 import dev.portrait.core.profile.Profile;
 import dev.portrait.core.profile.ProfileCodec;
-import dev.portrait.core.profile.ProfileUpdater;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -38,11 +37,12 @@ class CorePipelineTest {
 
     private static Outcome run(long seed, int events) {
         Cleaner cleaner = new Cleaner(DEFINITION);
-        ProfileUpdater updater = new ProfileUpdater(DEFINITION);
-        ProfileCodec codec = new ProfileCodec(updater);
+        ProfileEngine engine = new ProfileEngine(DEFINITION);
+        ProfileCodec codec = engine.codec();
         BoundedDeduplicator dedup = new BoundedDeduplicator(1_000_000, Duration.ofDays(7));
-        IdentityGraph graph = new IdentityGraph(DEFINITION.identity(), new InMemoryIdentityStore());
+        InMemoryIdentityStore identities = new InMemoryIdentityStore();
         Map<String, Profile> profiles = new TreeMap<>();
+        ProfileTable table = ProfileTable.inMemory(profiles);
         long applied = 0;
         long duplicates = 0;
         long rejected = 0;
@@ -66,20 +66,12 @@ class CorePipelineTest {
                 continue;
             }
             assertThat(s.flaw()).as("seed=%d a duplicate passed dedup", seed).isEqualTo(Flaw.NONE);
-            Resolution res = graph.resolve(e);
-            if (res.profileId() == null) {
+            EngineStep step = engine.apply(e, identities, table);
+            if (step.profileId() == null) {
                 unattributed++;
                 continue;
             }
-            for (IdentityMerge m : res.merges()) {
-                Profile loser = profiles.remove(m.loser());
-                Profile winner = profiles.get(m.winner());
-                if (loser != null && winner != null) {
-                    profiles.put(m.winner(), updater.merge(winner, loser).profile());
-                }
-                merges++;
-            }
-            updater.applyInPlace(profiles.computeIfAbsent(res.profileId(), updater::newProfile), e);
+            merges += step.resolution().merges().size();
             applied++;
         }
         Map<String, byte[]> bytes = new TreeMap<>();
@@ -96,8 +88,7 @@ class CorePipelineTest {
         assertThat(o.rejected()).isGreaterThan(50);
         assertThat(o.merges()).as("anonymous browsing that later identifies merges profiles").isGreaterThan(10);
         long versions = 0;
-        ProfileUpdater updater = new ProfileUpdater(DEFINITION);
-        ProfileCodec codec = new ProfileCodec(updater);
+        ProfileCodec codec = new ProfileEngine(DEFINITION).codec();
         for (byte[] b : o.profiles().values()) {
             versions += codec.decode(b).version();
         }

@@ -86,9 +86,10 @@ public final class DefinitionLoader {
         List<IdentityRule> identity = identity(top);
         List<Feature<?>> features = features(top);
         List<SegmentSpec> segments = segmentSpecs(top);
+        ModelSpecs models = ModelsLoader.read(top, features);
         top.rejectUnknown();
         ProfileDefinition def = new ProfileDefinition(name, version, cleaning, events, traits, features, identity,
-                segments, fingerprint(yaml));
+                segments, models, fingerprint(yaml));
         SegmentSet.compile(def); // type-checks every segment; throws DefinitionException naming it
         return def;
     }

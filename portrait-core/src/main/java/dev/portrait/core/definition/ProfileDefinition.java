@@ -21,13 +21,16 @@ import java.util.Objects;
  * @param features    configured features, in definition order (the order of a profile's states)
  * @param identity    identifier rules, in priority order
  * @param segments    declared segments, in definition order
+ * @param models      the models the engine runs (the {@code models:} section)
  * @param fingerprint a hash of the source text, stored with profiles so a runtime knows when a
  *                    profile was computed under another definition
  */
 public record ProfileDefinition(String name, int version, CleaningPolicy cleaning, Map<String, EventSpec> events,
                                 Map<String, TraitSpec> traits, List<Feature<?>> features,
-                                List<IdentityRule> identity, List<SegmentSpec> segments, String fingerprint) {
+                                List<IdentityRule> identity, List<SegmentSpec> segments, ModelSpecs models,
+                                String fingerprint) {
     public ProfileDefinition {
+        Objects.requireNonNull(models, "models");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(cleaning, "cleaning");
         events = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(events));
@@ -36,6 +39,13 @@ public record ProfileDefinition(String name, int version, CleaningPolicy cleanin
         identity = List.copyOf(identity);
         segments = List.copyOf(segments);
         Objects.requireNonNull(fingerprint, "fingerprint");
+    }
+
+    /** A definition without models. */
+    public ProfileDefinition(String name, int version, CleaningPolicy cleaning, Map<String, EventSpec> events,
+                             Map<String, TraitSpec> traits, List<Feature<?>> features, List<IdentityRule> identity,
+                             List<SegmentSpec> segments, String fingerprint) {
+        this(name, version, cleaning, events, traits, features, identity, segments, ModelSpecs.none(), fingerprint);
     }
 
     /** The index of a feature by name, or -1. */

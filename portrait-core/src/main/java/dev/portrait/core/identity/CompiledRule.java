@@ -25,7 +25,11 @@ final class CompiledRule {
     /** Position in the rule list; breaks ties of equal priority. */
     final int index;
     final List<String[]> paths;
+    /** Each path as written ({@code context.device.id}), for notices. */
+    private final List<String> pathNames;
     private final Set<String> blocked;
+    /** The longest blocked value: longer values need no lower-casing to know they are not blocked. */
+    private final int longestBlocked;
     final long windowMillis;
 
     CompiledRule(IdentityRule rule, int index) {
@@ -40,6 +44,11 @@ final class CompiledRule {
             parsed.add(parsePath(rule.from().get(i), at + ".from[" + i + "]"));
         }
         this.paths = List.copyOf(parsed);
+        List<String> names = new ArrayList<>();
+        for (String[] p : parsed) {
+            names.add(String.join(".", p));
+        }
+        this.pathNames = List.copyOf(names);
         if (rule.maxPerWindow() < 0) {
             throw new DefinitionException(at + ".maxPerWindow", rule.maxPerWindow()
                     + " is negative; use 0 for no limit");
@@ -53,6 +62,7 @@ final class CompiledRule {
             lower.add(b.strip().toLowerCase(Locale.ROOT));
         }
         this.blocked = Set.copyOf(lower);
+        this.longestBlocked = lower.stream().mapToInt(String::length).max().orElse(0);
     }
 
     private static String[] parsePath(String path, String at) {
@@ -85,7 +95,8 @@ final class CompiledRule {
 
     /** Whether {@code stripped} (already trimmed) never identifies anyone. */
     boolean isBlocked(String stripped) {
-        return stripped.isEmpty() || blocked.contains(stripped.toLowerCase(Locale.ROOT));
+        return stripped.isEmpty()
+                || stripped.length() <= longestBlocked && blocked.contains(stripped.toLowerCase(Locale.ROOT));
     }
 
     /** Whether one of this rule's paths reads the given top-level field. */
@@ -100,10 +111,10 @@ final class CompiledRule {
 
     /** The value at the first path that is present in the event, with that path; null when none is. */
     Located locate(Event event) {
-        for (String[] path : paths) {
-            Object v = valueAt(event, path);
+        for (int i = 0; i < paths.size(); i++) {
+            Object v = valueAt(event, paths.get(i));
             if (v != null) {
-                return new Located(String.join(".", path), v);
+                return new Located(pathNames.get(i), v);
             }
         }
         return null;

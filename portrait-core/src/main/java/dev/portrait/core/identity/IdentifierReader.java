@@ -65,9 +65,19 @@ final class IdentifierReader {
                 found.add(previous);
             }
         }
-        found.sort(Candidate.ORDER);
-        Set<Identifier> seen = new HashSet<>();
-        found.removeIf(c -> !seen.add(c.identifier()));
+        if (found.size() > 1) {
+            found.sort(Candidate.ORDER);
+            // a handful of candidates: a quadratic scan beats hashing them into a set
+            for (int i = found.size() - 1; i > 0; i--) {
+                Identifier id = found.get(i).identifier();
+                for (int j = 0; j < i; j++) {
+                    if (found.get(j).identifier().equals(id)) {
+                        found.remove(i);
+                        break;
+                    }
+                }
+            }
+        }
         return found;
     }
 

@@ -137,15 +137,24 @@ public final class IdentityGraph {
         Objects.requireNonNull(event, "event");
         List<IdentityNotice> notices = new ArrayList<>();
         List<Candidate> candidates = reader.read(event, store, notices);
-        Map<Identifier, String> owners = new HashMap<>();
-        for (Candidate c : candidates) {
-            store.profileOf(c.identifier()).ifPresent(p -> owners.put(c.identifier(), p));
+        String[] found = new String[candidates.size()];
+        String only = null;
+        boolean sole = !candidates.isEmpty();
+        for (int i = 0; i < found.length; i++) {
+            found[i] = store.profileOf(candidates.get(i).identifier()).orElse(null);
+            sole &= found[i] != null && (only == null || only.equals(found[i]));
+            only = found[i] == null ? only : found[i];
         }
-        String only = soleOwner(candidates, owners);
-        if (only != null) {
+        if (sole) {
             // Every identifier already belongs to one profile (most events of a known person): the
             // passes below would join that profile, offer nothing and write nothing.
             return new Resolution(only, false, List.of(), List.of(), notices);
+        }
+        Map<Identifier, String> owners = new HashMap<>();
+        for (int i = 0; i < found.length; i++) {
+            if (found[i] != null) {
+                owners.put(candidates.get(i).identifier(), found[i]);
+            }
         }
 
         Claim claim = new Claim();
@@ -195,19 +204,6 @@ public final class IdentityGraph {
             return new Resolution(null, false, List.of(), List.of(), notices);
         }
         return apply(event, claim, notices);
-    }
-
-    /** The profile every candidate belongs to, or null when one is unowned or two owners differ. */
-    private static String soleOwner(List<Candidate> candidates, Map<Identifier, String> owners) {
-        String only = null;
-        for (Candidate c : candidates) {
-            String owner = owners.get(c.identifier());
-            if (owner == null || only != null && !only.equals(owner)) {
-                return null;
-            }
-            only = owner;
-        }
-        return only;
     }
 
     /** The writes, after every decision has been made from reads. */

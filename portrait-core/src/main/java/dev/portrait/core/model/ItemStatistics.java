@@ -120,12 +120,17 @@ public final class ItemStatistics {
      * them; each once, in order.
      */
     public List<String> itemsOf(Event event) {
+        return itemsOf(event, config.itemProperty());
+    }
+
+    /** The item ids an event is about, read from {@code itemProperty} as {@link #itemsOf(Event)} does. */
+    public static List<String> itemsOf(Event event, String itemProperty) {
         LinkedHashSet<String> out = new LinkedHashSet<>();
-        addIds(out, event.properties().get(config.itemProperty()));
+        addIds(out, event.properties().get(itemProperty));
         if (event.properties().get("products") instanceof List<?> products) {
             for (Object p : products) {
                 if (p instanceof Map<?, ?> product) {
-                    addIds(out, product.get(config.itemProperty()));
+                    addIds(out, product.get(itemProperty));
                 }
             }
         }

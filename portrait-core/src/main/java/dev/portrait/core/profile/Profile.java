@@ -22,9 +22,11 @@ public final class Profile {
     long version;
     long clock;
     long nextCheck;
+    /** The {@link ProfileExtension}'s state (the models' per-person part), or null when there is none. */
+    Object extension;
 
     Profile(String profileId, Object[] states, TreeMap<String, TraitValue> traits, BitSet segments, long version,
-            long clock, long nextCheck) {
+            long clock, long nextCheck, Object extension) {
         this.profileId = Objects.requireNonNull(profileId, "profileId");
         this.states = states;
         this.traits = traits;
@@ -32,6 +34,7 @@ public final class Profile {
         this.version = version;
         this.clock = clock;
         this.nextCheck = nextCheck;
+        this.extension = extension;
     }
 
     public String profileId() {
@@ -69,6 +72,26 @@ public final class Profile {
     /** The raw state of a feature; for runtimes that store or merge states. Do not mutate. */
     public Object state(int featureIndex) {
         return states[featureIndex];
+    }
+
+    /** The per-person state of the updater's {@link ProfileExtension} (the models'), or null. */
+    public Object extension() {
+        return extension;
+    }
+
+    /** Replaces that state (after a merge of two profiles' model states). */
+    public void replaceExtension(Object state) {
+        this.extension = state;
+    }
+
+    /**
+     * Lowers {@link #nextCheck()} to {@code at} when the extension has something due then (a model's
+     * label that matures), so the runtime's timer for this profile also serves it.
+     */
+    public void checkNoLaterThan(long at) {
+        if (at < nextCheck) {
+            nextCheck = at;
+        }
     }
 
     int featureCount() {

@@ -17,8 +17,9 @@ import java.util.TreeMap;
  * A profile's compact binary form, the unit the runtimes store and ship.
  *
  * <pre>
- * version byte (1) · profile id · definition fingerprint · version · clock · nextCheck
+ * version byte (2) · profile id · definition fingerprint · version · clock · nextCheck
  * · segment bits · traits (name, tagged value, source, time) · feature states in definition order
+ * · the extension's state (the models' per-person part), when the updater has an extension
  * </pre>
  *
  * Feature states carry no names or lengths: the fingerprint says which definition wrote them, and a
@@ -27,7 +28,8 @@ import java.util.TreeMap;
  * profile gives the same bytes.
  */
 public final class ProfileCodec {
-    private static final int VERSION = 1;
+    /** 2: the extension's state (the models' per-person part) follows the feature states. */
+    private static final int VERSION = 2;
     private static final int TAG_STRING = 1;
     private static final int TAG_LONG = 2;
     private static final int TAG_DOUBLE = 3;
@@ -38,12 +40,15 @@ public final class ProfileCodec {
     private final ProfileUpdater updater;
     private final List<Feature<Object>> features;
     private final String fingerprint;
+    @SuppressWarnings("rawtypes")
+    private final ProfileExtension extension;
 
     @SuppressWarnings("unchecked")
     public ProfileCodec(ProfileUpdater updater) {
         this.updater = updater;
         this.features = (List<Feature<Object>>) (List<?>) updater.definition().features();
         this.fingerprint = updater.definition().fingerprint();
+        this.extension = updater.extension();
     }
 
     public byte[] encode(Profile p) {
@@ -73,6 +78,9 @@ public final class ProfileCodec {
         }
         for (int f = 0; f < features.size(); f++) {
             features.get(f).encode(p.states[f], out);
+        }
+        if (extension != null) {
+            extension.encode(p.extension == null ? extension.empty() : p.extension, out);
         }
     }
 
@@ -112,11 +120,12 @@ public final class ProfileCodec {
         for (int f = 0; f < states.length; f++) {
             states[f] = features.get(f).decode(in);
         }
+        Object ext = extension == null ? null : extension.decode(in);
         if (in.hasMore()) {
             throw new PortraitException("corrupt_state", "profile " + profileId + " has trailing bytes at "
                     + in.position(), null);
         }
-        return new Profile(profileId, states, traits, BitSet.valueOf(bits), version, clock, nextCheck);
+        return new Profile(profileId, states, traits, BitSet.valueOf(bits), version, clock, nextCheck, ext);
     }
 
     private static void writeValue(BinaryOut out, Object v) {

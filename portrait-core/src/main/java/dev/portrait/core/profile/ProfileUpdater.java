@@ -40,6 +40,15 @@ import java.util.TreeMap;
  * <p><b>Cost.</b> Features are indexed by event key once, at construction; a profile is touched only
  * by the features that fold the event. {@link #applyInPlace} avoids copying for single-writer
  * runtimes; {@link #apply} copies first and is pure.
+ *
+ * <p><b>Changes are computed only for a consumer that asks.</b> Recording a change means reading a
+ * feature's value before and after the event, which cost about as much as the update itself (a
+ * window sums its tiles, a top-K map is built and sorted). An updater built with
+ * {@link ChangeTracking#OFF} skips that: segments whose inputs the event touched are re-evaluated
+ * whether or not the value moved (evaluating a segment reads only the few scalar features it names,
+ * cached per event), and {@link UpdateResult#changes()} is empty. A consumer of changes (a changelog,
+ * a changes topic, a replay that derives one person's changes) builds its updater with
+ * {@link ChangeTracking#ON}. Both give the same profile, byte for byte.
  */
 public final class ProfileUpdater {
     /** The most traits a profile keeps; an event cannot exceed it on its own (cleaning caps maps). */
@@ -56,10 +65,28 @@ public final class ProfileUpdater {
     private final BitSet segmentInputFeatures = new BitSet();
     private final int[] timeSensitiveSegments;
     private final String[] featureFields;
+    @SuppressWarnings("rawtypes")
+    private final ProfileExtension extension;
 
-    @SuppressWarnings("unchecked")
+    private final boolean trackChanges;
+
+    /** Whether {@link UpdateResult#changes()} lists the values an event changed (see the class comment). */
+    public enum ChangeTracking { ON, OFF }
+
+    /** An updater that tracks changes and whose profiles carry no extension state. */
     public ProfileUpdater(ProfileDefinition definition) {
+        this(definition, null, ChangeTracking.ON);
+    }
+
+    /**
+     * @param extension state kept in every profile on another part's behalf (the models'), or null
+     * @param tracking  whether events' changes are computed
+     */
+    @SuppressWarnings("unchecked")
+    public ProfileUpdater(ProfileDefinition definition, ProfileExtension<?> extension, ChangeTracking tracking) {
         this.definition = Objects.requireNonNull(definition, "definition");
+        this.extension = extension;
+        this.trackChanges = tracking == ChangeTracking.ON;
         this.features = new ArrayList<>();
         for (Feature<?> f : definition.features()) {
             features.add((Feature<Object>) f);
@@ -128,6 +155,11 @@ public final class ProfileUpdater {
         return definition;
     }
 
+    /** The extension whose state every profile carries, or null. */
+    public ProfileExtension<?> extension() {
+        return extension;
+    }
+
     public SegmentSet segments() {
         return segments;
     }
@@ -138,7 +170,8 @@ public final class ProfileUpdater {
         for (int i = 0; i < states.length; i++) {
             states[i] = features.get(i).empty();
         }
-        return new Profile(profileId, states, new TreeMap<>(), new BitSet(), 0, Long.MIN_VALUE, Long.MAX_VALUE);
+        return new Profile(profileId, states, new TreeMap<>(), new BitSet(), 0, Long.MIN_VALUE, Long.MAX_VALUE,
+                extension == null ? null : extension.empty());
     }
 
     /** A deep copy. */
@@ -148,7 +181,7 @@ public final class ProfileUpdater {
             states[i] = features.get(i).copy(p.states[i]);
         }
         return new Profile(p.profileId(), states, new TreeMap<>(p.traits), (BitSet) p.segments.clone(), p.version,
-                p.clock, p.nextCheck);
+                p.clock, p.nextCheck, extension == null || p.extension == null ? null : extension.copy(p.extension));
     }
 
     /** Folds an event into a copy of the profile; the argument is not changed. */
@@ -156,11 +189,16 @@ public final class ProfileUpdater {
         return applyInPlace(copy(profile), event);
     }
 
+    /** Whether this updater computes changes. */
+    public boolean tracksChanges() {
+        return trackChanges;
+    }
+
     /** Folds an event into the profile itself (single-writer runtimes). */
     public UpdateResult applyInPlace(Profile p, Event event) {
         long now = Math.max(p.clock, event.time());
         String cause = event.messageId();
-        List<Change> changes = new ArrayList<>(8);
+        List<Change> changes = trackChanges ? new ArrayList<>(8) : null;
         Reader reader = new Reader(p, now);
         BitSet toEvaluate = new BitSet();
 
@@ -168,18 +206,25 @@ public final class ProfileUpdater {
         long next = p.nextCheck;
         for (int f : touched) {
             Feature<Object> feature = features.get(f);
-            java.util.Collection<String> keys = feature.changedKeys(event);
-            Object before = keys == null ? feature.read(p.states[f], now) : feature.readKeys(p.states[f], now, keys);
-            p.states[f] = feature.update(p.states[f], event);
-            Object after = keys == null ? feature.read(p.states[f], now) : feature.readKeys(p.states[f], now, keys);
-            if (!Objects.equals(before, after)) {
-                changes.add(new Change(featureFields[f], before, after, cause));
-                for (int s : segmentsByFeature[f]) {
-                    toEvaluate.set(s);
+            if (trackChanges) {
+                java.util.Collection<String> keys = feature.changedKeys(event);
+                Object before = keys == null ? feature.read(p.states[f], now) : feature.readKeys(p.states[f], now, keys);
+                p.states[f] = feature.update(p.states[f], event);
+                Object after = keys == null ? feature.read(p.states[f], now) : feature.readKeys(p.states[f], now, keys);
+                if (!Objects.equals(before, after)) {
+                    changes.add(new Change(featureFields[f], before, after, cause));
+                    for (int s : segmentsByFeature[f]) {
+                        toEvaluate.set(s);
+                    }
                 }
-            }
-            if (keys == null) {
-                reader.cache(f, after);
+                if (keys == null) {
+                    reader.cache(f, after);
+                }
+            } else {
+                p.states[f] = feature.update(p.states[f], event);
+                for (int s : segmentsByFeature[f]) {
+                    toEvaluate.set(s); // unchanged inputs re-evaluate to the same membership: no transition
+                }
             }
             if (segmentInputFeatures.get(f)) {
                 next = Math.min(next, feature.nextChange(p.states[f], now));
@@ -201,7 +246,7 @@ public final class ProfileUpdater {
         // still their earliest after now. A touched feature whose change moved later (a reset
         // "days since") leaves an early check behind, which finds nothing and recomputes.
         p.nextCheck = now >= p.nextCheck ? nextCheck(p, now) : next;
-        return new UpdateResult(p, changes, transitions);
+        return new UpdateResult(p, changes == null ? List.of() : changes, transitions);
     }
 
     /**
@@ -254,7 +299,7 @@ public final class ProfileUpdater {
             }
         }
         Profile merged = new Profile(winner.profileId(), states, traits, (BitSet) winner.segments.clone(),
-                winner.version + loser.version, now, Long.MAX_VALUE);
+                winner.version + loser.version, now, Long.MAX_VALUE, winner.extension);
         BitSet all = new BitSet();
         all.set(0, segments.size());
         List<SegmentTransition> transitions = new ArrayList<>(evaluate(merged, new Reader(merged, now), all, now, cause));
@@ -332,8 +377,10 @@ public final class ProfileUpdater {
                 if (take && (current == null || !current.equals(candidate))) {
                     p.traits.put(e.getKey(), candidate);
                     if (current == null || !Objects.equals(current.value(), value)) {
-                        changes.add(new Change("traits." + e.getKey(), current == null ? null : current.value(), value,
-                                event.messageId()));
+                        if (changes != null) {
+                            changes.add(new Change("traits." + e.getKey(), current == null ? null : current.value(),
+                                    value, event.messageId()));
+                        }
                         int[] affected = segmentsByTrait.get(e.getKey());
                         if (affected != null) {
                             for (int s : affected) {

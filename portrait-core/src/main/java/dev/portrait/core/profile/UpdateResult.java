@@ -15,7 +15,8 @@ import java.util.Objects;
 public record UpdateResult(Profile profile, List<Change> changes, List<SegmentTransition> transitions) {
     public UpdateResult {
         Objects.requireNonNull(profile, "profile");
-        changes = List.copyOf(changes);
-        transitions = List.copyOf(transitions);
+        // owned by the result: wrapped, not copied (the fold builds a fresh list per event)
+        changes = changes.isEmpty() ? List.of() : java.util.Collections.unmodifiableList(changes);
+        transitions = transitions.isEmpty() ? List.of() : java.util.Collections.unmodifiableList(transitions);
     }
 }

@@ -2,6 +2,9 @@ package dev.portrait.core.profile;
 
 import dev.portrait.core.definition.DefinitionLoader;
 import dev.portrait.core.definition.ProfileDefinition;
+import dev.portrait.core.engine.EngineStep;
+import dev.portrait.core.engine.ProfileEngine;
+import dev.portrait.core.engine.ProfileTable;
 import dev.portrait.core.event.Event;
 import dev.portrait.core.event.EventType;
 import dev.portrait.core.identity.Identifier;
@@ -20,10 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The identity graph and the updater together, as a runtime uses them: merge, then reverse. */
 class IdentityMergeOfProfilesTest {
     private static final ProfileDefinition DEFINITION = DefinitionLoader.defaultEcommerce();
-    private final ProfileUpdater updater = new ProfileUpdater(DEFINITION);
-    private final ProfileCodec codec = new ProfileCodec(updater);
+    private final ProfileEngine engine = new ProfileEngine(DEFINITION);
+    private final ProfileUpdater updater = engine.updater();
+    private final ProfileCodec codec = engine.codec();
     private final InMemoryIdentityStore store = new InMemoryIdentityStore();
-    private final IdentityGraph graph = new IdentityGraph(DEFINITION.identity(), store);
+    private final IdentityGraph graph = engine.identityGraph(store);
     private final Map<String, Profile> profiles = new HashMap<>();
     private int next;
 
@@ -33,18 +37,13 @@ class IdentityMergeOfProfilesTest {
                 TestEvents.T0.plus(at), null, null, null, Map.of());
     }
 
-    /** What a runtime does per event: resolve, merge profiles as the graph says, fold. */
+    /** What a runtime does per event: one engine step, keeping what undoes each merge. */
     private Resolution ingest(Event e, Map<String, MergeLogEntry> log) {
-        Resolution r = graph.resolve(e);
-        for (IdentityMerge m : r.merges()) {
-            Profile winner = profiles.get(m.winner());
-            Profile loser = profiles.remove(m.loser());
-            log.put(m.loser(), MergeLogEntry.of(m, winner, loser, codec));
-            profiles.put(m.winner(), updater.merge(winner, loser).profile());
+        EngineStep step = engine.apply(e, store, ProfileTable.inMemory(profiles));
+        for (EngineStep.Merge m : step.merges()) {
+            log.put(m.identity().loser(), m.undo());
         }
-        Profile p = profiles.computeIfAbsent(r.profileId(), updater::newProfile);
-        updater.applyInPlace(p, e);
-        return r;
+        return step.resolution();
     }
 
     @Test

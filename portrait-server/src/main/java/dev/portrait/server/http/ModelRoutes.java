@@ -47,6 +47,11 @@ final class ModelRoutes {
                     routes.models, q -> q.quality().propensityLogLoss());
             gauge(registry, "portrait.propensity.examples", "labelled examples the propensity model learned from",
                     routes.models, q -> q.quality().labelledExamples());
+            gauge(registry, "portrait.regression.rmse", "prequential RMSE of the regression model (the declared outcome)",
+                    routes.models, q -> q.quality().regressionRmse());
+            gauge(registry, "portrait.regression.baseline.rmse",
+                    "prequential RMSE of always predicting the running mean, for comparison",
+                    routes.models, q -> q.quality().regressionBaselineRmse());
             gauge(registry, "portrait.suspected.bots", "profiles in the suspected_bots model segment",
                     routes.models, q -> q.quality().suspectedBots());
         }

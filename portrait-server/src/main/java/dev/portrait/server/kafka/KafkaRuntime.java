@@ -78,8 +78,10 @@ public final class KafkaRuntime implements IngestPort, QueryPort, AdminPort, Aut
     private KafkaRuntime(ProfileDefinition definition, InstantSource clock, KafkaTopics topics,
                          KafkaProducer<byte[], byte[]> producer, ProfilesReplica replica) {
         this.definition = definition;
-        this.updater = new ProfileUpdater(definition);
-        this.codec = new ProfileCodec(updater);
+        // the job writes profiles with its engine's codec (feature and model states); read them with the same
+        dev.portrait.core.engine.ProfileEngine engine = new dev.portrait.core.engine.ProfileEngine(definition);
+        this.updater = engine.updater();
+        this.codec = engine.codec();
         this.cleaner = new Cleaner(definition);
         this.clock = clock;
         this.topics = topics;

@@ -59,8 +59,11 @@ public interface ModelPort {
         }
     }
 
-    /** Prequential AUC and log-loss of the propensity model, and the sizes of the model state. */
+    /**
+     * Prequential AUC and log-loss of the propensity model, prequential RMSE of the regression model and of
+     * its running-mean baseline (NaN without one), and the sizes of the model state.
+     */
     record ModelQuality(double propensityAuc, double propensityLogLoss, long labelledExamples, int items,
-                        long suspectedBots) {
+                        long suspectedBots, double regressionRmse, double regressionBaselineRmse) {
     }
 }

@@ -5,13 +5,14 @@ import dev.portrait.core.PortraitException;
 import dev.portrait.core.clean.CleanResult;
 import dev.portrait.core.clean.Cleaner;
 import dev.portrait.core.definition.ProfileDefinition;
+import dev.portrait.core.engine.ProfileEngine;
+import dev.portrait.core.engine.ProfileTable;
 import dev.portrait.core.event.Event;
 import dev.portrait.core.event.EventCodec;
 import dev.portrait.core.identity.AttachedIdentifier;
 import dev.portrait.core.identity.Identifier;
-import dev.portrait.core.identity.IdentityGraph;
 import dev.portrait.core.identity.InMemoryIdentityStore;
-import dev.portrait.core.identity.Resolution;
+import dev.portrait.core.model.DeclaredModels;
 import dev.portrait.core.profile.Profile;
 import dev.portrait.core.profile.ProfileUpdater;
 import dev.portrait.core.segment.SegmentSet;
@@ -56,7 +57,7 @@ import java.util.concurrent.ExecutionException;
  *  ingest(events) ──clean──► GroupCommitter ──fsync (log + dedup + quarantine)──► answer
  *                                  │
  *                                  ▼ log order
- *                            ProfileWorker: identity → fold → segments → changelog
+ *                            ProfileWorker: ProfileEngine (identity → fold → segments → models) → changelog
  *                                  │         timers (nextCheck) · queries · write-back at a log position
  *                                  ▼
  *                            PortraitStore (RocksDB)
@@ -72,6 +73,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
 
     private final PortraitStore store;
     private final ProfileDefinition definition;
+    private final ProfileEngine engine;
     private final ProfileUpdater updater;
     private final Cleaner cleaner;
     private final InstantSource clock;
@@ -86,12 +88,14 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
                             IngestCounters counters) {
         this.store = store;
         this.definition = definition;
-        this.updater = new ProfileUpdater(definition);
+        // the worker writes a changelog, so it asks for change values
+        this.engine = new ProfileEngine(definition, ProfileUpdater.ChangeTracking.ON);
+        this.updater = engine.updater();
         this.cleaner = new Cleaner(definition);
         this.clock = clock;
         this.options = options;
-        refuseAnotherDefinition(store, updater);
-        this.worker = new ProfileWorker(store, updater, clock, options);
+        refuseAnotherDefinition(store, engine);
+        this.worker = new ProfileWorker(store, engine, clock, options);
         this.recovered = worker.recover();
         this.committer = new GroupCommitter(store, worker, options.maxGroupEvents(), counters);
         this.workerThread = new Thread(worker, "portrait-worker");
@@ -117,12 +121,12 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
      * derived state with {@link PortraitStore#clearDerivedState()} and lets the start-up replay
      * rebuild every profile under the new definition).
      */
-    private static void refuseAnotherDefinition(PortraitStore store, ProfileUpdater updater) {
+    private static void refuseAnotherDefinition(PortraitStore store, ProfileEngine engine) {
         List<String> first = store.profiles().ids(null, 1);
         if (first.isEmpty()) {
             return;
         }
-        new dev.portrait.core.profile.ProfileCodec(updater).decode(store.profiles().get(first.get(0)));
+        engine.codec().decode(store.profiles().get(first.get(0)));
     }
 
     /** The worker, for tests in this package that hold it or ask it for its state. */
@@ -226,40 +230,30 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
             }
             long now = Math.max(clock.millis(), p.clock());
             return Optional.of(ProfileView.of(p, worker.identities().identifiersOf(pid), updater, now)
-                    .withModels(worker.models().scoresJson(p, now))); // issue 5
+                    .withModels(engine.models().scoresJson(p, now, engine.sharedModels())));
         });
     }
 
     /**
      * The profile as it was at {@code at}: the log is replayed, in log order, with only the events whose
-     * event time is at or before {@code at}, into a scratch identity graph and profiles, and read at
-     * {@code at}. Its cost grows with the log; the answer is exact (forgotten events stay forgotten).
+     * event time is at or before {@code at}, through a scratch engine (its own identities, profiles and
+     * shared models, so the live ones are untouched), and read at {@code at}. Its cost grows with the
+     * log; the answer is exact (forgotten events stay forgotten).
      */
     private Optional<ProfileView> timeTravel(String idType, String id, Instant at) {
         long until = at.toEpochMilli();
         checkIdType(idType);
+        ProfileEngine replay = new ProfileEngine(definition);
         InMemoryIdentityStore identities = new InMemoryIdentityStore();
-        IdentityGraph graph = new IdentityGraph(definition.identity(), identities);
         Map<String, Profile> profiles = new HashMap<>();
+        ProfileTable table = ProfileTable.inMemory(profiles);
         LogCursor cursor = store.events().replay(1);
         while (cursor.hasNext()) {
             LogEntry e = cursor.next();
             Event event = e.decode();
-            if (event.time() > until) {
-                continue;
+            if (event.time() <= until) {
+                replay.apply(event, identities, table);
             }
-            Resolution r = graph.resolve(event);
-            if (r.profileId() == null) {
-                continue;
-            }
-            for (var m : r.merges()) {
-                Profile w = profiles.get(m.winner());
-                Profile l = profiles.remove(m.loser());
-                if (w != null && l != null) {
-                    profiles.put(m.winner(), updater.merge(w, l).profile());
-                }
-            }
-            updater.applyInPlace(profiles.computeIfAbsent(r.profileId(), updater::newProfile), event);
         }
         String pid = PROFILE_ID.equals(idType) ? id
                 : identities.profileOf(new Identifier(idType, id)).orElse(null);
@@ -267,8 +261,8 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         if (p == null) {
             return Optional.empty();
         }
-        updater.advance(p, until);
-        return Optional.of(ProfileView.of(p, identities.identifiersOf(pid), updater, Math.max(until, p.clock())));
+        replay.advance(p, until);
+        return Optional.of(ProfileView.of(p, identities.identifiersOf(pid), replay.updater(), Math.max(until, p.clock())));
     }
 
     @Override
@@ -437,7 +431,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         }
     }
 
-    // ---- models (issue 5): answered by ModelHost on the worker thread ----
+    // ---- models: the engine's, read on the worker thread ----
 
     @Override
     public Optional<List<dev.portrait.core.model.Recommendation>> recommendations(String idType, String id, int k) {
@@ -445,13 +439,26 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
             String pid = profileIdOf(idType, id);
             Profile p = pid == null ? null : worker.load(pid);
             return p == null ? Optional.empty()
-                    : Optional.of(worker.models().recommend(p, k, Math.max(clock.millis(), p.clock())));
+                    : Optional.of(engine.models().recommend(p, k, Math.max(clock.millis(), p.clock()), engine.sharedModels()));
         });
     }
 
     @Override
     public List<PersonaView> personas() {
-        return worker.read(() -> worker.models().personas());
+        return worker.read(() -> {
+            List<PersonaView> out = new ArrayList<>();
+            for (DeclaredModels.PersonaSummary s : engine.models().personas(engine.sharedModels())) {
+                List<Map<String, Object>> strongest = new ArrayList<>();
+                for (var f : s.strongest()) {
+                    Map<String, Object> m = new java.util.LinkedHashMap<>();
+                    m.put("feature", f.feature());
+                    m.put("z", f.z());
+                    strongest.add(m);
+                }
+                out.add(new PersonaView(s.persona(), s.size(), strongest, s.center()));
+            }
+            return out;
+        });
     }
 
     @Override
@@ -459,13 +466,24 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         return worker.read(() -> {
             String pid = profileIdOf(idType, id);
             Profile p = pid == null ? null : worker.load(pid);
-            return p == null ? Optional.<ProfileScores>empty()
-                    : Optional.of(worker.models().scores(p, Math.max(clock.millis(), p.clock())));
+            if (p == null) {
+                return Optional.<ProfileScores>empty();
+            }
+            var s = engine.models().scores(p, Math.max(clock.millis(), p.clock()), engine.sharedModels());
+            return Optional.of(new ProfileScores(s.profileId(), s.persona(), s.personaDistance(), s.propensity(),
+                    s.botScore(), s.segments()));
         });
     }
 
     @Override
     public ModelQuality quality() {
-        return worker.readNow(() -> worker.models().quality()); // a scrape must not wait for the backlog
+        return worker.readNow(() -> { // a scrape must not wait for the backlog
+            var shared = engine.sharedModels();
+            var m = shared.propensityMetrics();
+            var r = shared.regressionMetrics();
+            return new ModelQuality(m == null ? Double.NaN : m.auc(), m == null ? Double.NaN : m.logLoss(),
+                    m == null ? 0 : m.count(), shared.items(), shared.suspectedBots(),
+                    r == null ? Double.NaN : r.rmse(), r == null ? Double.NaN : r.baselineRmse());
+        });
     }
 }

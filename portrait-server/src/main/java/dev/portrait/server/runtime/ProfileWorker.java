@@ -1,12 +1,12 @@
 package dev.portrait.server.runtime;
 
 import dev.portrait.core.PortraitException;
+import dev.portrait.core.engine.EngineStep;
+import dev.portrait.core.engine.ProfileEngine;
+import dev.portrait.core.engine.ProfileTable;
 import dev.portrait.core.event.Event;
 import dev.portrait.core.identity.IdentityGraph;
-import dev.portrait.core.identity.IdentityMerge;
-import dev.portrait.core.identity.Resolution;
 import dev.portrait.core.profile.Change;
-import dev.portrait.core.profile.MergeLogEntry;
 import dev.portrait.core.profile.Profile;
 import dev.portrait.core.profile.ProfileCodec;
 import dev.portrait.core.profile.ProfileUpdater;
@@ -80,14 +80,30 @@ final class ProfileWorker implements Runnable {
     private static final Runnable WAKE = () -> { };
 
     private final PortraitStore store;
+    private final ProfileEngine engine;
     private final ProfileUpdater updater;
     private final ProfileCodec codec;
-    private final IdentityGraph graph;
     private final CachedIdentities identities;
     private final InstantSource clock;
     private final RuntimeOptions options;
     private final SegmentMembers members;
-    private final ModelHost models; // issue 5: models fed after each fold
+    /** The hot profiles over the store, as the engine sees them. */
+    private final ProfileTable table = new ProfileTable() {
+        @Override
+        public Profile get(String profileId) {
+            return load(profileId);
+        }
+
+        @Override
+        public void put(Profile profile) {
+            ProfileWorker.this.put(profile);
+        }
+
+        @Override
+        public void remove(String profileId) {
+            ProfileWorker.this.remove(profileId);
+        }
+    };
 
     private final BlockingQueue<Object> tasks = new LinkedBlockingQueue<>();
     private final LinkedHashMap<String, Profile> hot = new LinkedHashMap<>(1024, 0.75f, true);
@@ -125,12 +141,12 @@ final class ProfileWorker implements Runnable {
     private volatile boolean running = true;
     private volatile Throwable failure;
 
-    ProfileWorker(PortraitStore store, ProfileUpdater updater, InstantSource clock, RuntimeOptions options) {
+    ProfileWorker(PortraitStore store, ProfileEngine engine, InstantSource clock, RuntimeOptions options) {
         this.store = store;
-        this.updater = updater;
-        this.codec = new ProfileCodec(updater);
+        this.engine = engine;
+        this.updater = engine.updater();
+        this.codec = engine.codec();
         this.identities = new CachedIdentities(store.identities(), 2_000_000, Math.max(10_000, options.hotProfiles()));
-        this.graph = new IdentityGraph(updater.definition().identity(), identities);
         this.clock = clock;
         this.options = options;
         List<String> names = new ArrayList<>();
@@ -138,14 +154,13 @@ final class ProfileWorker implements Runnable {
             names.add(updater.segments().name(s));
         }
         this.members = new SegmentMembers(names);
-        this.models = new ModelHost(updater); // issue 5
     }
 
     // ---- start-up: memberships and timers from the stored profiles, then the log's tail ----
 
     /** Rebuilds memberships and timers, then replays events logged after the stored position. Runs before the thread starts. */
     long recover() {
-        models.restore(store.modelState()); // issue 5: models recover to the profiles' position
+        engine.sharedModels().restore(store.modelState()); // shared models recover to their checkpoint
         String after = null;
         while (true) {
             List<String> ids = store.profiles().ids(after, 1000);
@@ -382,40 +397,23 @@ final class ProfileWorker implements Runnable {
     // ---- folding ----
 
     private void apply(long sequence, Event event) {
-        Resolution r = graph.resolve(event);
+        EngineStep step = engine.apply(event, identities, table);
+        engine.sharedModels().absorb(step.modelUpdates()); // on this thread for now; they need no answer
         applied.set(sequence);
         foldedSinceWriteBack++;
-        if (r.profileId() == null) {
+        if (step.profileId() == null) {
             // Cleaning keeps events without a usable identifier out of the log; this counts any that
             // get past it (an identity rule stricter than cleaning), so nothing vanishes unseen.
             unattributed.incrementAndGet();
             return;
         }
-        for (IdentityMerge m : r.merges()) {
-            Profile winner = load(m.winner());
-            Profile loser = load(m.loser());
-            if (winner == null || loser == null) {
-                continue;
-            }
-            MergeLogEntry entry = MergeLogEntry.of(m, winner, loser, codec);
-            UpdateResult merged = updater.merge(winner, loser);
-            models.merged(m.winner(), m.loser()); // issue 5
-            put(merged.profile());
-            remove(m.loser());
-            pendingMergeOwners.add(new String[] {m.winner()});
-            pendingMerges.add(entry.toBytes());
-            record(sequence, Math.max(winner.clock(), loser.clock()), merged);
+        for (EngineStep.Merge m : step.merges()) {
+            pendingMergeOwners.add(new String[] {m.identity().winner()});
+            pendingMerges.add(m.undo().toBytes());
+            record(sequence, m.time(), m.result());
         }
-        Profile p = load(r.profileId());
-        if (p == null) {
-            p = updater.newProfile(r.profileId());
-            deleted.remove(r.profileId());
-        }
-        UpdateResult u = updater.applyInPlace(p, event);
-        put(p);
-        models.observe(p, event); // issue 5
-        record(sequence, event.time(), u);
-        schedule(p);
+        record(sequence, event.time(), step.fold());
+        schedule(step.profile());
     }
 
     private void fireTimers(long now) {
@@ -433,10 +431,11 @@ final class ProfileWorker implements Runnable {
                 }
                 continue;
             }
-            UpdateResult u = updater.advance(p, now);
-            if (!u.transitions().isEmpty()) {
-                put(p);
-                record(0, now, u);
+            EngineStep step = engine.advance(p, now);
+            engine.sharedModels().absorb(step.modelUpdates());
+            if (!step.fold().transitions().isEmpty() || !step.modelUpdates().isEmpty()) {
+                put(p); // segments moved, or model examples settled in its state
+                record(0, now, step.fold());
             }
             schedule(p);
         }
@@ -565,7 +564,7 @@ final class ProfileWorker implements Runnable {
             wb.appendMerge(pendingMergeOwners.get(i)[0], pendingMerges.get(i));
         }
         if (modelsDue) {
-            wb.putModelState(models.encode()); // encoded here, on the worker, at the applied position
+            wb.putModelState(engine.sharedModels().encode()); // encoded here, on the worker, at the applied position
             lastModelCheckpoint = lastWriteBack;
         }
         wb.takeIdentities();
@@ -624,7 +623,7 @@ final class ProfileWorker implements Runnable {
     }
 
     IdentityGraph graph() {
-        return graph;
+        return engine.identityGraph(identities);
     }
 
     ProfileUpdater updater() {
@@ -638,6 +637,10 @@ final class ProfileWorker implements Runnable {
 
     /** Drops a forgotten profile from memory (the store has already deleted it durably). */
     void forgotten(String profileId) {
+        Profile p = hot.get(profileId);
+        if (p != null) {
+            engine.sharedModels().absorb(engine.forget(p)); // leaves the models' bot count
+        }
         identities.clear();
         hot.remove(profileId);
         scheduled.remove(profileId);
@@ -645,11 +648,10 @@ final class ProfileWorker implements Runnable {
         deleted.remove(profileId);
         pendingChanges.remove(profileId);
         members.removeProfile(profileId);
-        models.forget(profileId); // issue 5
     }
 
-    /** The models, only on this thread (issue 5). */
-    ModelHost models() {
-        return models;
+    /** The engine, only on this thread. */
+    ProfileEngine engine() {
+        return engine;
     }
 }

@@ -1,0 +1,214 @@
+package dev.portrait.core.engine;
+
+import dev.portrait.core.definition.ProfileDefinition;
+import dev.portrait.core.event.Event;
+import dev.portrait.core.identity.IdentityGraph;
+import dev.portrait.core.identity.IdentityMerge;
+import dev.portrait.core.identity.IdentityStore;
+import dev.portrait.core.identity.Resolution;
+import dev.portrait.core.model.DeclaredModels;
+import dev.portrait.core.model.ModelState;
+import dev.portrait.core.model.ModelUpdate;
+import dev.portrait.core.model.SharedModels;
+import dev.portrait.core.profile.MergeLogEntry;
+import dev.portrait.core.profile.Profile;
+import dev.portrait.core.profile.ProfileCodec;
+import dev.portrait.core.profile.ProfileUpdater;
+import dev.portrait.core.profile.UpdateResult;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The one place where an event becomes a profile: resolve identity → carry out merges → fold →
+ * segments → models. Every runtime (the embedded worker, time travel, the Flink job, the tests)
+ * calls it; none strings these steps together itself, so "the same events give the same profiles in
+ * every runtime" holds by construction rather than because a test compares two implementations.
+ *
+ * <p><b>Entry points.</b> {@link #apply} is the whole step for runtimes that own identities and
+ * profiles in one place. A runtime that splits the step across machines (the Flink job resolves
+ * identity in one operator and folds in another, keyed by profile) calls {@link #resolve} in the
+ * first and {@link #fold(Profile, Event)} / {@link #absorb} in the second; those are the same code
+ * the whole step runs. Timers go through {@link #advance}: segments that change with time alone, and
+ * model labels whose horizon passed.
+ *
+ * <p><b>Models.</b> The per-person part of every declared model lives in the profile (an extension
+ * state the codec stores with it) and is updated within the step. What belongs to no one —
+ * co-occurrence, centroids, weights — is learned one queue behind: a step only lists what the shared
+ * models must learn ({@link EngineStep#modelUpdates()}), and the runtime feeds those to
+ * {@link #sharedModels()} ({@link SharedModels#absorb(List)}) in step order, on the fold thread or
+ * another one, so replaying the log rebuilds them. Nothing in a step reads the shared models, so a
+ * profile never depends on how far behind they are. A runtime checkpoints them with
+ * {@link SharedModels#encode()} at a log position and restores them before replaying from there.
+ *
+ * <p><b>Purity.</b> No clock, no I/O: time comes from events and from {@link #advance}'s argument.
+ * Not thread-safe: one engine per writer thread (or per Flink subtask).
+ */
+public final class ProfileEngine {
+    private final ProfileDefinition definition;
+    private final DeclaredModels models;
+    private final ProfileUpdater updater;
+    private final ProfileCodec codec;
+    private final SharedModels shared;
+    private IdentityStore graphStore;
+    private IdentityGraph graph;
+
+    /** An engine that computes no change values (see {@link ProfileUpdater}'s class comment). */
+    public ProfileEngine(ProfileDefinition definition) {
+        this(definition, ProfileUpdater.ChangeTracking.OFF);
+    }
+
+    /**
+     * @param tracking {@code ON} for a runtime that consumes each step's changes (a changelog, a changes
+     *                 topic); profiles are the same either way
+     */
+    public ProfileEngine(ProfileDefinition definition, ProfileUpdater.ChangeTracking tracking) {
+        this.definition = Objects.requireNonNull(definition, "definition");
+        this.models = new DeclaredModels(definition);
+        this.updater = new ProfileUpdater(definition, models.any() ? models.stateCodec() : null, tracking);
+        this.codec = new ProfileCodec(updater);
+        this.shared = models.newShared();
+    }
+
+    public ProfileDefinition definition() {
+        return definition;
+    }
+
+    /** The fold, for rendering profiles ({@code ProfileView.of}) and reading feature values. */
+    public ProfileUpdater updater() {
+        return updater;
+    }
+
+    /** The binary form of this engine's profiles (feature states and model states). */
+    public ProfileCodec codec() {
+        return codec;
+    }
+
+    /** The declared models' logic, for queries (recommendations, scores, personas). */
+    public DeclaredModels models() {
+        return models;
+    }
+
+    /** The models' shared state: fed by the runtime from each step's updates; read by queries; checkpointed. */
+    public SharedModels sharedModels() {
+        return shared;
+    }
+
+    /** A new, empty profile. */
+    public Profile newProfile(String profileId) {
+        return updater.newProfile(profileId);
+    }
+
+    /** The identity graph over a store (one is kept for the store last used). */
+    public IdentityGraph identityGraph(IdentityStore identities) {
+        if (graphStore != identities) {
+            graph = new IdentityGraph(definition.identity(), identities);
+            graphStore = identities;
+        }
+        return graph;
+    }
+
+    /** The identity step alone: which profile the event belongs to, and which merges it causes. */
+    public Resolution resolve(Event event, IdentityStore identities) {
+        return identityGraph(identities).resolve(event);
+    }
+
+    /** The whole step: resolve identity, carry out the merges, fold the event, run the models. */
+    public EngineStep apply(Event event, IdentityStore identities, ProfileTable profiles) {
+        return fold(resolve(event, identities), event, profiles);
+    }
+
+    /** Everything after identity, for a resolution already made (replays that keep identities apart). */
+    public EngineStep fold(Resolution r, Event event, ProfileTable profiles) {
+        if (r.profileId() == null) {
+            return new EngineStep(null, r, List.of(), null, List.of());
+        }
+        List<ModelUpdate> updates = new ArrayList<>();
+        List<EngineStep.Merge> merges = new ArrayList<>(r.merges().size());
+        for (IdentityMerge m : r.merges()) {
+            Profile winner = profiles.get(m.winner());
+            Profile loser = profiles.get(m.loser());
+            if (winner == null || loser == null) {
+                continue; // an identity record without a profile yet (no event folded): nothing to move
+            }
+            MergeLogEntry undo = MergeLogEntry.of(m, winner, loser, codec);
+            UpdateResult merged = mergeProfiles(winner, loser, updates);
+            profiles.put(merged.profile());
+            profiles.remove(m.loser());
+            merges.add(new EngineStep.Merge(m, undo, merged, Math.max(winner.clock(), loser.clock())));
+        }
+        Profile p = profiles.get(r.profileId());
+        if (p == null) {
+            p = updater.newProfile(r.profileId());
+        }
+        UpdateResult folded = foldEvent(p, event, updates);
+        profiles.put(p);
+        return new EngineStep(r.profileId(), r, merges, folded, updates);
+    }
+
+    /** Folds an event into a profile already chosen for it (a runtime that resolved identity elsewhere). */
+    public EngineStep fold(Profile profile, Event event) {
+        List<ModelUpdate> updates = new ArrayList<>();
+        UpdateResult folded = foldEvent(profile, event, updates);
+        return new EngineStep(profile.profileId(), null, List.of(), folded, updates);
+    }
+
+    /**
+     * Folds the loser's profile into the winner's when a runtime moved the loser's state itself (the
+     * Flink job ships it between keys). Returns the merged profile under the winner's id.
+     */
+    public EngineStep absorb(Profile winner, Profile loser) {
+        List<ModelUpdate> updates = new ArrayList<>();
+        UpdateResult merged = mergeProfiles(winner, loser, updates);
+        EngineStep.Merge m = new EngineStep.Merge(null, null, merged, Math.max(winner.clock(), loser.clock()));
+        return new EngineStep(winner.profileId(), null, List.of(m), merged, updates);
+    }
+
+    /**
+     * Lets time pass for a profile with no event (its timer fired at {@code now}): segments that depend
+     * on time are re-checked, and model examples whose horizon passed are labelled. Mutates the profile;
+     * its clock does not move.
+     */
+    public EngineStep advance(Profile p, long now) {
+        List<ModelUpdate> updates = new ArrayList<>();
+        UpdateResult u = updater.advance(p, now);
+        if (models.any()) {
+            models.settle(p, Math.max(now, p.clock()), updates);
+        }
+        return new EngineStep(p.profileId(), null, List.of(), u, updates);
+    }
+
+    /**
+     * What the shared models must unlearn when a person is forgotten (they leave the counts); their
+     * model state goes with their profile.
+     */
+    public List<ModelUpdate> forget(Profile p) {
+        List<ModelUpdate> updates = new ArrayList<>();
+        if (models.any()) {
+            models.forgotten(p, updates);
+        }
+        return updates;
+    }
+
+    private UpdateResult foldEvent(Profile p, Event event, List<ModelUpdate> updates) {
+        UpdateResult u = updater.applyInPlace(p, event);
+        if (models.any()) {
+            models.observe(p, event, updates);
+        }
+        return u;
+    }
+
+    private UpdateResult mergeProfiles(Profile winner, Profile loser, List<ModelUpdate> updates) {
+        UpdateResult merged = updater.merge(winner, loser);
+        if (models.any()) {
+            ModelState w = (ModelState) winner.extension();
+            ModelState l = (ModelState) loser.extension();
+            ModelState m = models.merge(w == null ? models.stateCodec().empty() : w,
+                    l == null ? models.stateCodec().empty() : l, updates);
+            merged.profile().replaceExtension(m);
+            merged.profile().checkNoLaterThan(models.nextDeadline(m));
+        }
+        return merged;
+    }
+}
