@@ -34,6 +34,10 @@ import java.util.TreeMap;
  * same features, fitted on the examples of the first 70% of the time range whose labels were known by
  * then. Both are scored on the examples opened after that cut: the online model with the score it gave
  * when the example opened.
+ *
+ * <p>The same replay also measures the two models that work on the same features: the online linear
+ * regression of the spend in the next {@code horizonDays} against batch least squares, and the
+ * incremental PCA of the feature vectors against a batch PCA ({@link SpendAndComponents}).
  */
 public final class RetailEval {
     private static final long DAY = 24L * 3_600_000;
@@ -75,11 +79,11 @@ public final class RetailEval {
                         String country) {
     }
 
-    private record Purchase(String customer, String invoice, long time, double amount, int lines, Set<String> items,
+    record Purchase(String customer, String invoice, long time, double amount, int lines, Set<String> items,
                             String country) {
     }
 
-    private static final class CustomerState {
+    static final class CustomerState {
         final DelayedLabels.Pending pending;
         long purchases;
         double spend;
@@ -239,11 +243,13 @@ public final class RetailEval {
         // the floor-able form of "within 0.02 of offline": 1 when met
         table.put("repeat30d", "online-vs-offline", "AUCgap", offlineAuc - onlineAuc);
         table.put("repeat30d", "online-vs-offline", "withinTarget", offlineAuc - onlineAuc <= 0.02 ? 1 : 0);
+
+        SpendAndComponents.run(purchases, names, horizonDays, cut, table);
         return table;
     }
 
     /** The customer as known right after this purchase: history on log scales, this order, the gap before it. */
-    private static Map<String, Double> features(CustomerState c, Purchase p, long previous) {
+    static Map<String, Double> features(CustomerState c, Purchase p, long previous) {
         Map<String, Double> f = new LinkedHashMap<>();
         f.put("log_purchases", Math.log1p(c.purchases));
         f.put("log_spend", Math.log1p(Math.max(0, c.spend)));

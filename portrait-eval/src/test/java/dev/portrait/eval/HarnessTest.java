@@ -45,6 +45,22 @@ class HarnessTest {
     }
 
     @Test
+    void retailComparesTheOnlineRegressionAndPcaWithTheirBatchReferences() {
+        MetricTable table = new RetailEval(new RetailEval.Settings(fixture("retail-like").resolve("purchases.csv"), 30, 0.7,
+                0.1)).run();
+        var flat = table.flat();
+        assertThat(flat).containsKeys("retail.spend30d.online-regression.RMSE", "retail.spend30d.batch-least-squares.RMSE",
+                "retail.spend30d.online-vs-batch.batchOverOnlineRMSE");
+        assertThat(flat.get("retail.spend30d.online-regression.RMSE")).isFinite().isGreaterThanOrEqualTo(0.0);
+        // the streaming covariance is exact: the incremental components explain what the batch ones do
+        for (int k = 1; k <= 3; k++) {
+            assertThat(flat.get("retail.pca.incremental.explained@" + k))
+                    .isCloseTo(flat.get("retail.pca.batch.explained@" + k), org.assertj.core.data.Offset.offset(1e-9));
+        }
+        assertThat(flat).containsEntry("retail.pca.incremental-vs-batch.withinTarget", 1.0);
+    }
+
+    @Test
     void settingsThatCannotRunAreRefusedWithTheBadValue() {
         assertThatThrownBy(() -> new MovieLensEval.Settings(Path.of("r"), null, null, 100, new double[] {50, -1}, 100, false, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
