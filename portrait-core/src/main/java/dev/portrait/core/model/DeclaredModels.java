@@ -190,7 +190,8 @@ public final class DeclaredModels {
             }
         }
         if (itemConfig != null && itemConfig.weightOf(key) > 0) {
-            out.add(new ModelUpdate.Interaction(event, recent(p, t)));
+            out.add(recentIndex < 0 ? new ModelUpdate.Interaction(event, null, null)
+                    : new ModelUpdate.Interaction(event, recentFeature(), recentFeature().copy(p.state(recentIndex))));
             if (purchases.contains(key)) {
                 for (String item : ItemStatistics.itemsOf(event, itemConfig.itemProperty())) {
                     s.bought.remove(item);
@@ -445,6 +446,11 @@ public final class DeclaredModels {
             v[d] = Double.isInfinite(x) ? Double.NaN : x;
         }
         return v;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Feature<Object> recentFeature() {
+        return (Feature<Object>) definition.features().get(recentIndex);
     }
 
     private List<RecentItem> recent(Profile p, long at) {

@@ -1,6 +1,7 @@
 package dev.portrait.core.model;
 
 import dev.portrait.core.event.Event;
+import dev.portrait.core.feature.Feature;
 
 import java.util.List;
 
@@ -11,8 +12,30 @@ import java.util.List;
  * shared state.
  */
 public sealed interface ModelUpdate {
-    /** An interaction with items, with the person's recent history before it. */
-    record Interaction(Event event, List<RecentItem> history) implements ModelUpdate {
+    /**
+     * An interaction with items, with the person's recent history. The history is kept as a copy of
+     * the {@code last_n} feature's state and read only when the shared models learn: reading it (a list
+     * of maps) cost more than the rest of a step's model work, and the learning runs one queue behind.
+     */
+    final class Interaction implements ModelUpdate {
+        private final Event event;
+        private final Feature<Object> recentFeature;
+        private final Object recentState;
+
+        Interaction(Event event, Feature<Object> recentFeature, Object recentState) {
+            this.event = event;
+            this.recentFeature = recentFeature;
+            this.recentState = recentState;
+        }
+
+        public Event event() {
+            return event;
+        }
+
+        /** The person's recent items as of the interaction (empty without a recent-items feature). */
+        public List<RecentItem> history() {
+            return recentFeature == null ? List.of() : RecentItem.fromLastN(recentFeature.read(recentState, event.time()));
+        }
     }
 
     /** A propensity example whose label the stream settled. */
