@@ -11,8 +11,8 @@ import dev.portrait.core.event.Event;
  *
  * <p>Up to {@code 0.75 * 2^(lgK-3)} values (192 at the default lgK 11) the state is the list of the
  * values' 32-bit hash tokens and counts exactly; past that it is an UltraLogLog sketch of
- * {@code 2^lgK} registers ({@link DistinctSketch}) read with the maximum-likelihood estimator, whose
- * relative standard error is about {@code 0.76 / sqrt(2^lgK)}: 1.7% at lgK 11. The registers are
+ * {@code 2^lgK} registers ({@link DistinctSketch}) read with hash4j's default (optimal FGRA)
+ * estimator, whose relative standard error is about {@code 0.78 / sqrt(2^lgK)}: 1.7% at lgK 11. The registers are
  * stored in a Huffman code built from their own histogram ({@link RegisterCode}), about 4 bits a
  * register once the sketch is full, so a large state takes about 1 KB at lgK 11.
  *

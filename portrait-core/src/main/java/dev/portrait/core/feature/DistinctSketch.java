@@ -1,5 +1,6 @@
 package dev.portrait.core.feature;
 
+import com.dynatrace.hash4j.distinctcount.StateChangeObserver;
 import com.dynatrace.hash4j.distinctcount.UltraLogLog;
 import com.dynatrace.hash4j.hashing.Hasher64;
 import com.dynatrace.hash4j.hashing.Hashing;
@@ -26,7 +27,7 @@ import java.util.Arrays;
  * the switch happens at a fixed size of that set, so any order of updates and any split into merged
  * parts ends in the same state, byte for byte.
  */
-final class DistinctSketch {
+final class DistinctSketch implements StateChangeObserver {
     private static final Hasher64 HASHER = Hashing.komihash5_0();
     /** The form byte of a token list; {@link RegisterCode}'s forms (1-3) are the dense ones. */
     private static final int SPARSE = 0;
@@ -39,6 +40,12 @@ final class DistinctSketch {
     private int size;
     /** {@code null} while the state is sparse. */
     private UltraLogLog registers;
+    /**
+     * The registers' estimate, or -1 when they changed since it was made. The runtimes read a feature
+     * before and after every event that touches it, and an estimate over 2,048 registers takes
+     * microseconds, while most values a full sketch sees change no register.
+     */
+    private volatile long estimate = -1;
 
     private DistinctSketch(int p, int[] tokens, int size, UltraLogLog registers) {
         this.p = p;
@@ -62,7 +69,7 @@ final class DistinctSketch {
 
     private void addToken(int token) {
         if (registers != null) {
-            registers.addToken(token);
+            registers.addToken(token, this);
             return;
         }
         int at = Arrays.binarySearch(tokens, 0, size, token);
@@ -76,6 +83,7 @@ final class DistinctSketch {
             }
             registers.addToken(token);
             tokens = null;
+            estimate = -1;
             size = 0;
             return;
         }
@@ -93,6 +101,7 @@ final class DistinctSketch {
         if (a.registers != null && b.registers != null) {
             DistinctSketch out = a.copy();
             out.registers.add(b.registers);
+            out.estimate = -1;
             return out;
         }
         DistinctSketch into = b.registers != null ? b.copy() : a.copy();
@@ -104,20 +113,35 @@ final class DistinctSketch {
     }
 
     DistinctSketch copy() {
-        return registers != null
-                ? new DistinctSketch(p, null, 0, registers.copy())
-                : new DistinctSketch(p, Arrays.copyOf(tokens, size), size, null);
+        if (registers == null) {
+            return new DistinctSketch(p, Arrays.copyOf(tokens, size), size, null);
+        }
+        DistinctSketch copy = new DistinctSketch(p, null, 0, registers.copy());
+        copy.estimate = estimate;
+        return copy;
+    }
+
+    /** hash4j calls this when an added token changed a register. */
+    @Override
+    public void stateChanged(double probabilityDecrement) {
+        estimate = -1;
     }
 
     /**
-     * The exact token count while sparse; then hash4j's maximum-likelihood estimate, a function of
-     * the registers alone (unlike the martingale estimator, which would depend on the order of
-     * updates and not survive a merge), with a relative standard error of about 0.76 / sqrt(2^p).
+     * The exact token count while sparse; then hash4j's default (optimal FGRA) estimate, a function
+     * of the registers alone (unlike the martingale estimator, which would depend on the order of
+     * updates and not survive a merge), with a relative standard error of about 0.78 / sqrt(2^p). The
+     * maximum-likelihood estimator would be 3% more accurate (0.76) and measured 3 times slower
+     * (7 against 2 microseconds at p = 11), paid on most events while a sketch fills.
      */
     long estimate() {
-        return registers != null
-                ? Math.round(registers.getDistinctCountEstimate(UltraLogLog.MAXIMUM_LIKELIHOOD_ESTIMATOR))
-                : size;
+        if (registers == null) {
+            return size;
+        }
+        if (estimate < 0) {
+            estimate = Math.round(registers.getDistinctCountEstimate(UltraLogLog.OPTIMAL_FGRA_ESTIMATOR));
+        }
+        return estimate;
     }
 
     boolean isDense() {

@@ -5,7 +5,6 @@ import dev.portrait.core.encoding.BinaryIn;
 import dev.portrait.core.encoding.BinaryOut;
 
 import java.util.Arrays;
-import java.util.PriorityQueue;
 
 /**
  * A canonical Huffman code for a sketch's register bytes, so that a dense distinct-count state is
@@ -30,7 +29,7 @@ import java.util.PriorityQueue;
  * </pre>
  *
  * The leading form byte is written by the caller's format: {@link #write} returns which one it used.
- * Code lengths come from the histogram alone, ties broken by value and then by age, and codes from
+ * Code lengths come from the histogram alone, ties broken by value, and codes from
  * lengths by the canonical assignment, so the same registers always give the same bytes. For a full
  * sketch of 2,048 registers the table takes about 25 bytes and the code stays within 20 bytes of the
  * registers' entropy.
@@ -67,8 +66,10 @@ final class RegisterCode {
             return;
         }
         int[] lengths = lengths(counts);
-        int longest = Arrays.stream(lengths).max().orElse(0);
-        boolean nibbles = longest <= 15;
+        boolean nibbles = true;
+        for (int len : lengths) {
+            nibbles &= len <= 15;
+        }
         if (nibbles) {
             out.writeByte(NIBBLES).writeByte(min);
             Nibbles table = new Nibbles(out);
@@ -93,21 +94,20 @@ final class RegisterCode {
             }
         }
         long[] codes = codes(lengths);
-        int buffer = 0;
-        int filled = 0;
+        // whole codes into a bit accumulator, full bytes out: fewer than 8 bits wait, plus at most 32 new
+        long pending = 0;
+        int bits = 0;
         for (byte r : registers) {
-            int s = r & 0xFF;
-            for (int i = lengths[s] - 1; i >= 0; i--) {
-                buffer = buffer << 1 | (int) (codes[s] >>> i & 1);
-                if (++filled == 8) {
-                    out.writeByte(buffer);
-                    buffer = 0;
-                    filled = 0;
-                }
+            int v = r & 0xFF;
+            pending = pending << lengths[v] | codes[v];
+            bits += lengths[v];
+            while (bits >= 8) {
+                bits -= 8;
+                out.writeByte((int) (pending >>> bits));
             }
         }
-        if (filled > 0) {
-            out.writeByte(buffer << (8 - filled));
+        if (bits > 0) {
+            out.writeByte((int) (pending << (8 - bits)));
         }
     }
 
@@ -226,53 +226,68 @@ final class RegisterCode {
         }
     }
 
-    /** Huffman code lengths from value counts; ties go to the lower value, then to the older node. */
+    /**
+     * Huffman code lengths from value counts, by the two-queue construction: leaves sorted by count
+     * (ties by value), merged nodes in the order they are made, the lighter head taken first and a
+     * leaf before a merged node of the same weight. No boxing, no heap: this runs on every write of a
+     * full sketch.
+     */
     static int[] lengths(long[] counts) {
-        long[] weight = new long[512];
-        int[] parent = new int[512];
-        PriorityQueue<Integer> queue = new PriorityQueue<>((a, b) ->
-                weight[a] != weight[b] ? Long.compare(weight[a], weight[b]) : Integer.compare(a, b));
+        long[] leaves = new long[256];
+        int n = 0;
         for (int s = 0; s < 256; s++) {
-            weight[s] = counts[s];
             if (counts[s] > 0) {
-                queue.add(s);
+                leaves[n++] = counts[s] << 8 | s;
             }
         }
         int[] lengths = new int[256];
-        if (queue.size() < 2) {
+        if (n < 2) {
             return lengths;
         }
-        int next = 256;
-        while (queue.size() > 1) {
-            int a = queue.poll();
-            int b = queue.poll();
-            weight[next] = weight[a] + weight[b];
-            parent[a] = next;
-            parent[b] = next;
-            queue.add(next++);
+        Arrays.sort(leaves, 0, n);
+        // nodes 0..n-1 are the sorted leaves, n.. the merged ones; parent[] links each to its merge
+        long[] weight = new long[2 * n - 1];
+        int[] parent = new int[2 * n - 1];
+        for (int i = 0; i < n; i++) {
+            weight[i] = leaves[i] >>> 8;
         }
-        int root = next - 1;
-        for (int s = 0; s < 256; s++) {
-            if (counts[s] > 0) {
-                for (int n = s; n != root; n = parent[n]) {
-                    lengths[s]++;
-                }
-            }
+        int leaf = 0;
+        int merged = n;
+        for (int made = n; made < 2 * n - 1; made++) {
+            int a = leaf < n && (merged >= made || weight[leaf] <= weight[merged]) ? leaf++ : merged++;
+            int b = leaf < n && (merged >= made || weight[leaf] <= weight[merged]) ? leaf++ : merged++;
+            weight[made] = weight[a] + weight[b];
+            parent[a] = made;
+            parent[b] = made;
+        }
+        int[] depth = new int[2 * n - 1];
+        for (int i = 2 * n - 3; i >= 0; i--) {
+            depth[i] = depth[parent[i]] + 1;
+        }
+        for (int i = 0; i < n; i++) {
+            lengths[(int) (leaves[i] & 0xFF)] = depth[i];
         }
         return lengths;
     }
 
     /** The canonical codes: shorter codes first, and within one length in value order. */
     private static long[] codes(int[] lengths) {
-        long[] codes = new long[256];
+        int[] perLength = new int[MAX_LENGTH + 1];
+        for (int len : lengths) {
+            perLength[len]++;
+        }
+        perLength[0] = 0;
+        long[] next = new long[MAX_LENGTH + 1];
         long code = 0;
         for (int len = 1; len <= MAX_LENGTH; len++) {
-            for (int s = 0; s < 256; s++) {
-                if (lengths[s] == len) {
-                    codes[s] = code++;
-                }
+            code = (code + perLength[len - 1]) << 1;
+            next[len] = code;
+        }
+        long[] codes = new long[256];
+        for (int s = 0; s < 256; s++) {
+            if (lengths[s] > 0) {
+                codes[s] = next[lengths[s]]++;
             }
-            code <<= 1;
         }
         return codes;
     }
