@@ -48,6 +48,8 @@ final class TimeTiles {
 
     final long tile;
     final int span;
+    /** Tile indexes below this in magnitude start at a time that {@code index * tile} gives exactly. */
+    private final long fastIndexBound;
 
     TimeTiles(long tile, int span) {
         if (tile <= 0 || span <= 0) {
@@ -55,6 +57,7 @@ final class TimeTiles {
         }
         this.tile = tile;
         this.span = span;
+        this.fastIndexBound = tile < (1L << 60) ? (Long.MAX_VALUE / tile) / 4 : 0;
     }
 
     /**
@@ -167,11 +170,32 @@ final class TimeTiles {
         return new Series(4);
     }
 
-    /** Adds one event at {@code time} with {@code value} (0 when only counting). */
+    /**
+     * Adds one event at {@code time} with {@code value} (0 when only counting). Most events fall in the
+     * newest tile or open the next one, so those are found without a search.
+     */
     void add(Series s, long time, double value) {
-        long at = tileOf(time);
-        if (s.size > 0 && at <= s.index[s.size - 1] - span) {
-            return;
+        long at = tileOf(s, time);
+        int last = s.size - 1;
+        if (last >= 0) {
+            long newest = s.index[last];
+            if (at == newest) {
+                s.count[last]++;
+                s.sum[last] += value;
+                return;
+            }
+            if (at > newest) {
+                s.ensure(s.size + 1);
+                s.index[s.size] = at;
+                s.count[s.size] = 1;
+                s.sum[s.size] = value;
+                s.size++;
+                s.dropFront(expired(s));
+                return;
+            }
+            if (at <= newest - span) {
+                return;
+            }
         }
         int pos = Arrays.binarySearch(s.index, 0, s.size, at);
         if (pos >= 0) {
@@ -188,9 +212,29 @@ final class TimeTiles {
         s.count[insert] = 1;
         s.sum[insert] = value;
         s.size++;
-        if (insert == s.size - 1) {
-            s.dropFront(expired(s));
+    }
+
+    /**
+     * {@link #tileOf(long)}, without the division when {@code time} lies in the newest tile of
+     * {@code s} or the one after it, as it does for most events and reads. The newest tile's start is
+     * {@code newest * tile}, exact while {@code |newest| < fastIndexBound}; the offset of {@code time}
+     * from it may wrap around, but an unsigned comparison still tells whether it is in [0, tile) or
+     * [tile, 2 tile), because a wrapped offset is at least 2^62 and tiles are shorter than 2^60 ms.
+     */
+    long tileOf(Series s, long time) {
+        if (s.size > 0) {
+            long newest = s.index[s.size - 1];
+            if (newest < fastIndexBound && newest > -fastIndexBound) {
+                long offset = time - newest * tile;
+                if (Long.compareUnsigned(offset, tile) < 0) {
+                    return newest;
+                }
+                if (Long.compareUnsigned(offset - tile, tile) < 0) {
+                    return newest + 1;
+                }
+            }
         }
+        return tileOf(time);
     }
 
     /** How many leading tiles are at or before {@code newest - span}. */
@@ -232,7 +276,7 @@ final class TimeTiles {
     }
 
     long countAt(Series s, long now) {
-        long hi = tileOf(now);
+        long hi = tileOf(s, now);
         long lo = hi - span + 1;
         long n = 0;
         for (int i = 0; i < s.size; i++) {
@@ -244,7 +288,7 @@ final class TimeTiles {
     }
 
     double sumAt(Series s, long now) {
-        long hi = tileOf(now);
+        long hi = tileOf(s, now);
         long lo = hi - span + 1;
         double total = 0.0;
         for (int i = 0; i < s.size; i++) {
@@ -260,19 +304,29 @@ final class TimeTiles {
      * future of {@code now}) or leaves it, or {@link Long#MAX_VALUE} when none will.
      */
     long nextChange(Series s, long now) {
-        long current = tileOf(now);
-        long best = Long.MAX_VALUE;
-        for (int i = 0; i < s.size; i++) {
-            long at = s.index[i];
-            long boundary;
-            if (at > current) {
-                boundary = startOf(at);
-            } else if (at > current - span) {
-                boundary = startOf(at + span);
-            } else {
-                continue;
+        if (s.size == 0) {
+            return Long.MAX_VALUE;
+        }
+        long current = tileOf(s, now);
+        // Tiles are sorted and startOf is monotone, so of the tiles in the window the oldest leaves
+        // first, and of those in the future of now the oldest enters first.
+        int i = 0;
+        while (i < s.size && !(s.index[i] > current - span)) {
+            i++;
+        }
+        if (i == s.size) {
+            return Long.MAX_VALUE;
+        }
+        if (s.index[i] > current) {
+            return startOf(s.index[i]);
+        }
+        long best = startOf(s.index[i] + span);
+        if (s.index[s.size - 1] > current) {
+            int future = s.size - 1;
+            while (s.index[future - 1] > current) {
+                future--;
             }
-            best = Math.min(best, boundary);
+            best = Math.min(best, startOf(s.index[future]));
         }
         return best;
     }
