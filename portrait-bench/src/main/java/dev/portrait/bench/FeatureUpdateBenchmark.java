@@ -81,9 +81,15 @@ public class FeatureUpdateBenchmark {
     private int cursor;
 
     @Setup(Level.Trial)
-    @SuppressWarnings("unchecked")
     public void setUp() {
         ProfileDefinition definition = DefinitionLoader.defaultEcommerce();
+        setUp(definition, SyntheticWorkload.generate(definition, 42, users, events));
+    }
+
+    /** Prepares {@link #feature}'s stream from a workload made beforehand (shared by {@link FeatureUpdateLoop}). */
+    @SuppressWarnings("unchecked")
+    void setUp(ProfileDefinition definition, SyntheticWorkload workload) {
+        cursor = 0;
         List<Feature<?>> all = definition.features();
         List<Integer> chosen = new ArrayList<>();
         for (int f = 0; f < all.size(); f++) {
@@ -106,7 +112,6 @@ public class FeatureUpdateBenchmark {
             segmentInput[i] = inputs.get(chosen.get(i));
         }
 
-        SyntheticWorkload workload = SyntheticWorkload.generate(definition, 42, users, events);
         List<Event> kept = new ArrayList<>();
         List<Integer> who = new ArrayList<>();
         List<int[]> by = new ArrayList<>();
