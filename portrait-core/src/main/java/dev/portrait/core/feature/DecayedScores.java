@@ -54,55 +54,50 @@ final class DecayedScores extends AbstractFeature<DecayedScores.State> {
      * {@link KeyTable} slots: no boxed doubles or map entries. At most {@code capacity} keys between
      * operations.
      */
-    static final class State {
+    static final class State extends KeyTable {
         /** The landmark in epoch ms; meaningful only while the state has keys. */
         long landmark;
-        final KeyTable keys;
         double[] sums;
 
         State(long landmark, int room) {
+            super(room);
             this.landmark = landmark;
-            this.keys = new KeyTable(room);
-            this.sums = new double[keys.room()];
+            this.sums = new double[room()];
         }
 
         State(State other) {
+            super(other);
             this.landmark = other.landmark;
-            this.keys = new KeyTable(other.keys);
             this.sums = other.sums.clone();
         }
 
-        int size() {
-            return keys.size();
-        }
-
         boolean isEmpty() {
-            return keys.size() == 0;
+            return size() == 0;
         }
 
         /** Adds {@code amount} to the key's sum, taking a new slot for a new key. */
         void add(String key, double amount) {
-            int i = keys.indexOf(key);
+            int i = indexOf(key);
             if (i >= 0) {
                 sums[i] += amount;
                 return;
             }
-            i = keys.add(key);
-            if (sums.length < keys.room()) {
-                sums = Arrays.copyOf(sums, keys.room());
+            i = add(key);
+            if (sums.length < room()) {
+                sums = Arrays.copyOf(sums, room());
             }
             sums[i] = amount;
         }
 
-        void removeAt(int i) {
-            sums[i] = sums[keys.removeAt(i)];
+        void evict(int i) {
+            sums[i] = sums[removeAt(i)];
         }
 
         /** The forward sums by key, sorted by key: for tests and debugging, not the update path. */
         Map<String, Double> sums() {
             Map<String, Double> out = new java.util.TreeMap<>();
             for (int i = 0; i < size(); i++) {
-                out.put(keys.key(i), sums[i]);
+                out.put(key(i), sums[i]);
             }
             return out;
         }
@@ -111,7 +106,7 @@ final class DecayedScores extends AbstractFeature<DecayedScores.State> {
         int[] ranked() {
             return KeyTable.sorted(size(), (x, y) -> {
                 int bySum = Double.compare(sums[y], sums[x]);
-                return bySum != 0 ? bySum : keys.key(x).compareTo(keys.key(y));
+                return bySum != 0 ? bySum : key(x).compareTo(key(y));
             });
         }
     }
@@ -211,12 +206,12 @@ final class DecayedScores extends AbstractFeature<DecayedScores.State> {
             for (int i = 0; i < s.size(); i++) {
                 double v = s.sums[i];
                 // ranked by sum descending, then key ascending: the last is the smallest sum, greatest key
-                if (lowest < 0 || v < lowestSum || (v == lowestSum && s.keys.key(i).compareTo(s.keys.key(lowest)) > 0)) {
+                if (lowest < 0 || v < lowestSum || (v == lowestSum && s.key(i).compareTo(s.key(lowest)) > 0)) {
                     lowest = i;
                     lowestSum = v;
                 }
             }
-            s.removeAt(lowest);
+            s.evict(lowest);
         }
     }
 
@@ -233,13 +228,13 @@ final class DecayedScores extends AbstractFeature<DecayedScores.State> {
         State rescaled = copy(other);
         moveLandmark(rescaled, out.landmark);
         for (int i = 0; i < rescaled.size(); i++) {
-            out.add(rescaled.keys.key(i), rescaled.sums[i]);
+            out.add(rescaled.key(i), rescaled.sums[i]);
         }
         if (out.size() > capacity) {
             int[] ranked = out.ranked();
             State kept = new State(out.landmark, capacity);
             for (int r = 0; r < capacity; r++) {
-                kept.add(out.keys.key(ranked[r]), out.sums[ranked[r]]);
+                kept.add(out.key(ranked[r]), out.sums[ranked[r]]);
             }
             return kept;
         }
@@ -252,7 +247,7 @@ final class DecayedScores extends AbstractFeature<DecayedScores.State> {
         double factor = Math.pow(2.0, (double) (state.landmark - now) / halfLife);
         Map<String, Double> out = new LinkedHashMap<>();
         for (int r = 0; r < Math.min(topK, ranked.length); r++) {
-            out.put(state.keys.key(ranked[r]), state.sums[ranked[r]] * factor);
+            out.put(state.key(ranked[r]), state.sums[ranked[r]] * factor);
         }
         return Collections.unmodifiableMap(out);
     }
@@ -268,7 +263,7 @@ final class DecayedScores extends AbstractFeature<DecayedScores.State> {
         double factor = Math.pow(2.0, (double) (state.landmark - now) / halfLife);
         Map<String, Double> out = new LinkedHashMap<>();
         for (String k : keys) {
-            int i = state.keys.indexOf(k);
+            int i = state.indexOf(k);
             if (i >= 0) {
                 out.put(k, state.sums[i] * factor);
             }
@@ -299,9 +294,9 @@ final class DecayedScores extends AbstractFeature<DecayedScores.State> {
         }
         out.writeSignedVarLong(state.landmark / quantum);
         // keys in order, so equal states encode to equal bytes whatever the order of the slots
-        int[] byKey = KeyTable.sorted(state.size(), (x, y) -> state.keys.key(x).compareTo(state.keys.key(y)));
+        int[] byKey = KeyTable.sorted(state.size(), (x, y) -> state.key(x).compareTo(state.key(y)));
         for (int i : byKey) {
-            out.writeString(state.keys.key(i)).writeDouble(state.sums[i]);
+            out.writeString(state.key(i)).writeDouble(state.sums[i]);
         }
     }
 

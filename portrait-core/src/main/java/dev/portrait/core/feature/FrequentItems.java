@@ -38,42 +38,37 @@ final class FrequentItems extends AbstractFeature<FrequentItems.State> {
      * The counters: counts in a {@code long[]} beside the items' {@link KeyTable} slots, unordered
      * (reads rank, the encoding sorts by item); at most {@code capacity} after every operation.
      */
-    static final class State {
-        final KeyTable items;
+    static final class State extends KeyTable {
         long[] counts;
 
         State(int room) {
-            items = new KeyTable(room);
-            counts = new long[items.room()];
+            super(room);
+            counts = new long[room()];
         }
 
         State(State other) {
-            items = new KeyTable(other.items);
+            super(other);
             counts = other.counts.clone();
-        }
-
-        int size() {
-            return items.size();
         }
 
         /** The counters by item, sorted by item: for tests and debugging, not the update path. */
         Map<String, Long> counters() {
             Map<String, Long> out = new java.util.TreeMap<>();
             for (int i = 0; i < size(); i++) {
-                out.put(items.key(i), counts[i]);
+                out.put(key(i), counts[i]);
             }
             return out;
         }
 
         void add(String item, long count) {
-            int i = items.indexOf(item);
+            int i = indexOf(item);
             if (i >= 0) {
                 counts[i] += count;
                 return;
             }
-            i = items.add(item);
-            if (counts.length < items.room()) {
-                counts = Arrays.copyOf(counts, items.room());
+            i = add(item);
+            if (counts.length < room()) {
+                counts = Arrays.copyOf(counts, room());
             }
             counts[i] = count;
         }
@@ -123,7 +118,7 @@ final class FrequentItems extends AbstractFeature<FrequentItems.State> {
         for (int i = size - 1; i >= 0; i--) {
             s.counts[i] -= cut;
             if (s.counts[i] <= 0) {
-                s.counts[i] = s.counts[s.items.removeAt(i)];
+                s.counts[i] = s.counts[s.removeAt(i)];
             }
         }
     }
@@ -132,7 +127,7 @@ final class FrequentItems extends AbstractFeature<FrequentItems.State> {
     public State merge(State a, State b) {
         State out = new State(a);
         for (int i = 0; i < b.size(); i++) {
-            out.add(b.items.key(i), b.counts[i]);
+            out.add(b.key(i), b.counts[i]);
         }
         prune(out);
         return out;
@@ -147,10 +142,10 @@ final class FrequentItems extends AbstractFeature<FrequentItems.State> {
     public Object read(State state, long now) {
         int[] ranked = KeyTable.sorted(state.size(), (x, y) -> state.counts[x] != state.counts[y]
                 ? Long.compare(state.counts[y], state.counts[x])
-                : state.items.key(x).compareTo(state.items.key(y)));
+                : state.key(x).compareTo(state.key(y)));
         Map<String, Double> out = new LinkedHashMap<>();
         for (int r = 0; r < Math.min(topK, ranked.length); r++) {
-            out.put(state.items.key(ranked[r]), (double) state.counts[ranked[r]]);
+            out.put(state.key(ranked[r]), (double) state.counts[ranked[r]]);
         }
         return Collections.unmodifiableMap(out);
     }
@@ -168,10 +163,10 @@ final class FrequentItems extends AbstractFeature<FrequentItems.State> {
     /** By item, so equal counters encode to equal bytes whatever the order of their slots. */
     @Override
     public void encode(State state, BinaryOut out) {
-        int[] byItem = KeyTable.sorted(state.size(), (x, y) -> state.items.key(x).compareTo(state.items.key(y)));
+        int[] byItem = KeyTable.sorted(state.size(), (x, y) -> state.key(x).compareTo(state.key(y)));
         out.writeByte(VERSION).writeVarInt(byItem.length);
         for (int i : byItem) {
-            out.writeString(state.items.key(i)).writeVarLong(state.counts[i]);
+            out.writeString(state.key(i)).writeVarLong(state.counts[i]);
         }
     }
 

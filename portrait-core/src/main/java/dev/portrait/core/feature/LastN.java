@@ -31,46 +31,41 @@ final class LastN extends AbstractFeature<LastN.State> {
      * slots (no boxed times, no map entries); at most n after every operation. Slots are unordered:
      * an update needs only "is this item kept" and, when one too many are, the lowest-ranked one.
      */
-    static final class State {
-        final KeyTable items;
+    static final class State extends KeyTable {
         long[] latest;
 
         State(int room) {
-            items = new KeyTable(room);
-            latest = new long[items.room()];
+            super(room);
+            latest = new long[room()];
         }
 
         State(State other) {
-            items = new KeyTable(other.items);
+            super(other);
             latest = other.latest.clone();
-        }
-
-        int size() {
-            return items.size();
         }
 
         /** Records that {@code item} was seen at {@code t}; a later time wins. */
         void see(String item, long t) {
-            int i = items.indexOf(item);
+            int i = indexOf(item);
             if (i >= 0) {
                 latest[i] = Math.max(latest[i], t);
                 return;
             }
-            i = items.add(item);
-            if (latest.length < items.room()) {
-                latest = Arrays.copyOf(latest, items.room());
+            i = add(item);
+            if (latest.length < room()) {
+                latest = Arrays.copyOf(latest, room());
             }
             latest[i] = t;
         }
 
-        void removeAt(int i) {
-            latest[i] = latest[items.removeAt(i)];
+        void evict(int i) {
+            latest[i] = latest[removeAt(i)];
         }
 
         /** Slots by time descending, then item ascending: the order of reads and of the encoding. */
         int[] ranked() {
             return KeyTable.sorted(size(), (x, y) -> latest[x] == latest[y]
-                    ? items.key(x).compareTo(items.key(y))
+                    ? key(x).compareTo(key(y))
                     : Long.compare(latest[y], latest[x]));
         }
     }
@@ -112,12 +107,12 @@ final class LastN extends AbstractFeature<LastN.State> {
             for (int i = 0; i < s.size(); i++) {
                 long at = s.latest[i];
                 // ranked by time descending, then item ascending: the last is the oldest, greatest item
-                if (lowest < 0 || at < lowestAt || (at == lowestAt && s.items.key(i).compareTo(s.items.key(lowest)) > 0)) {
+                if (lowest < 0 || at < lowestAt || (at == lowestAt && s.key(i).compareTo(s.key(lowest)) > 0)) {
                     lowest = i;
                     lowestAt = at;
                 }
             }
-            s.removeAt(lowest);
+            s.evict(lowest);
         }
     }
 
@@ -125,7 +120,7 @@ final class LastN extends AbstractFeature<LastN.State> {
     public State merge(State a, State b) {
         State out = new State(a);
         for (int i = 0; i < b.size(); i++) {
-            out.see(b.items.key(i), b.latest[i]);
+            out.see(b.key(i), b.latest[i]);
         }
         trim(out);
         return out;
@@ -136,7 +131,7 @@ final class LastN extends AbstractFeature<LastN.State> {
         int[] ranked = state.ranked();
         List<Map<String, Object>> out = new ArrayList<>(ranked.length);
         for (int i : ranked) {
-            out.add(entry(state.items.key(i), state.latest[i]));
+            out.add(entry(state.key(i), state.latest[i]));
         }
         return Collections.unmodifiableList(out);
     }
@@ -158,7 +153,7 @@ final class LastN extends AbstractFeature<LastN.State> {
     public Object readKeys(State state, long now, java.util.Collection<String> keys) {
         List<Map<String, Object>> out = new ArrayList<>(keys.size());
         for (String item : keys) {
-            int i = state.items.indexOf(item);
+            int i = state.indexOf(item);
             if (i >= 0) {
                 out.add(entry(item, state.latest[i]));
             }
@@ -184,7 +179,7 @@ final class LastN extends AbstractFeature<LastN.State> {
         long previous = 0;
         for (int i = 0; i < ranked.length; i++) {
             long at = state.latest[ranked[i]];
-            out.writeString(state.items.key(ranked[i]));
+            out.writeString(state.key(ranked[i]));
             if (i == 0) {
                 out.writeSignedVarLong(at);
             } else {
