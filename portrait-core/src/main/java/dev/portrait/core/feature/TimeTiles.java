@@ -131,18 +131,24 @@ final class TimeTiles {
 
         long[] tiles;
         int size;
+        /**
+         * The kept tiles' counts added up, so that counting a window at or after the newest event
+         * subtracts the few tiles that have left it instead of reading every tile in it.
+         */
+        long total;
 
         Series(int capacity) {
             tiles = new long[Math.max(1, capacity) * STRIDE];
         }
 
-        private Series(long[] tiles, int size) {
+        private Series(long[] tiles, int size, long total) {
             this.tiles = tiles;
             this.size = size;
+            this.total = total;
         }
 
         Series copy() {
-            return new Series(Arrays.copyOf(tiles, Math.max(1, size) * STRIDE), size);
+            return new Series(Arrays.copyOf(tiles, Math.max(1, size) * STRIDE), size, total);
         }
 
         boolean isEmpty() {
@@ -172,6 +178,7 @@ final class TimeTiles {
         private void bump(int i, double value) {
             int at = i * STRIDE;
             tiles[at + 1]++;
+            total++;
             tiles[at + 2] = Double.doubleToRawLongBits(Double.longBitsToDouble(tiles[at + 2]) + value);
         }
 
@@ -187,11 +194,15 @@ final class TimeTiles {
             System.arraycopy(tiles, i * STRIDE, tiles, (i + 1) * STRIDE, (size - i) * STRIDE);
             set(i, index, 1, value);
             size++;
+            total++;
         }
 
         private void dropFront(int k) {
             if (k <= 0) {
                 return;
+            }
+            for (int i = 0; i < k; i++) {
+                total -= count(i);
             }
             System.arraycopy(tiles, k * STRIDE, tiles, 0, (size - k) * STRIDE);
             size -= k;
@@ -291,13 +302,18 @@ final class TimeTiles {
             long ia = i < a.size ? a.index(i) : Long.MAX_VALUE;
             long ib = j < b.size ? b.index(j) : Long.MAX_VALUE;
             int k = out.size++;
+            long count;
             if (ia == ib) {
-                out.set(k, ia, a.count(i) + b.count(j), a.sum(i++) + b.sum(j++));
+                count = a.count(i) + b.count(j);
+                out.set(k, ia, count, a.sum(i++) + b.sum(j++));
             } else if (ia < ib) {
-                out.set(k, ia, a.count(i), a.sum(i++));
+                count = a.count(i);
+                out.set(k, ia, count, a.sum(i++));
             } else {
-                out.set(k, ib, b.count(j), b.sum(j++));
+                count = b.count(j);
+                out.set(k, ib, count, b.sum(j++));
             }
+            out.total += count;
         }
         if (out.size > 0) {
             out.dropFront(expired(out));
@@ -306,8 +322,19 @@ final class TimeTiles {
     }
 
     long countAt(Series s, long now) {
+        if (s.size == 0) {
+            return 0;
+        }
         long hi = tileOf(s, now);
         long lo = hi - span + 1;
+        if (s.index(s.size - 1) <= hi) {
+            // no tile lies after now, as when now is at or after every event folded
+            long n = s.total;
+            for (int i = 0; i < s.size && s.index(i) < lo; i++) {
+                n -= s.count(i);
+            }
+            return n;
+        }
         long n = 0;
         for (int i = 0; i < s.size; i++) {
             long at = s.index(i);
@@ -390,7 +417,9 @@ final class TimeTiles {
         for (int i = 0; i < n; i++) {
             long at = i == 0 ? in.readSignedVarLong() : previous + in.readVarLong();
             previous = at;
-            s.set(i, at, counts ? in.readVarLong() : 1, sums ? in.readDouble() : 0.0);
+            long count = counts ? in.readVarLong() : 1;
+            s.set(i, at, count, sums ? in.readDouble() : 0.0);
+            s.total += count;
         }
         s.size = n;
         return s;
