@@ -6,14 +6,12 @@ import dev.portrait.core.encoding.BinaryIn;
 import dev.portrait.core.encoding.BinaryOut;
 import dev.portrait.core.event.Event;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.HashMap;
 
 /**
  * {@code decayed_scores}: interest per category, brand or tag that fades with a half-life. The
@@ -51,21 +49,67 @@ final class DecayedScores extends AbstractFeature<DecayedScores.State> {
     private static final int VERSION = 1;
     private static final int QUANTUM_HALF_LIVES = 64;
 
-    static final class State {
-        /** The landmark in epoch ms; meaningful only while {@code sums} is not empty. */
+    /**
+     * Keys with their forward-decayed sums, the sums in a {@code double[]} beside the keys'
+     * {@link KeyTable} slots: no boxed doubles or map entries. At most {@code capacity} keys between
+     * operations.
+     */
+    static final class State extends KeyTable {
+        /** The landmark in epoch ms; meaningful only while the state has keys. */
         long landmark;
-        final HashMap<String, Double> sums;
+        double[] sums;
 
-        State(long landmark, HashMap<String, Double> sums) {
+        State(long landmark, int room) {
+            super(room);
             this.landmark = landmark;
-            this.sums = sums;
+            this.sums = new double[room()];
+        }
+
+        State(State other) {
+            super(other);
+            this.landmark = other.landmark;
+            this.sums = other.sums.clone();
+        }
+
+        boolean isEmpty() {
+            return size() == 0;
+        }
+
+        /** Adds {@code amount} to the key's sum, taking a new slot for a new key. */
+        void add(String key, double amount) {
+            int i = indexOf(key);
+            if (i >= 0) {
+                sums[i] += amount;
+                return;
+            }
+            i = add(key);
+            if (sums.length < room()) {
+                sums = Arrays.copyOf(sums, room());
+            }
+            sums[i] = amount;
+        }
+
+        void evict(int i) {
+            sums[i] = sums[removeAt(i)];
+        }
+
+        /** The forward sums by key, sorted by key: for tests and debugging, not the update path. */
+        Map<String, Double> sums() {
+            Map<String, Double> out = new java.util.TreeMap<>();
+            for (int i = 0; i < size(); i++) {
+                out.put(key(i), sums[i]);
+            }
+            return out;
+        }
+
+        /** Slots ranked highest sum first, then by key: the order of reads and of merge's cut. */
+        int[] ranked() {
+            return KeyTable.sorted(size(), (x, y) -> {
+                int bySum = Double.compare(sums[y], sums[x]);
+                return bySum != 0 ? bySum : key(x).compareTo(key(y));
+            });
         }
     }
-
-    /** Highest forward sum first, then key: the order of reads, and eviction takes the last. */
-    private static final Comparator<Map.Entry<String, Double>> RANK =
-            Comparator.<Map.Entry<String, Double>>comparingDouble(Map.Entry::getValue).reversed()
-                    .thenComparing(Map.Entry::getKey);
 
     private final String key;
     private final Map<String, Double> weights;
@@ -105,7 +149,7 @@ final class DecayedScores extends AbstractFeature<DecayedScores.State> {
 
     @Override
     public State empty() {
-        return new State(0, new HashMap<>());
+        return new State(0, 4);
     }
 
     private long landmarkOf(long time) {
@@ -116,7 +160,9 @@ final class DecayedScores extends AbstractFeature<DecayedScores.State> {
     private void moveLandmark(State s, long to) {
         long quanta = (to - s.landmark) / quantum;
         int shift = (int) -(Math.min(quanta, 64) * QUANTUM_HALF_LIVES);
-        s.sums.replaceAll((k, v) -> Math.scalb(v, shift));
+        for (int i = 0; i < s.size(); i++) {
+            s.sums[i] = Math.scalb(s.sums[i], shift);
+        }
         s.landmark = to;
     }
 
@@ -126,75 +172,82 @@ final class DecayedScores extends AbstractFeature<DecayedScores.State> {
         if (w == 0.0) {
             return state;
         }
-        List<String> keys = PropertyValues.strings(event, key);
-        if (keys.isEmpty()) {
+        // one key is the common case: take it without building a list
+        Object value = event.properties().get(key);
+        String single = value instanceof String s ? s : null;
+        List<String> keys = single == null ? PropertyValues.strings(value) : null;
+        if (keys != null && keys.isEmpty()) {
             return state;
         }
         long t = event.time();
         long l = landmarkOf(t);
-        if (state.sums.isEmpty()) {
+        if (state.isEmpty()) {
             state.landmark = l;
         } else if (l > state.landmark) {
             moveLandmark(state, l);
         }
         double contribution = w * Math.pow(2.0, (double) (t - state.landmark) / halfLife);
-        for (String k : keys) {
-            state.sums.merge(k, contribution, Double::sum);
+        if (single != null) {
+            state.add(single, contribution);
+        } else {
+            for (String k : keys) {
+                state.add(k, contribution);
+            }
         }
-        evict(state.sums);
+        evict(state);
         return state;
     }
 
-    /** Drops the lowest-ranked keys until {@code capacity} remain: one pass each, no comparator boxing. */
-    private void evict(HashMap<String, Double> sums) {
-        while (sums.size() > capacity) {
-            String lowest = null;
+    /** Drops the lowest-ranked keys until {@code capacity} remain: one pass each, usually none. */
+    private void evict(State s) {
+        while (s.size() > capacity) {
+            int lowest = -1;
             double lowestSum = 0;
-            for (Map.Entry<String, Double> e : sums.entrySet()) {
-                double v = e.getValue();
-                // RANK orders by sum descending, then key ascending: its last is the smallest sum, greatest key
-                if (lowest == null || v < lowestSum || (v == lowestSum && e.getKey().compareTo(lowest) > 0)) {
-                    lowest = e.getKey();
+            for (int i = 0; i < s.size(); i++) {
+                double v = s.sums[i];
+                // ranked by sum descending, then key ascending: the last is the smallest sum, greatest key
+                if (lowest < 0 || v < lowestSum || (v == lowestSum && s.key(i).compareTo(s.key(lowest)) > 0)) {
+                    lowest = i;
                     lowestSum = v;
                 }
             }
-            sums.remove(lowest);
+            s.evict(lowest);
         }
     }
 
     @Override
     public State merge(State a, State b) {
-        if (a.sums.isEmpty()) {
+        if (a.isEmpty()) {
             return copy(b);
         }
-        if (b.sums.isEmpty()) {
+        if (b.isEmpty()) {
             return copy(a);
         }
         State out = copy(a.landmark >= b.landmark ? a : b);
         State other = a.landmark >= b.landmark ? b : a;
         State rescaled = copy(other);
         moveLandmark(rescaled, out.landmark);
-        rescaled.sums.forEach((k, v) -> out.sums.merge(k, v, Double::sum));
-        if (out.sums.size() > capacity) {
-            List<Map.Entry<String, Double>> ranked = new ArrayList<>(out.sums.entrySet());
-            ranked.sort(RANK);
-            HashMap<String, Double> kept = new HashMap<>();
-            for (Map.Entry<String, Double> e : ranked.subList(0, capacity)) {
-                kept.put(e.getKey(), e.getValue());
+        for (int i = 0; i < rescaled.size(); i++) {
+            out.add(rescaled.key(i), rescaled.sums[i]);
+        }
+        if (out.size() > capacity) {
+            int[] ranked = out.ranked();
+            State kept = new State(out.landmark, capacity);
+            for (int r = 0; r < capacity; r++) {
+                kept.add(out.key(ranked[r]), out.sums[ranked[r]]);
             }
-            return new State(out.landmark, kept);
+            return kept;
         }
         return out;
     }
 
     @Override
     public Object read(State state, long now) {
-        List<Map.Entry<String, Double>> ranked = new ArrayList<>(state.sums.entrySet());
-        ranked.sort(RANK);
+        int[] ranked = state.ranked();
         double factor = Math.pow(2.0, (double) (state.landmark - now) / halfLife);
         Map<String, Double> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Double> e : ranked.subList(0, Math.min(topK, ranked.size()))) {
-            out.put(e.getKey(), e.getValue() * factor);
+        for (int r = 0; r < Math.min(topK, ranked.length); r++) {
+            out.put(state.key(ranked[r]), state.sums[ranked[r]] * factor);
         }
         return Collections.unmodifiableMap(out);
     }
@@ -210,9 +263,9 @@ final class DecayedScores extends AbstractFeature<DecayedScores.State> {
         double factor = Math.pow(2.0, (double) (state.landmark - now) / halfLife);
         Map<String, Double> out = new LinkedHashMap<>();
         for (String k : keys) {
-            Double sum = state.sums.get(k);
-            if (sum != null) {
-                out.put(k, sum * factor);
+            int i = state.indexOf(k);
+            if (i >= 0) {
+                out.put(k, state.sums[i] * factor);
             }
         }
         return Collections.unmodifiableMap(out);
@@ -230,21 +283,20 @@ final class DecayedScores extends AbstractFeature<DecayedScores.State> {
 
     @Override
     public State copy(State state) {
-        return new State(state.landmark, new HashMap<>(state.sums));
+        return new State(state);
     }
 
     @Override
     public void encode(State state, BinaryOut out) {
-        out.writeByte(VERSION).writeVarInt(state.sums.size());
-        if (state.sums.isEmpty()) {
+        out.writeByte(VERSION).writeVarInt(state.size());
+        if (state.isEmpty()) {
             return;
         }
         out.writeSignedVarLong(state.landmark / quantum);
-        // keys in order, so equal states encode to equal bytes whatever the hash map's order
-        List<String> keys = new ArrayList<>(state.sums.keySet());
-        keys.sort(null);
-        for (String k : keys) {
-            out.writeString(k).writeDouble(state.sums.get(k));
+        // keys in order, so equal states encode to equal bytes whatever the order of the slots
+        int[] byKey = KeyTable.sorted(state.size(), (x, y) -> state.key(x).compareTo(state.key(y)));
+        for (int i : byKey) {
+            out.writeString(state.key(i)).writeDouble(state.sums[i]);
         }
     }
 
@@ -252,13 +304,13 @@ final class DecayedScores extends AbstractFeature<DecayedScores.State> {
     public State decode(BinaryIn in) {
         in.expectVersion("decayed_scores", VERSION);
         int n = in.readLength();
-        State s = empty();
+        State s = new State(0, Math.max(4, n));
         if (n == 0) {
             return s;
         }
         s.landmark = in.readSignedVarLong() * quantum;
         for (int i = 0; i < n; i++) {
-            s.sums.put(in.readString(), in.readDouble());
+            s.add(in.readString(), in.readDouble());
         }
         return s;
     }

@@ -6,13 +6,10 @@ import dev.portrait.core.encoding.BinaryIn;
 import dev.portrait.core.encoding.BinaryOut;
 import dev.portrait.core.event.Event;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * {@code frequent_items}: the values of a property seen most often, with a Misra–Gries summary of
@@ -37,15 +34,43 @@ final class FrequentItems extends AbstractFeature<FrequentItems.State> {
 
     private static final int VERSION = 1;
 
-    private static final Comparator<Map.Entry<String, Long>> RANK =
-            Comparator.<Map.Entry<String, Long>>comparingLong(Map.Entry::getValue).reversed()
-                    .thenComparing(Map.Entry::getKey);
+    /**
+     * The counters: counts in a {@code long[]} beside the items' {@link KeyTable} slots, unordered
+     * (reads rank, the encoding sorts by item); at most {@code capacity} after every operation.
+     */
+    static final class State extends KeyTable {
+        long[] counts;
 
-    static final class State {
-        final TreeMap<String, Long> counters;
+        State(int room) {
+            super(room);
+            counts = new long[room()];
+        }
 
-        State(TreeMap<String, Long> counters) {
-            this.counters = counters;
+        State(State other) {
+            super(other);
+            counts = other.counts.clone();
+        }
+
+        /** The counters by item, sorted by item: for tests and debugging, not the update path. */
+        Map<String, Long> counters() {
+            Map<String, Long> out = new java.util.TreeMap<>();
+            for (int i = 0; i < size(); i++) {
+                out.put(key(i), counts[i]);
+            }
+            return out;
+        }
+
+        void add(String item, long count) {
+            int i = indexOf(item);
+            if (i >= 0) {
+                counts[i] += count;
+                return;
+            }
+            i = add(item);
+            if (counts.length < room()) {
+                counts = Arrays.copyOf(counts, room());
+            }
+            counts[i] = count;
         }
     }
 
@@ -63,36 +88,49 @@ final class FrequentItems extends AbstractFeature<FrequentItems.State> {
 
     @Override
     public State empty() {
-        return new State(new TreeMap<>());
+        return new State(4);
     }
 
     @Override
     public State update(State state, Event event) {
-        for (String item : PropertyValues.strings(event, property)) {
-            state.counters.merge(item, 1L, Long::sum);
+        Object value = event.properties().get(property);
+        if (value instanceof String item) {
+            state.add(item, 1);
+        } else {
+            for (String item : PropertyValues.strings(value)) {
+                state.add(item, 1);
+            }
         }
-        prune(state.counters);
+        prune(state);
         return state;
     }
 
     /** Subtracts the (capacity+1)-th largest count from every counter and drops the empty ones. */
-    private void prune(TreeMap<String, Long> counters) {
-        if (counters.size() <= capacity) {
+    private void prune(State s) {
+        int size = s.size();
+        if (size <= capacity) {
             return;
         }
-        List<Long> counts = new ArrayList<>(counters.values());
-        counts.sort(Collections.reverseOrder());
-        long cut = counts.get(capacity);
-        counters.replaceAll((k, v) -> v - cut);
-        counters.values().removeIf(v -> v <= 0);
+        long[] ascending = Arrays.copyOf(s.counts, size);
+        Arrays.sort(ascending);
+        long cut = ascending[size - 1 - capacity];
+        // downwards, so the slot that removeAt moves into i has been cut already
+        for (int i = size - 1; i >= 0; i--) {
+            s.counts[i] -= cut;
+            if (s.counts[i] <= 0) {
+                s.counts[i] = s.counts[s.removeAt(i)];
+            }
+        }
     }
 
     @Override
     public State merge(State a, State b) {
-        TreeMap<String, Long> out = new TreeMap<>(a.counters);
-        b.counters.forEach((k, v) -> out.merge(k, v, Long::sum));
+        State out = new State(a);
+        for (int i = 0; i < b.size(); i++) {
+            out.add(b.key(i), b.counts[i]);
+        }
         prune(out);
-        return new State(out);
+        return out;
     }
 
     @Override
@@ -102,11 +140,12 @@ final class FrequentItems extends AbstractFeature<FrequentItems.State> {
 
     @Override
     public Object read(State state, long now) {
-        List<Map.Entry<String, Long>> ranked = new ArrayList<>(state.counters.entrySet());
-        ranked.sort(RANK);
+        int[] ranked = KeyTable.sorted(state.size(), (x, y) -> state.counts[x] != state.counts[y]
+                ? Long.compare(state.counts[y], state.counts[x])
+                : state.key(x).compareTo(state.key(y)));
         Map<String, Double> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Long> e : ranked.subList(0, Math.min(topK, ranked.size()))) {
-            out.put(e.getKey(), (double) e.getValue());
+        for (int r = 0; r < Math.min(topK, ranked.length); r++) {
+            out.put(state.key(ranked[r]), (double) state.counts[ranked[r]]);
         }
         return Collections.unmodifiableMap(out);
     }
@@ -118,14 +157,16 @@ final class FrequentItems extends AbstractFeature<FrequentItems.State> {
 
     @Override
     public State copy(State state) {
-        return new State(new TreeMap<>(state.counters));
+        return new State(state);
     }
 
+    /** By item, so equal counters encode to equal bytes whatever the order of their slots. */
     @Override
     public void encode(State state, BinaryOut out) {
-        out.writeByte(VERSION).writeVarInt(state.counters.size());
-        for (Map.Entry<String, Long> e : state.counters.entrySet()) {
-            out.writeString(e.getKey()).writeVarLong(e.getValue());
+        int[] byItem = KeyTable.sorted(state.size(), (x, y) -> state.key(x).compareTo(state.key(y)));
+        out.writeByte(VERSION).writeVarInt(byItem.length);
+        for (int i : byItem) {
+            out.writeString(state.key(i)).writeVarLong(state.counts[i]);
         }
     }
 
@@ -133,9 +174,9 @@ final class FrequentItems extends AbstractFeature<FrequentItems.State> {
     public State decode(BinaryIn in) {
         in.expectVersion("frequent_items", VERSION);
         int n = in.readLength();
-        State s = empty();
+        State s = new State(Math.max(4, Math.min(n, capacity)));
         for (int i = 0; i < n; i++) {
-            s.counters.put(in.readString(), in.readVarLong());
+            s.add(in.readString(), in.readVarLong());
         }
         return s;
     }

@@ -6,8 +6,8 @@ import dev.portrait.core.encoding.BinaryOut;
 import dev.portrait.core.event.Event;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,12 +26,47 @@ final class LastN extends AbstractFeature<LastN.State> {
 
     private static final int VERSION = 1;
 
-    /** Items by their latest time; at most n after every operation. */
-    static final class State {
-        final HashMap<String, Long> latest;
+    /**
+     * Items with their latest time, the times in a {@code long[]} beside the items' {@link KeyTable}
+     * slots (no boxed times, no map entries); at most n after every operation. Slots are unordered:
+     * an update needs only "is this item kept" and, when one too many are, the lowest-ranked one.
+     */
+    static final class State extends KeyTable {
+        long[] latest;
 
-        State(HashMap<String, Long> latest) {
-            this.latest = latest;
+        State(int room) {
+            super(room);
+            latest = new long[room()];
+        }
+
+        State(State other) {
+            super(other);
+            latest = other.latest.clone();
+        }
+
+        /** Records that {@code item} was seen at {@code t}; a later time wins. */
+        void see(String item, long t) {
+            int i = indexOf(item);
+            if (i >= 0) {
+                latest[i] = Math.max(latest[i], t);
+                return;
+            }
+            i = add(item);
+            if (latest.length < room()) {
+                latest = Arrays.copyOf(latest, room());
+            }
+            latest[i] = t;
+        }
+
+        void evict(int i) {
+            latest[i] = latest[removeAt(i)];
+        }
+
+        /** Slots by time descending, then item ascending: the order of reads and of the encoding. */
+        int[] ranked() {
+            return KeyTable.sorted(size(), (x, y) -> latest[x] == latest[y]
+                    ? key(x).compareTo(key(y))
+                    : Long.compare(latest[y], latest[x]));
         }
     }
 
@@ -46,63 +81,66 @@ final class LastN extends AbstractFeature<LastN.State> {
 
     @Override
     public State empty() {
-        return new State(new HashMap<>());
+        return new State(4);
     }
 
     @Override
     public State update(State state, Event event) {
         long t = event.time();
-        for (String item : PropertyValues.strings(event, property)) {
-            state.latest.merge(item, t, Math::max);
+        Object value = event.properties().get(property);
+        if (value instanceof String item) {
+            state.see(item, t);
+        } else {
+            for (String item : PropertyValues.strings(value)) {
+                state.see(item, t);
+            }
         }
-        trim(state.latest);
+        trim(state);
         return state;
     }
 
     /** Drops the lowest-ranked items until n remain; usually one, found in one pass without sorting. */
-    private void trim(HashMap<String, Long> latest) {
-        while (latest.size() > n) {
-            String lowest = null;
+    private void trim(State s) {
+        while (s.size() > n) {
+            int lowest = -1;
             long lowestAt = Long.MAX_VALUE;
-            for (Map.Entry<String, Long> e : latest.entrySet()) {
-                long at = e.getValue();
+            for (int i = 0; i < s.size(); i++) {
+                long at = s.latest[i];
                 // ranked by time descending, then item ascending: the last is the oldest, greatest item
-                if (lowest == null || at < lowestAt || (at == lowestAt && e.getKey().compareTo(lowest) > 0)) {
-                    lowest = e.getKey();
+                if (lowest < 0 || at < lowestAt || (at == lowestAt && s.key(i).compareTo(s.key(lowest)) > 0)) {
+                    lowest = i;
                     lowestAt = at;
                 }
             }
-            latest.remove(lowest);
+            s.evict(lowest);
         }
-    }
-
-    private static List<Map.Entry<String, Long>> ranked(Map<String, Long> latest) {
-        List<Map.Entry<String, Long>> out = new ArrayList<>(latest.size());
-        latest.forEach((k, v) -> out.add(Map.entry(k, v)));
-        out.sort((x, y) -> x.getValue().equals(y.getValue())
-                ? x.getKey().compareTo(y.getKey())
-                : Long.compare(y.getValue(), x.getValue()));
-        return out;
     }
 
     @Override
     public State merge(State a, State b) {
-        HashMap<String, Long> out = new HashMap<>(a.latest);
-        b.latest.forEach((k, v) -> out.merge(k, v, Math::max));
+        State out = new State(a);
+        for (int i = 0; i < b.size(); i++) {
+            out.see(b.key(i), b.latest[i]);
+        }
         trim(out);
-        return new State(out);
+        return out;
     }
 
     @Override
     public Object read(State state, long now) {
-        List<Map<String, Object>> out = new ArrayList<>(state.latest.size());
-        for (Map.Entry<String, Long> e : ranked(state.latest)) {
-            Map<String, Object> entry = new LinkedHashMap<>(2);
-            entry.put("item", e.getKey());
-            entry.put("at", e.getValue());
-            out.add(Collections.unmodifiableMap(entry));
+        int[] ranked = state.ranked();
+        List<Map<String, Object>> out = new ArrayList<>(ranked.length);
+        for (int i : ranked) {
+            out.add(entry(state.key(i), state.latest[i]));
         }
         return Collections.unmodifiableList(out);
+    }
+
+    private static Map<String, Object> entry(String item, long at) {
+        Map<String, Object> entry = new LinkedHashMap<>(2);
+        entry.put("item", item);
+        entry.put("at", at);
+        return Collections.unmodifiableMap(entry);
     }
 
     @Override
@@ -115,12 +153,9 @@ final class LastN extends AbstractFeature<LastN.State> {
     public Object readKeys(State state, long now, java.util.Collection<String> keys) {
         List<Map<String, Object>> out = new ArrayList<>(keys.size());
         for (String item : keys) {
-            Long at = state.latest.get(item);
-            if (at != null) {
-                Map<String, Object> entry = new LinkedHashMap<>(2);
-                entry.put("item", item);
-                entry.put("at", at);
-                out.add(Collections.unmodifiableMap(entry));
+            int i = state.indexOf(item);
+            if (i >= 0) {
+                out.add(entry(item, state.latest[i]));
             }
         }
         return Collections.unmodifiableList(out);
@@ -133,18 +168,18 @@ final class LastN extends AbstractFeature<LastN.State> {
 
     @Override
     public State copy(State state) {
-        return new State(new HashMap<>(state.latest));
+        return new State(state);
     }
 
     /** In rank order, so times go down and are written as small non-negative deltas. */
     @Override
     public void encode(State state, BinaryOut out) {
-        List<Map.Entry<String, Long>> ranked = ranked(state.latest);
-        out.writeByte(VERSION).writeVarInt(ranked.size());
+        int[] ranked = state.ranked();
+        out.writeByte(VERSION).writeVarInt(ranked.length);
         long previous = 0;
-        for (int i = 0; i < ranked.size(); i++) {
-            long at = ranked.get(i).getValue();
-            out.writeString(ranked.get(i).getKey());
+        for (int i = 0; i < ranked.length; i++) {
+            long at = state.latest[ranked[i]];
+            out.writeString(state.key(ranked[i]));
             if (i == 0) {
                 out.writeSignedVarLong(at);
             } else {
@@ -158,12 +193,12 @@ final class LastN extends AbstractFeature<LastN.State> {
     public State decode(BinaryIn in) {
         in.expectVersion("last_n", VERSION);
         int size = in.readLength();
-        State s = empty();
+        State s = new State(Math.max(4, Math.min(size, n)));
         long previous = 0;
         for (int i = 0; i < size; i++) {
             String item = in.readString();
             long at = i == 0 ? in.readSignedVarLong() : previous - in.readVarLong();
-            s.latest.put(item, at);
+            s.see(item, at);
             previous = at;
         }
         return s;

@@ -17,7 +17,11 @@ final class PropertyValues {
     }
 
     static List<String> strings(Event event, String property) {
-        Object v = event.properties().get(property);
+        return strings(event.properties().get(property));
+    }
+
+    /** The keys in a property's value, as {@link #strings(Event, String)} says. */
+    static List<String> strings(Object v) {
         if (v instanceof List<?> list) {
             List<String> out = new ArrayList<>(list.size());
             for (Object element : list) {

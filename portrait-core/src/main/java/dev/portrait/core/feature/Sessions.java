@@ -52,7 +52,10 @@ final class Sessions extends AbstractFeature<Sessions.State> {
     static final class State {
         long olderCount;
         long olderDurationMs;
-        /** Recent sessions oldest first, each more than gap after the one before; size <= RECENT. */
+        /**
+         * Recent sessions oldest first, each more than gap after the one before; size <= RECENT. The
+         * arrays have room for RECENT, so the common update changes them in place.
+         */
         long[] starts;
         long[] ends;
         int size;
@@ -80,12 +83,40 @@ final class Sessions extends AbstractFeature<Sessions.State> {
 
     @Override
     public State empty() {
-        return new State(0, 0, new long[0], new long[0], 0);
+        return new State(0, 0, new long[RECENT], new long[RECENT], 0);
     }
 
+    /**
+     * An event at or after the latest session's start, which is nearly every event, touches only the
+     * latest session or opens a new one, so it is applied in place; {@link #combine} gives the same
+     * state, but sorts and allocates, and is kept for late events.
+     */
     @Override
     public State update(State state, Event event) {
         long t = event.time();
+        int last = state.size - 1;
+        if (last < 0) {
+            open(state, t);
+            return state;
+        }
+        if (t >= state.starts[last]) {
+            if (t <= state.ends[last]) {
+                return state;
+            }
+            if (t - state.ends[last] <= gap) {
+                state.ends[last] = t;
+                return state;
+            }
+            if (state.size == RECENT) {
+                state.olderCount++;
+                state.olderDurationMs += state.ends[0] - state.starts[0];
+                System.arraycopy(state.starts, 1, state.starts, 0, last);
+                System.arraycopy(state.ends, 1, state.ends, 0, last);
+                state.size--;
+            }
+            open(state, t);
+            return state;
+        }
         State merged = combine(state, 0, 0, new long[] {t}, new long[] {t}, 1);
         state.olderCount = merged.olderCount;
         state.olderDurationMs = merged.olderDurationMs;
@@ -95,43 +126,57 @@ final class Sessions extends AbstractFeature<Sessions.State> {
         return state;
     }
 
+    /** Appends a one-event session at {@code t}; there is room for it. */
+    private static void open(State state, long t) {
+        if (state.starts.length <= state.size) {
+            state.starts = Arrays.copyOf(state.starts, RECENT);
+            state.ends = Arrays.copyOf(state.ends, RECENT);
+        }
+        state.starts[state.size] = t;
+        state.ends[state.size] = t;
+        state.size++;
+    }
+
     @Override
     public State merge(State a, State b) {
         return combine(a, b.olderCount, b.olderDurationMs, b.starts, b.ends, b.size);
     }
 
-    /** Lays the intervals of b over those of a, coalesces, and folds all but the RECENT last into totals. */
+    /**
+     * Lays the intervals of b over those of a, coalesces, and folds all but the RECENT last into
+     * totals. Both lists are sorted by start (each session begins more than gap after the one before
+     * ends), so they are merged in (start, end) order rather than sorted.
+     */
     private State combine(State a, long bCount, long bDuration, long[] bStarts, long[] bEnds, int bSize) {
         int total = a.size + bSize;
-        long[][] all = new long[total][];
-        for (int i = 0; i < a.size; i++) {
-            all[i] = new long[] {a.starts[i], a.ends[i]};
-        }
-        for (int i = 0; i < bSize; i++) {
-            all[a.size + i] = new long[] {bStarts[i], bEnds[i]};
-        }
-        Arrays.sort(all, (x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
-        long[] starts = new long[total];
-        long[] ends = new long[total];
+        long[] starts = new long[Math.max(RECENT, total)];
+        long[] ends = new long[starts.length];
         int n = 0;
-        for (long[] interval : all) {
-            if (n > 0 && interval[0] - ends[n - 1] <= gap) {
-                ends[n - 1] = Math.max(ends[n - 1], interval[1]);
+        int i = 0;
+        int j = 0;
+        while (i < a.size || j < bSize) {
+            boolean fromA = j == bSize || (i < a.size && (a.starts[i] < bStarts[j]
+                    || (a.starts[i] == bStarts[j] && a.ends[i] <= bEnds[j])));
+            long start = fromA ? a.starts[i] : bStarts[j];
+            long end = fromA ? a.ends[i++] : bEnds[j++];
+            if (n > 0 && start - ends[n - 1] <= gap) {
+                ends[n - 1] = Math.max(ends[n - 1], end);
             } else {
-                starts[n] = interval[0];
-                ends[n] = interval[1];
+                starts[n] = start;
+                ends[n] = end;
                 n++;
             }
         }
         long olderCount = a.olderCount + bCount;
         long olderDuration = a.olderDurationMs + bDuration;
         int drop = Math.max(0, n - RECENT);
-        for (int i = 0; i < drop; i++) {
+        for (int k = 0; k < drop; k++) {
             olderCount++;
-            olderDuration += ends[i] - starts[i];
+            olderDuration += ends[k] - starts[k];
         }
-        return new State(olderCount, olderDuration,
-                Arrays.copyOfRange(starts, drop, n), Arrays.copyOfRange(ends, drop, n), n - drop);
+        System.arraycopy(starts, drop, starts, 0, n - drop);
+        System.arraycopy(ends, drop, ends, 0, n - drop);
+        return new State(olderCount, olderDuration, starts, ends, n - drop);
     }
 
     @Override
@@ -199,8 +244,8 @@ final class Sessions extends AbstractFeature<Sessions.State> {
             throw new dev.portrait.core.PortraitException("corrupt_state",
                     "sessions: " + size + " recent sessions, at most " + RECENT, null);
         }
-        long[] starts = new long[size];
-        long[] ends = new long[size];
+        long[] starts = new long[RECENT];
+        long[] ends = new long[RECENT];
         for (int i = 0; i < size; i++) {
             starts[i] = i == 0 ? in.readSignedVarLong() : ends[i - 1] + in.readVarLong();
             ends[i] = starts[i] + in.readVarLong();

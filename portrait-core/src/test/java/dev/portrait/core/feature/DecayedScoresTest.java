@@ -92,7 +92,7 @@ class DecayedScoresTest {
         }
         Object s = fold(f, events);
         assertThat(f.read(s, T0 + 4 * DAY)).isEqualTo(Map.of("c4", 1.0, "c3", 0.5));
-        assertThat(((DecayedScores.State) s).sums).containsOnlyKeys("c2", "c3", "c4");
+        assertThat(((DecayedScores.State) s).sums()).containsOnlyKeys("c2", "c3", "c4");
     }
 
     @Test
@@ -101,7 +101,7 @@ class DecayedScoresTest {
         Object s = fold(f, List.of(viewed(T0, "b"), viewed(T0, "a"), viewed(T0, "c")));
         assertThat(f.read(s, T0)).isEqualTo(Map.of("a", 1.0, "b", 1.0));
         Feature<Object> small = Specs.feature("{kind: decayed_scores, key: category, halfLife: 1d, topK: 2, capacity: 2}");
-        assertThat(((DecayedScores.State) fold(small, List.of(viewed(T0, "b"), viewed(T0, "a"), viewed(T0, "c")))).sums)
+        assertThat(((DecayedScores.State) fold(small, List.of(viewed(T0, "b"), viewed(T0, "a"), viewed(T0, "c")))).sums())
                 .containsOnlyKeys("a", "b");
     }
 

@@ -74,7 +74,7 @@ class FrequentItemsTest {
                 assertThat(missing).as(item).isBetween(0L, 10_000L / 11);
             });
         }
-        assertThat(((FrequentItems.State) whole).counters.size()).isLessThanOrEqualTo(10);
+        assertThat(((FrequentItems.State) whole).counters().size()).isLessThanOrEqualTo(10);
     }
 
     @Test
