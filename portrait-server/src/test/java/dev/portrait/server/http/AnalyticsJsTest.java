@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -157,7 +158,7 @@ class AnalyticsJsTest {
         String body = AnalyticsJs.metricsBody("analytics_js.invoke", "analytics_js.invoke",
                 "analytics_js.integration.invoke", "analytics_js.invoke.error");
         // RemoteMetrics.send(): text/plain, no key, no other header
-        ApiHarness.Answer a = api.send("POST", "/v1/m", java.net.http.HttpRequest.BodyPublishers.ofString(body),
+        ApiHarness.Answer a = api.send("POST", "/v1/m", HttpRequest.BodyPublishers.ofString(body),
                 "Content-Type", "text/plain", "Origin", AnalyticsJs.ORIGIN);
 
         assertThat(a.status()).as(a.body()).isEqualTo(200);
@@ -174,10 +175,10 @@ class AnalyticsJsTest {
     @Test
     void sdkMetricsNamesOffTheAllowListShareOneSeriesSoNoPosterCanAddSeries() {
         for (int i = 0; i < 50; i++) {
-            api.send("POST", "/v1/m", java.net.http.HttpRequest.BodyPublishers.ofString(
+            api.send("POST", "/v1/m", HttpRequest.BodyPublishers.ofString(
                     AnalyticsJs.metricsBody("analytics_js.made_up_" + i, "bitcoin_" + i)), "Content-Type", "text/plain");
         }
-        ApiHarness.Answer bad = api.send("POST", "/v1/m", java.net.http.HttpRequest.BodyPublishers.ofString(
+        ApiHarness.Answer bad = api.send("POST", "/v1/m", HttpRequest.BodyPublishers.ofString(
                 "{\"series\":[{\"type\":\"Counter\",\"metric\":\"analytics_js.invoke\",\"value\":1e300},"
                         + "{\"type\":\"Gauge\",\"metric\":\"analytics_js.invoke\",\"value\":1},7]}"),
                 "Content-Type", "text/plain");
@@ -196,7 +197,7 @@ class AnalyticsJsTest {
             "{\"series\":{}}    | 400 | invalid_request",
             "{}                 | 400 | invalid_request"})
     void anSdkMetricsBodyOfTheWrongShapeIsA400(String body, int status, String code) {
-        ApiHarness.Answer a = api.send("POST", "/v1/m", java.net.http.HttpRequest.BodyPublishers.ofString(body),
+        ApiHarness.Answer a = api.send("POST", "/v1/m", HttpRequest.BodyPublishers.ofString(body),
                 "Content-Type", "text/plain");
         assertThat(a.status()).isEqualTo(status);
         assertThat(a.error().get("code").asText()).isEqualTo(code);
@@ -204,7 +205,7 @@ class AnalyticsJsTest {
 
     @Test
     void anSdkMetricsBodyOver64KiBIsA413() {
-        ApiHarness.Answer a = api.send("POST", "/v1/m", java.net.http.HttpRequest.BodyPublishers.ofString(
+        ApiHarness.Answer a = api.send("POST", "/v1/m", HttpRequest.BodyPublishers.ofString(
                 "{\"series\":[\"" + "x".repeat(SdkMetricsRoute.MAX_BYTES) + "\"]}"), "Content-Type", "text/plain");
         assertThat(a.status()).isEqualTo(413);
         assertThat(a.error().get("code").asText()).isEqualTo("request_too_large");
