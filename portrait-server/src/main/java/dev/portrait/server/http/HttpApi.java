@@ -117,7 +117,8 @@ public final class HttpApi implements AutoCloseable {
         // keys still decide what a request may do, CORS only lets the browser send it
         // analytics.js 1.84 and later send the write key by Basic too (and X-Retry-Count on a retry), which
         // makes every call preflighted; the allowed headers echo what the preflight asks for, and a
-        // preflight answer is cached for Chromium's ceiling of two hours so a page pays it once, not per event.
+        // preflight answer is cached for Chromium's ceiling of two hours; browsers cache it per URL, so a page
+        // pays one preflight per path (/v1/t, /v1/i, …), not one per event.
         // Origin stays "*": no route reads a cookie, so an SDK configured with credentials "include" is
         // refused by the browser rather than given a credentialed answer (docs/openapi.yaml, "Browsers").
         c.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {

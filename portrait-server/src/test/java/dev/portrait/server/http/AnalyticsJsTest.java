@@ -89,7 +89,7 @@ class AnalyticsJsTest {
         for (String header : requested.split(",")) {
             assertThat(preflight.header("Access-Control-Allow-Headers")).containsIgnoringCase(header);
         }
-        assertThat(preflight.header("Access-Control-Max-Age")).as("one preflight per page, not per event")
+        assertThat(preflight.header("Access-Control-Max-Age")).as("one preflight per path, not per event")
                 .isEqualTo("7200");
         assertThat(api.runtime.given()).isEmpty();
     }
