@@ -136,6 +136,11 @@ final class EmbeddedStore implements PortraitStore {
     }
 
     @Override
+    public StoreFigures figures() {
+        return tables.figures();
+    }
+
+    @Override
     public StoreOptions options() {
         return options;
     }

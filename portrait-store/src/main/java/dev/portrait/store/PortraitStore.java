@@ -95,6 +95,14 @@ public interface PortraitStore extends AutoCloseable {
      */
     void compact();
 
+    /**
+     * What the storage engine says about itself (sizes, keys, cache, compaction debt), for metrics.
+     * Read-only and cheap enough to call on every scrape: a few dozen property reads, no scan.
+     *
+     * @throws StoreException {@code store_closed} after {@link #close()}
+     */
+    StoreFigures figures();
+
     /** Closes the store; further calls fail with {@code store_closed}. Idempotent. */
     @Override
     void close();

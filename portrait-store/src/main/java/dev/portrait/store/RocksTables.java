@@ -217,6 +217,29 @@ final class RocksTables implements Tables {
     }
 
     @Override
+    public StoreFigures figures() {
+        lock.readLock().lock();
+        try {
+            checkOpen();
+            Map<String, StoreFigures.TableFigures> tables = new java.util.LinkedHashMap<>();
+            for (Table t : Table.values()) {
+                ColumnFamilyHandle h = handles.get(t);
+                tables.put(t.cfName, new StoreFigures.TableFigures(
+                        db.getLongProperty(h, "rocksdb.estimate-num-keys"),
+                        db.getLongProperty(h, "rocksdb.total-sst-files-size"),
+                        db.getLongProperty(h, "rocksdb.cur-size-all-mem-tables"),
+                        db.getLongProperty(h, "rocksdb.estimate-pending-compaction-bytes")));
+            }
+            return new StoreFigures(tables, cache.getUsage(), cache.getPinnedUsage(), BLOCK_CACHE_BYTES,
+                    db.getLongProperty("rocksdb.background-errors"));
+        } catch (RocksDBException e) {
+            throw io("read its properties", e);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
     public void compact() {
         lock.readLock().lock();
         try (FlushOptions flush = new FlushOptions().setWaitForFlush(true);

@@ -26,6 +26,9 @@ interface Tables extends AutoCloseable {
     /** Applies a batch atomically; with {@code sync}, durable on disk before it returns. */
     void write(Batch batch, boolean sync);
 
+    /** The engine's own figures (see {@link PortraitStore#figures()}). */
+    StoreFigures figures();
+
     /** Flushes and compacts everything to the bottom level (see {@link PortraitStore#compact()}). */
     void compact();
 

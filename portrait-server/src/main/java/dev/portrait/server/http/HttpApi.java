@@ -25,7 +25,9 @@ import java.util.Objects;
  *   <caption>Routes</caption>
  *   <tr><th>route</th><th>key scope</th></tr>
  *   <tr><td>POST /v1/batch, /v1/import, /v1/track, /v1/identify, /v1/page, /v1/screen, /v1/group,
- *       /v1/alias</td><td>write (Basic, Bearer, or {@code writeKey} in the body)</td></tr>
+ *       /v1/alias, and analytics.js's short forms /v1/b, /v1/t, /v1/i, /v1/p, /v1/s, /v1/g, /v1/a</td>
+ *       <td>write (Basic, Bearer, or {@code writeKey} in the body)</td></tr>
+ *   <tr><td>POST /v1/m (analytics.js's own delivery metrics, counted, never stored)</td><td>none</td></tr>
  *   <tr><td>GET /v1/profiles/{idType}/{id}, …/changes, /v1/segments, /v1/segments/{name}/members</td>
  *       <td>read or admin</td></tr>
  *   <tr><td>DELETE /v1/profiles/{idType}/{id}, GET /v1/quarantine, POST /v1/quarantine/redrive</td>
@@ -39,6 +41,8 @@ import java.util.Objects;
 public final class HttpApi implements AutoCloseable {
     /** The context attribute naming the matched route template, for metrics. */
     private static final String ROUTE = "portrait.route";
+    /** Chromium caps Access-Control-Max-Age at 7,200 s; Firefox would keep it a day. */
+    private static final int PREFLIGHT_MAX_AGE_SECONDS = 7_200;
 
     private final Javalin app;
     private final List<String> routes;
@@ -75,7 +79,8 @@ public final class HttpApi implements AutoCloseable {
         Javalin app = Javalin.create(c -> {
             configure(c, config, meters);
             routes(new Routes(c, keyring, routes), new IngestRoutes(ingest, keyring, config.limits(), meters, clock),
-                    new QueryRoutes(query), query, new AdminRoutes(admin, config.limits()), metrics);
+                    new SdkMetricsRoute(metrics), new QueryRoutes(query), query, new AdminRoutes(admin, config.limits()),
+                    metrics);
         });
         app.start(config.host(), config.port());
         return new HttpApi(app, routes);
@@ -110,7 +115,16 @@ public final class HttpApi implements AutoCloseable {
         c.router.ignoreTrailingSlashes = true;
         // analytics.js and RudderStack's JS SDK post from the shop's pages, another origin than this server;
         // keys still decide what a request may do, CORS only lets the browser send it
-        c.bundledPlugins.enableCors(cors -> cors.addRule(rule -> rule.anyHost()));
+        // analytics.js 1.84 and later send the write key by Basic too (and X-Retry-Count on a retry), which
+        // makes every call preflighted; the allowed headers echo what the preflight asks for, and a
+        // preflight answer is cached for Chromium's ceiling of two hours; browsers cache it per URL, so a page
+        // pays one preflight per path (/v1/t, /v1/i, …), not one per event.
+        // Origin stays "*": no route reads a cookie, so an SDK configured with credentials "include" is
+        // refused by the browser rather than given a credentialed answer (docs/openapi.yaml, "Browsers").
+        c.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
+            rule.anyHost();
+            rule.maxAge = PREFLIGHT_MAX_AGE_SECONDS;
+        }));
         c.requestLogger.http((ctx, millis) -> meters.request(ctx.attribute(ROUTE), ctx.method().name(),
                 ctx.statusCode(), millis));
         c.routes.exception(Exception.class, ErrorAnswers::answer);
@@ -118,14 +132,24 @@ public final class HttpApi implements AutoCloseable {
         c.routes.error(405, ErrorAnswers::answerStatus);
     }
 
-    private static void routes(Routes r, IngestRoutes ingest, QueryRoutes query, QueryPort queryPort, AdminRoutes admin,
-                               PrometheusMeterRegistry metrics) {
+    private static void routes(Routes r, IngestRoutes ingest, SdkMetricsRoute sdkMetrics, QueryRoutes query,
+                               QueryPort queryPort, AdminRoutes admin, PrometheusMeterRegistry metrics) {
         // ingest routes check their key themselves: it may be inside the body
         r.add(HandlerType.POST, "/v1/batch", null, ingest::batch);
         r.add(HandlerType.POST, "/v1/import", null, ingest::batch);
         for (EventType type : EventType.values()) {
             r.add(HandlerType.POST, "/v1/" + type.wireName(), null, ctx -> ingest.single(ctx, type));
         }
+        // analytics.js (@segment/analytics-next) posts a single call to the first letter of its type
+        // (plugins/segmentio/index.ts: `${remote}/${ctx.event.type.charAt(0)}`), a batch to /b and its own
+        // delivery metrics to /m; six types, six distinct letters (Javalin refuses a route declared twice)
+        r.add(HandlerType.POST, "/v1/b", null, ingest::batch);
+        for (EventType type : EventType.values()) {
+            r.add(HandlerType.POST, "/v1/" + type.wireName().charAt(0), null, ctx -> ingest.single(ctx, type));
+        }
+        // open like /metrics: the SDK sends no key with these (core/stats/remote-metrics.ts), and only
+        // allow-listed names become series
+        r.add(HandlerType.POST, "/v1/m", null, sdkMetrics::report);
 
         r.add(HandlerType.GET, "/v1/profiles/{idType}/{id}", Scope.QUERY, query::profile);
         r.add(HandlerType.GET, "/v1/profiles/{idType}/{id}/changes", Scope.QUERY, query::changes);

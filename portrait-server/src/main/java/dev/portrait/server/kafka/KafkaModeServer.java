@@ -3,6 +3,8 @@ package dev.portrait.server.kafka;
 import dev.portrait.core.definition.ProfileDefinition;
 import dev.portrait.server.http.HttpApi;
 import dev.portrait.server.http.HttpConfig;
+import dev.portrait.server.ProcessMeters;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -15,20 +17,25 @@ import java.time.Clock;
 public final class KafkaModeServer implements AutoCloseable {
     private final KafkaRuntime runtime;
     private final HttpApi http;
+    private final ProcessMeters process;
 
-    private KafkaModeServer(KafkaRuntime runtime, HttpApi http) {
+    private KafkaModeServer(KafkaRuntime runtime, HttpApi http, ProcessMeters process) {
         this.runtime = runtime;
         this.http = http;
+        this.process = process;
     }
 
     public static KafkaModeServer start(String bootstrap, KafkaTopics topics, ProfileDefinition definition,
                                         HttpConfig config, Clock clock) {
         KafkaRuntime runtime = KafkaRuntime.start(bootstrap, topics, definition, clock);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        metrics.gauge("portrait_kafka_profile_records_read", runtime, KafkaRuntime::profileRecordsRead);
+        ProcessMeters process = ProcessMeters.bindTo(metrics); // first: it renames through meter filters
+        Gauge.builder("portrait_kafka_profile_records_read", runtime, KafkaRuntime::profileRecordsRead)
+                .description("records read from the profiles topic since the server started").register(metrics);
         try {
-            return new KafkaModeServer(runtime, HttpApi.start(config, runtime, runtime, runtime, metrics, clock));
+            return new KafkaModeServer(runtime, HttpApi.start(config, runtime, runtime, runtime, metrics, clock), process);
         } catch (RuntimeException e) {
+            process.close();
             runtime.close();
             throw e;
         }
@@ -46,6 +53,7 @@ public final class KafkaModeServer implements AutoCloseable {
     public void close() {
         try {
             http.close();
+            process.close();
         } finally {
             runtime.close();
         }
