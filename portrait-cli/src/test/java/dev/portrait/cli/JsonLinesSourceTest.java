@@ -1,9 +1,11 @@
 package dev.portrait.cli;
 
+import dev.portrait.core.event.OverlongNumber;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,6 +105,69 @@ class JsonLinesSourceTest {
         });
         assertThat(items.get(1)).isInstanceOf(ImportItem.Event.class);
         assertThat(items.get(1).where()).isEqualTo("f.jsonl:2");
+    }
+
+    @Test
+    void numbersNoFieldCanHoldStayInTheirOwnItemsOfABatchLineForTheCleanerToReject() throws IOException {
+        String digits = "5".repeat(1_001);
+        List<ImportItem> items = read("{\"batch\":[{\"type\":\"track\",\"n\":9223372036854775808},"
+                + "{\"type\":\"track\",\"n\":" + digits + "},{\"type\":\"page\"}]}\n"
+                + "{\"type\":\"track\",\"n\":-" + digits + "}\n");
+        assertThat(items).hasSize(4).allMatch(i -> i instanceof ImportItem.Event);
+        assertThat(((ImportItem.Event) items.get(0)).json().get("n")).isEqualTo(new BigInteger("9223372036854775808"));
+        assertThat(((ImportItem.Event) items.get(1)).json().get("n")).isEqualTo(new OverlongNumber(digits));
+        assertThat(((ImportItem.Event) items.get(3)).json().get("n")).isEqualTo(new OverlongNumber("-" + digits));
+        assertThat(items).extracting(ImportItem::where)
+                .containsExactly("f.jsonl:1 batch[0]", "f.jsonl:1 batch[1]", "f.jsonl:1 batch[2]", "f.jsonl:2");
+    }
+
+    @Test
+    void aBatchLinesContextCountsTowardsEachEventAsItDoesOverHttp() throws IOException {
+        String context = "{\"pad\":\"" + "c".repeat(2_000) + "\"}";
+        String big = "{\"type\":\"track\",\"note\":\"" + "n".repeat(31 * 1024) + "\"}";
+        List<ImportItem> items = read("{\"context\":" + context + ",\"batch\":[{\"type\":\"page\"}," + big + "]}\n");
+        assertThat(items).hasSize(2);
+        assertThat(items.get(0)).isInstanceOf(ImportItem.Event.class);
+        assertThat(items.get(1)).isInstanceOfSatisfying(ImportItem.Unreadable.class, u -> {
+            assertThat(u.code()).isEqualTo("event_too_large");
+            assertThat(u.where()).isEqualTo("f.jsonl:1 batch[1]");
+            assertThat(u.message()).contains("with the batch's context", "over the limit of 32768 bytes per event");
+            assertThat(new String(u.raw(), StandardCharsets.UTF_8)).as("kept without the envelope").isEqualTo(big);
+        });
+    }
+
+    @Test
+    void aBatchLineThatWouldStoreMoreThanARequestMayIsQuarantinedWhole() throws IOException {
+        StringBuilder line = new StringBuilder("{\"context\":{\"blob\":\"" + "z".repeat(480_000) + "\"},\"batch\":[");
+        for (int i = 0; i < 100; i++) {
+            line.append(i == 0 ? "" : ",").append("{\"type\":\"page\"}");
+        }
+        List<ImportItem> items = read(line.append("]}\n{\"type\":\"page\"}\n").toString());
+        assertThat(items).hasSize(2);
+        assertThat(items.get(0)).isInstanceOfSatisfying(ImportItem.Unreadable.class, u -> {
+            assertThat(u.code()).isEqualTo("request_too_large");
+            assertThat(u.where()).isEqualTo("f.jsonl:1");
+            assertThat(u.message()).contains("100 events", "over the limit of 16777216 bytes");
+        });
+        assertThat(items.get(1)).isInstanceOf(ImportItem.Event.class);
+    }
+
+    @Test
+    void anEventLineOverThePerEventLimitIsQuarantinedAsEventTooLarge() throws IOException {
+        String big = "{\"type\":\"track\",\"note\":\"" + "n".repeat(33 * 1024) + "\",\"writeKey\":\"secret\"}";
+        List<ImportItem> items = read(big + "\n");
+        assertThat(items).singleElement().isInstanceOfSatisfying(ImportItem.Unreadable.class, u -> {
+            assertThat(u.code()).isEqualTo("event_too_large");
+            assertThat(u.message()).startsWith("f.jsonl:1: ").contains("over the limit of 32768 bytes per event");
+            assertThat(new String(u.raw(), StandardCharsets.UTF_8)).doesNotContain("secret");
+        });
+    }
+
+    @Test
+    void twoObjectsOnOneLineAreMalformedRatherThanTheSecondSilentlyDropped() throws IOException {
+        List<ImportItem> items = read("{\"type\":\"page\"} {\"type\":\"page\"}\n");
+        assertThat(items).singleElement().isInstanceOfSatisfying(ImportItem.Unreadable.class,
+                u -> assertThat(u.code()).isEqualTo("malformed_json"));
     }
 
     @Test

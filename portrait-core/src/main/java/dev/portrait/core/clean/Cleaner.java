@@ -13,10 +13,6 @@ import dev.portrait.core.event.Event;
 import dev.portrait.core.event.EventCodec;
 import dev.portrait.core.event.EventType;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonStreamContext;
-import com.fasterxml.jackson.core.exc.InputCoercionException;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -405,46 +401,17 @@ public final class Cleaner {
     }
 
     /**
-     * EventCodec reports every Jackson limit as {@code nesting_too_deep} and an integer beyond a
-     * long as {@code malformed_json}; what actually went wrong is only in the cause, so it is
-     * recovered here. For the integer the parser still knows where it was, so the path is exact.
+     * What {@link EventCodec#parseRaw} could not read. A number it cannot represent never fails the
+     * parse (it reaches the value walk and is rejected there as {@code invalid_number} at its path), so
+     * what is left is text that is not one JSON object, or nesting past the parser's guard.
      */
     private static CleanResult.Rejected parseFailure(PortraitException e) {
         RejectionCode code = RejectionCode.fromCode(e.code());
-        String message = e.getMessage();
-        String path = e.path() == null || e.path().isEmpty() ? "$" : e.path();
-        if (e.getCause() instanceof StreamConstraintsException limit) {
-            String what = String.valueOf(limit.getMessage()).toLowerCase(Locale.ROOT);
-            if (what.contains("number value length")) {
-                code = RejectionCode.INVALID_NUMBER;
-            } else if (what.contains("string value length") || what.contains("name length")) {
-                code = RejectionCode.STRING_TOO_LONG;
-            } else if (!what.contains("nesting depth")) {
-                code = RejectionCode.MALFORMED_JSON;
-            }
-            message = limit.getMessage();
-        } else if (e.getCause() instanceof InputCoercionException coercion) {
-            code = RejectionCode.INVALID_NUMBER;
-            JsonParser parser = coercion.getProcessor();
-            path = parser == null ? path : pathOf(parser.getParsingContext()).toString();
-            message = coercion.getOriginalMessage();
-        }
-        if (code == null || code == RejectionCode.INTERNAL_ERROR) {
+        if (code != RejectionCode.NESTING_TOO_DEEP) {
             code = RejectionCode.MALFORMED_JSON;
         }
-        return new CleanResult.Rejected(code.code(), path + ": " + shown(String.valueOf(message)), path);
-    }
-
-    private static FieldPath pathOf(JsonStreamContext context) {
-        if (context == null || context.inRoot()) {
-            return FieldPath.ROOT;
-        }
-        FieldPath parent = pathOf(context.getParent());
-        if (context.inArray()) {
-            return parent.index(Math.max(context.getCurrentIndex(), 0));
-        }
-        String name = context.getCurrentName();
-        return name == null ? parent : parent.key(name);
+        String path = e.path() == null || e.path().isEmpty() ? "$" : e.path();
+        return new CleanResult.Rejected(code.code(), path + ": " + shown(String.valueOf(e.getMessage())), path);
     }
 
     /** The top-level fields of a raw event, sorted into Segment's and the unknown rest. */

@@ -6,7 +6,9 @@ import java.util.Map;
 /**
  * Why the {@link Cleaner} quarantined an event. The {@link #code()} strings are part of Portrait's
  * public contract: they appear in error answers, quarantine records and metric labels, so they never
- * change once released. The descriptions feed documentation and dashboards.
+ * change once released. The descriptions feed documentation and dashboards. Codes given before
+ * an event reaches the cleaner are not listed here: {@code event_too_large} (the ingest size limit,
+ * counted with the batch envelope), and the importer's {@code line_too_long} and {@code malformed_csv}.
  */
 public enum RejectionCode {
     MALFORMED_JSON("malformed_json", "the body is not a JSON object (or the event is null)"),
@@ -24,8 +26,9 @@ public enum RejectionCode {
             + "that is not JSON"),
     OUT_OF_RANGE("out_of_range", "a number outside its declared min/max, or a negative price, quantity, revenue, "
             + "total or value when cleaning.allowReturns is false"),
-    INVALID_NUMBER("invalid_number", "NaN, an infinity, an integer beyond the range of a long, or a number too "
-            + "large or too long for a double"),
+    INVALID_NUMBER("invalid_number", "a number no field can hold: NaN, an infinity, an integer beyond the range of "
+            + "a long (2^63 and up), a number too large for a double, or one written with more than 1,000 "
+            + "characters; only the event carrying it is rejected, never the rest of its batch"),
     INVALID_TIMESTAMP("invalid_timestamp", "a time that is neither ISO-8601 nor epoch milliseconds, or lies outside "
             + "the years 0001-9999"),
     MISSING_TIMESTAMP("missing_timestamp", "no timestamp, originalTimestamp or receivedAt places the event in time"),

@@ -3,6 +3,8 @@ package dev.portrait.core.clean;
 import dev.portrait.core.definition.CleaningPolicy;
 import dev.portrait.core.definition.TraitSpec;
 import dev.portrait.core.event.EventCodec;
+import dev.portrait.core.event.OverlongNumber;
+import dev.portrait.core.event.UntrustedJson;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -26,7 +28,7 @@ final class ValueCleaner {
     /** Nothing nests deeper than the JSON parser would accept, even under a lenient policy. */
     static final int HARD_MAX_DEPTH = EventCodec.MAX_PARSE_DEPTH;
     /** Jackson's default limit on the length of a number; a longer one is no measurement. */
-    private static final int MAX_NUMBER_DIGITS = 1000;
+    private static final int MAX_NUMBER_DIGITS = UntrustedJson.MAX_NUMBER_CHARS;
     /** Enough bits for {@link #MAX_NUMBER_DIGITS} decimal digits; checked before anything costs. */
     private static final int MAX_NUMBER_BITS = 3322;
     private static final double LONG_LIMIT = 0x1p63;
@@ -321,6 +323,10 @@ final class ValueCleaner {
         }
         if (n instanceof BigDecimal d) {
             return decimal(d, path);
+        }
+        if (n instanceof OverlongNumber o) {
+            throw invalidNumber(path, "a number written with " + o.length() + " characters ("
+                    + ValueText.of(o) + ") is longer than the " + MAX_NUMBER_DIGITS + " any value is read from");
         }
         throw new Rejection(RejectionCode.WRONG_TYPE, path, "a " + n.getClass().getName() + " (" + ValueText.of(n)
                 + ") is not a JSON number type");

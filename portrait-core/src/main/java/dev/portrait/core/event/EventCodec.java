@@ -1,6 +1,8 @@
 package dev.portrait.core.event;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -60,32 +62,43 @@ public final class EventCodec {
     }
 
     /**
-     * Parses untrusted bytes into a JSON object.
+     * Parses untrusted bytes into a JSON object, with {@link UntrustedJson}: a number no event field
+     * can hold (beyond a long, or longer than {@link UntrustedJson#MAX_NUMBER_CHARS} characters) does
+     * not fail the parse but is left in place for the cleaner to reject at its path.
      *
-     * @throws PortraitException {@code malformed_json} when the bytes are not a JSON object,
+     * @throws PortraitException {@code malformed_json} when the bytes are not one JSON object,
      *                           {@code nesting_too_deep} past {@link #MAX_PARSE_DEPTH}
      */
     public static Map<String, Object> parseRaw(byte[] json) {
-        try {
-            Object value = MAPPER.readValue(json, Object.class);
-            if (!(value instanceof Map<?, ?>)) {
+        try (JsonParser p = UntrustedJson.parser(json)) {
+            JsonToken first = p.nextToken();
+            if (first != JsonToken.START_OBJECT) {
                 throw new PortraitException("malformed_json", "expected a JSON object, got "
-                        + (value == null ? "null" : value.getClass().getSimpleName()), "$");
+                        + UntrustedJson.describe(first), "$");
             }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> map = (Map<String, Object>) value;
+            Map<String, Object> map = UntrustedJson.object(p);
+            if (p.nextToken() != null) {
+                // one object per body or line: a second one would be silently dropped
+                throw new PortraitException("malformed_json", "unexpected content after the JSON object at line "
+                        + p.currentTokenLocation().getLineNr() + ", column " + p.currentTokenLocation().getColumnNr(),
+                        "$");
+            }
             return map;
         } catch (StreamConstraintsException e) {
             throw new PortraitException("nesting_too_deep", "JSON nested deeper than " + MAX_PARSE_DEPTH
                     + " levels", "$", e);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr();
-            throw new PortraitException("malformed_json", "not valid JSON" + where + ": " + e.getOriginalMessage(),
-                    "$", e);
+            throw malformed(e);
         } catch (IOException e) {
             throw new PortraitException("malformed_json", "could not read JSON: " + e.getMessage(), "$", e);
         }
+    }
+
+    /** The answer to bytes the parser could not read, naming where it stopped. */
+    public static PortraitException malformed(JsonProcessingException e) {
+        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+                + ", column " + e.getLocation().getColumnNr();
+        return new PortraitException("malformed_json", "not valid JSON" + where + ": " + e.getOriginalMessage(), "$", e);
     }
 
     /** Writes an event as Segment's JSON (fields in a fixed order, so output is deterministic). */

@@ -54,12 +54,12 @@ class CleanerRejectionTableTest {
     static Stream<Named<Row>> rows() {
         return Stream.of(
                 row("malformed_json", "$", "Unexpected end-of-input", () -> SHOP.clean(bytes("{\"type\":"), RECEIVED)),
-                row("malformed_json", "$", "expected a JSON object, got ArrayList", () -> SHOP.clean(bytes("[1,2]"), RECEIVED)),
-                row("malformed_json", "$", "No content", () -> SHOP.clean(new byte[0], RECEIVED)),
+                row("malformed_json", "$", "expected a JSON object, got an array", () -> SHOP.clean(bytes("[1,2]"), RECEIVED)),
+                row("malformed_json", "$", "got the end of the input", () -> SHOP.clean(new byte[0], RECEIVED)),
                 row("malformed_json", "$", "the event is null", () -> SHOP.clean((Map<String, Object>) null, RECEIVED)),
                 row("malformed_json", "$", "Non-standard token 'NaN'", () -> SHOP.clean(bytes(trackJson("\"amount\":NaN")), RECEIVED)),
 
-                row("nesting_too_deep", "$", "nesting depth (257)", () -> SHOP.clean(bytes(trackJson(
+                row("nesting_too_deep", "$", "nested deeper than 256 levels", () -> SHOP.clean(bytes(trackJson(
                         "\"deep\":" + "{\"a\":".repeat(1000) + "1" + "}".repeat(1000))), RECEIVED)),
                 row("nesting_too_deep", "properties.deep" + ".a".repeat(15), "nested 17 levels deep; the limit is 16",
                         () -> SHOP.clean(bytes(trackJson("\"deep\":" + "{\"a\":".repeat(20) + "1" + "}".repeat(20))),
@@ -145,7 +145,7 @@ class CleanerRejectionTableTest {
                         Double.POSITIVE_INFINITY), RECEIVED)),
                 row("invalid_number", "properties.amount", "Infinity",
                         () -> SHOP.clean(bytes(trackJson("\"amount\":1e999")), RECEIVED)),
-                row("invalid_number", "properties.amount", "out of range of long",
+                row("invalid_number", "properties.amount", "123456789012345678901234567890 is beyond the range of a long",
                         () -> SHOP.clean(bytes(trackJson("\"amount\":123456789012345678901234567890")), RECEIVED)),
                 row("invalid_number", "properties.amount", "beyond the range of a long",
                         () -> SHOP.clean(withProperty(track("Clicked"), "amount", BigInteger.TWO.pow(64)), RECEIVED)),
@@ -157,9 +157,9 @@ class CleanerRejectionTableTest {
                 row("invalid_number", "properties.amount", "more than 1000 digits",
                         () -> SHOP.clean(withProperty(track("Clicked"), "amount",
                                 new BigDecimal(BigInteger.TEN.pow(5000), 3)), RECEIVED)),
-                row("invalid_number", "properties.list[2].n", "out of range of long", () -> SHOP.clean(bytes(trackJson(
+                row("invalid_number", "properties.list[2].n", "beyond the range of a long", () -> SHOP.clean(bytes(trackJson(
                         "\"list\":[1,2,{\"n\":-99999999999999999999}]")), RECEIVED)),
-                row("invalid_number", "$", "Number value length",
+                row("invalid_number", "properties.amount", "written with 2000 characters",
                         () -> SHOP.clean(bytes(trackJson("\"amount\":" + "9".repeat(2000))), RECEIVED)),
 
                 row("invalid_timestamp", "timestamp", "\"yesterday\" is not an ISO-8601",
@@ -189,6 +189,8 @@ class CleanerRejectionTableTest {
                                 + MEGABYTE + "\"}}"), RECEIVED)),
                 row("string_too_long", "properties[\"" + "x".repeat(64) + "…(1048576 characters)\"]", "key of",
                         () -> SHOP.clean(withProperty(track("Clicked"), MEGABYTE, 1), RECEIVED)),
+                row("string_too_long", "properties[\"" + "x".repeat(64) + "…(1048576 characters)\"]", "key of",
+                        () -> SHOP.clean(bytes(trackJson("\"" + MEGABYTE + "\":1")), RECEIVED)),
                 row("string_too_long", "userId", "1048576 characters",
                         () -> SHOP.clean(with(track("Clicked"), "userId", MEGABYTE), RECEIVED)),
                 row("too_many_entries", "properties", "10000 entries",

@@ -1,5 +1,7 @@
 package dev.portrait.server.http;
 
+import dev.portrait.server.port.SegmentBatch;
+
 import java.util.Objects;
 import java.util.Set;
 
@@ -81,15 +83,26 @@ public record HttpConfig(String host, int port, ApiKeys keys, Limits limits) {
     }
 
     /**
-     * What one request may carry. Over any of them the request is answered 413 naming the limit;
-     * nothing is stored and nothing is dropped silently.
+     * What one request may carry, each counted where it costs. Over {@code maxRequestBytes},
+     * {@code maxBatchEvents} or {@code maxMergedBytes} the request is answered 413 naming the limit and
+     * nothing from it is stored. Over {@code maxEventBytes}, a single call is answered 413 (the request
+     * is the event), while a batch's event is quarantined alone as {@code event_too_large} and the rest of
+     * the batch is stored: {@link dev.portrait.server.port.SegmentBatch} has the order of the checks.
      *
-     * @param maxEventBytes   bytes of one event as it appears in the (decompressed) body
-     * @param maxRequestBytes bytes of a whole body after decompression (and before it, for gzip)
+     * @param maxEventBytes   bytes of one event as it would be stored: its own bytes in the decompressed
+     *                        body plus the batch's {@code context}, {@code integrations} and {@code sentAt}
+     *                        entries merged into it
+     * @param maxRequestBytes bytes of a whole body after decompression (and before it, for gzip): a gzip
+     *                        bomb is refused after inflating at most this much
      * @param maxBatchEvents  events in one batch
+     * @param maxMergedBytes  bytes of all of a batch's events, each counted as for {@code maxEventBytes}:
+     *                        what one request may make the server store, however small it was on the wire
      */
-    public record Limits(int maxEventBytes, int maxRequestBytes, int maxBatchEvents) {
-        /** Segment's per-event and per-batch-count limits; a request limit well above Segment's 500 KB. */
+    public record Limits(int maxEventBytes, int maxRequestBytes, int maxBatchEvents, long maxMergedBytes) {
+        /**
+         * Segment's per-event and per-batch-count limits; a request limit well above Segment's 500 KB; a
+         * batch may store four times its request limit (a context shared by many events is normal).
+         */
         public static final Limits DEFAULT = new Limits(32 * 1024, 4 * 1024 * 1024, 2_500);
 
         public Limits {
@@ -107,6 +120,24 @@ public record HttpConfig(String host, int port, ApiKeys keys, Limits limits) {
             if (maxBatchEvents < 1) {
                 throw new IllegalArgumentException("http.limits.maxBatchEvents must be positive, got " + maxBatchEvents);
             }
+            if (maxMergedBytes < maxEventBytes) {
+                throw new IllegalArgumentException("http.limits.maxMergedBytes " + maxMergedBytes
+                        + " is below maxEventBytes " + maxEventBytes);
+            }
+        }
+
+        /** With {@code maxMergedBytes} four times {@code maxRequestBytes}, as {@link #DEFAULT} has it. */
+        public Limits(int maxEventBytes, int maxRequestBytes, int maxBatchEvents) {
+            this(maxEventBytes, maxRequestBytes, maxBatchEvents, 4L * maxRequestBytes);
+        }
+
+        public Limits withMaxMergedBytes(long bytes) {
+            return new Limits(maxEventBytes, maxRequestBytes, maxBatchEvents, bytes);
+        }
+
+        /** The limits a batch body (or a batch line of an import) is read under. */
+        public SegmentBatch.Limits batch() {
+            return new SegmentBatch.Limits(maxEventBytes, maxMergedBytes, maxBatchEvents);
         }
     }
 }

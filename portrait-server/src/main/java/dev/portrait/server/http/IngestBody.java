@@ -1,18 +1,13 @@
 package dev.portrait.server.http;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portrait.core.PortraitException;
+import dev.portrait.core.clean.CleanResult;
 import dev.portrait.core.event.EventCodec;
 import dev.portrait.core.event.EventType;
 import dev.portrait.server.port.BatchEnvelope;
+import dev.portrait.server.port.SegmentBatch;
 
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,31 +15,29 @@ import java.util.Map;
 /**
  * The events of one ingest body, each with its own bytes, and the write key the body carried.
  *
- * <h2>Why a streaming pass</h2>
- * A batch is walked with Jackson's streaming parser over the (already bounded) body, and each item
- * is bound to a map straight from the parser while its first and last byte offsets are noted. So
- * every event's own bytes are known without writing anything back out: the per-event limit measures
- * what the client actually sent, and the quarantine keeps exactly that. Re-serialising every item
- * would cost a second pass over each event and measure a different text than the one received.
+ * <p>A batch is read by {@link SegmentBatch} (the rule {@code portrait import} applies to a batch line
+ * too): a streaming pass that keeps each item's own bytes, hands the batch's {@code context},
+ * {@code integrations} and {@code sentAt} down into each item (Segment's rule, the item's own keys
+ * winning), and measures every event as it will be stored, envelope included. A single call gets its
+ * endpoint's {@code type} when it has none. A {@code writeKey} is taken out of every event: it is a
+ * credential, and the quarantine must not keep it, so an event that had one gets its raw bytes
+ * re-serialised without it (the one case where the raw bytes are not the bytes received).
  *
- * <h2>What the layer does to each event</h2>
- * The batch's {@code context} and {@code integrations} are merged into each item, key by key, the
- * item's own keys winning (Segment's rule); the batch's {@code sentAt} fills an item's missing one,
- * because SDKs stamp the send time on the batch and the cleaner needs it per event to correct clock
- * skew. A single call gets its endpoint's {@code type} when it has none. A {@code writeKey} is taken
- * out of every event: it is a credential, and the quarantine must not keep it, so an event that had
- * one gets its raw bytes re-serialised without it (the one case where the raw bytes are not the
- * bytes received). The raw bytes are otherwise the item as sent, before any of these merges: the
- * parsed map (in {@link Item#json}) is what the cleaner judges.
- *
- * <h2>Whole-request answers</h2>
- * Problems that make the request itself unusable fail all of it, and nothing is stored: invalid JSON
- * (400 {@code malformed_json}), a batch without a {@code batch} array or with an item that is not an
- * object (400 {@code invalid_request}), more than the batch limit (413 {@code too_many_events}),
- * and one event over the per-event limit (413 {@code event_too_large}, naming the item). The last is
- * a deliberate choice: the ingest port cannot quarantine an event the HTTP layer rejected, and
- * storing the rest while answering 200 would hide the oversized one behind a success that Segment's
- * SDKs never inspect; a 413 makes the client see it.
+ * <h2>Which answer when</h2>
+ * <ul>
+ *   <li>The request is refused whole, and nothing is stored, when it cannot be read as what its route
+ *       takes (400 {@code malformed_json}, {@code nesting_too_deep}, {@code invalid_request}: no
+ *       {@code batch} array, an item that is not an object), and when it is over a limit on the request
+ *       as a whole (413 {@code too_many_events}, {@code request_too_large}: the decoded body, or all its
+ *       events with the envelope merged into each). A single call over the per-event limit is also a
+ *       413 {@code event_too_large}: there the request is the event.</li>
+ *   <li>One event of a batch over the per-event limit, counted with the envelope, is refused alone: it
+ *       goes to the ingest port with a {@link Item#refusal} {@code event_too_large}, is quarantined as
+ *       the client sent it (without the envelope) and listed by index in the answer, while the others
+ *       are stored.</li>
+ *   <li>A value no field can hold (an integer beyond a long, a thousand-digit number) never fails the
+ *       parse: it stays in its event, which the cleaner rejects alone as {@code invalid_number}.</li>
+ * </ul>
  */
 record IngestBody(List<Item> events, String writeKey) {
     private static final String WRITE_KEY = BatchEnvelope.WRITE_KEY;
@@ -52,11 +45,15 @@ record IngestBody(List<Item> events, String writeKey) {
     /**
      * One event as it arrived.
      *
-     * @param json  the parsed event, merged as described above
-     * @param raw   its bytes
-     * @param index its position in the batch (0 for a single call)
+     * @param json    the parsed event, merged as described above; the event alone when refused
+     * @param raw     its bytes
+     * @param index   its position in the batch (0 for a single call)
+     * @param refusal why the edge refused it before cleaning ({@code event_too_large}), or null
      */
-    record Item(Map<String, Object> json, byte[] raw, int index) {
+    record Item(Map<String, Object> json, byte[] raw, int index, CleanResult.Rejected refusal) {
+        Item(Map<String, Object> json, byte[] raw, int index) {
+            this(json, raw, index, null);
+        }
     }
 
     /** The body of a single call ({@code /v1/track} and its siblings). */
@@ -81,110 +78,21 @@ record IngestBody(List<Item> events, String writeKey) {
 
     /** The body of {@code /v1/batch} and {@code /v1/import}. */
     static IngestBody batch(byte[] body, HttpConfig.Limits limits) {
-        ObjectMapper mapper = EventCodec.mapper();
-        List<Span> spans = new ArrayList<>();
-        Map<String, Object> context = null;
-        Map<String, Object> integrations = null;
-        Object sentAt = null;
-        String writeKey = null;
-        boolean sawBatch = false;
-        try (JsonParser p = mapper.getFactory().createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw ApiError.invalidRequest("$", "a batch body is a JSON object with a \"batch\" array");
+        SegmentBatch batch = SegmentBatch.read(body, limits.batch());
+        List<Item> items = new ArrayList<>(batch.items().size());
+        for (SegmentBatch.Item item : batch.items()) {
+            if (item instanceof SegmentBatch.Event e) {
+                items.add(new Item(e.json(), e.raw(), e.index()));
+            } else if (item instanceof SegmentBatch.Oversized o) {
+                items.add(new Item(o.json(), o.raw(), o.index(), new CleanResult.Rejected("event_too_large",
+                        o.message(), "$")));
+            } else {
+                SegmentBatch.NotAnObject n = (SegmentBatch.NotAnObject) item;
+                throw ApiError.invalidRequest("batch[" + n.index() + "]", "every batch item must be an event object, "
+                        + "got " + n.kind());
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                switch (field) {
-                    case "batch" -> {
-                        if (value != JsonToken.START_ARRAY) {
-                            throw ApiError.invalidRequest("batch", "\"batch\" must be an array of events, got "
-                                    + describe(value));
-                        }
-                        if (sawBatch) {
-                            throw ApiError.invalidRequest("batch", "the body has two \"batch\" arrays");
-                        }
-                        sawBatch = true;
-                        readItems(p, mapper, limits, spans);
-                    }
-                    case "context" -> context = object(p, mapper, value, "context");
-                    case "integrations" -> integrations = object(p, mapper, value, "integrations");
-                    case "sentAt" -> sentAt = value == JsonToken.VALUE_NULL ? null : mapper.readValue(p, Object.class);
-                    case WRITE_KEY -> {
-                        writeKey = value == JsonToken.VALUE_STRING ? p.getText() : null;
-                        p.skipChildren();
-                    }
-                    // anything else at the top (Segment's own "messageId" of the batch, SDK extras) is not an event
-                    default -> p.skipChildren();
-                }
-            }
-            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
-                throw new PortraitException("malformed_json", "unexpected content after the batch object", "$");
-            }
-        } catch (StreamConstraintsException e) {
-            throw new PortraitException("nesting_too_deep", "JSON nested deeper than " + EventCodec.MAX_PARSE_DEPTH
-                    + " levels", "$", e);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr();
-            throw new PortraitException("malformed_json", "not valid JSON" + where + ": " + e.getOriginalMessage(),
-                    "$", e);
-        } catch (IOException e) {
-            throw new PortraitException("malformed_json", "could not read JSON: " + e.getMessage(), "$", e);
         }
-        if (!sawBatch) {
-            throw ApiError.invalidRequest("batch", "a batch body needs a \"batch\" array of events");
-        }
-        List<Item> items = new ArrayList<>(spans.size());
-        BatchEnvelope envelope = new BatchEnvelope(context, integrations, sentAt);
-        for (Span s : spans) {
-            Map<String, Object> json = s.json;
-            boolean hadKey = envelope.applyTo(json);
-            byte[] raw = hadKey ? Json.bytes(json) : Arrays.copyOfRange(body, s.start, s.end);
-            items.add(new Item(json, raw, s.index));
-        }
-        return new IngestBody(List.copyOf(items), writeKey);
-    }
-
-    private record Span(Map<String, Object> json, int start, int end, int index) {
-    }
-
-    private static void readItems(JsonParser p, ObjectMapper mapper, HttpConfig.Limits limits, List<Span> out)
-            throws IOException {
-        int index = 0;
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-            if (index >= limits.maxBatchEvents()) {
-                throw ApiError.tooManyEvents("the batch has more than " + limits.maxBatchEvents()
-                        + " events, the limit per batch; split it");
-            }
-            if (t != JsonToken.START_OBJECT) {
-                throw ApiError.invalidRequest("batch[" + index + "]", "every batch item must be an event object, got "
-                        + describe(t));
-            }
-            long start = p.currentTokenLocation().getByteOffset();
-            Map<String, Object> json = mapper.readValue(p, mapper.getTypeFactory()
-                    .constructMapType(LinkedHashMap.class, String.class, Object.class));
-            // the parser now stands on the item's closing brace, which is one byte
-            long end = p.currentTokenLocation().getByteOffset() + 1;
-            if (end - start > limits.maxEventBytes()) {
-                throw ApiError.eventTooLarge("batch[" + index + "]", "event " + index + " of the batch is "
-                        + (end - start) + " bytes, over the limit of " + limits.maxEventBytes() + " bytes per event");
-            }
-            out.add(new Span(json, (int) start, (int) end, index));
-            index++;
-        }
-    }
-
-    private static Map<String, Object> object(JsonParser p, ObjectMapper mapper, JsonToken value, String field)
-            throws IOException {
-        if (value == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        if (value != JsonToken.START_OBJECT) {
-            throw ApiError.invalidRequest(field, "the batch's \"" + field + "\" must be an object, got " + describe(value));
-        }
-        return mapper.readValue(p, mapper.getTypeFactory().constructMapType(LinkedHashMap.class, String.class,
-                Object.class));
+        return new IngestBody(List.copyOf(items), batch.writeKey());
     }
 
     private static String takeWriteKey(Map<String, Object> json) {
@@ -200,21 +108,6 @@ record IngestBody(List<Item> events, String writeKey) {
         Map<String, Object> copy = new LinkedHashMap<>(json);
         copy.remove("type");
         return copy;
-    }
-
-    private static String describe(JsonToken t) {
-        if (t == null) {
-            return "the end of the body";
-        }
-        return switch (t) {
-            case START_ARRAY -> "an array";
-            case START_OBJECT -> "an object";
-            case VALUE_STRING -> "a string";
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
-            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-            case VALUE_NULL -> "null";
-            default -> t.toString();
-        };
     }
 
     private static String shown(Object type) {

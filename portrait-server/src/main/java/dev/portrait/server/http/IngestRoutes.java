@@ -59,7 +59,7 @@ final class IngestRoutes {
 
         List<IncomingEvent> events = new ArrayList<>(parsed.events().size());
         for (IngestBody.Item item : parsed.events()) {
-            events.add(new IncomingEvent(item.json(), item.raw(), receivedAt, item.index()));
+            events.add(new IncomingEvent(item.json(), item.raw(), receivedAt, item.index(), item.refusal()));
         }
         metrics.received(events.size());
         List<IngestOutcome> outcomes = events.isEmpty() ? List.of() : ingest.ingest(events);

@@ -130,7 +130,7 @@ public final class KafkaRuntime implements IngestPort, QueryPort, AdminPort, Aut
         List<Future<RecordMetadata>> sent = new ArrayList<>(events.size());
         List<CleanResult> verdicts = new ArrayList<>(events.size());
         for (IncomingEvent in : events) {
-            CleanResult r = cleaner.clean(in.json(), in.receivedAt());
+            CleanResult r = in.verdict(cleaner);
             verdicts.add(r);
             long at = in.receivedAt().toEpochMilli();
             if (r instanceof CleanResult.Accepted a) {

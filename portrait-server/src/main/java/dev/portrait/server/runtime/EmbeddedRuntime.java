@@ -183,7 +183,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         }
         List<CleanResult> cleaned = new ArrayList<>(events.size());
         for (IncomingEvent in : events) {
-            cleaned.add(cleaner.clean(in.json(), in.receivedAt()));
+            cleaned.add(in.verdict(cleaner));
         }
         return await(committer.submit(events, cleaned));
     }

@@ -14,6 +14,14 @@ class HttpConfigTest {
     void theDefaultLimitsAreTheDocumentedOnes() {
         assertThat(HttpConfig.Limits.DEFAULT).isEqualTo(new HttpConfig.Limits(32_768, 4_194_304, 2_500));
         assertThat(HttpConfig.of(8080, KEYS).limits()).isEqualTo(HttpConfig.Limits.DEFAULT);
+        assertThat(HttpConfig.Limits.DEFAULT.maxMergedBytes()).as("a batch stores at most 16 MiB").isEqualTo(16_777_216L);
+    }
+
+    @Test
+    void aStoredTotalBelowTheEventLimitIsRefusedNamingIt() {
+        assertThatThrownBy(() -> new HttpConfig.Limits(1000, 4000, 10, 999)).hasMessageContaining("maxMergedBytes 999");
+        assertThat(new HttpConfig.Limits(1000, 4000, 10).withMaxMergedBytes(1000).batch())
+                .isEqualTo(new dev.portrait.server.port.SegmentBatch.Limits(1000, 1000, 10));
     }
 
     @Test

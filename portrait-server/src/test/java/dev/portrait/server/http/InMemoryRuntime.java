@@ -66,7 +66,7 @@ final class InMemoryRuntime implements IngestPort, QueryPort, AdminPort {
         given.addAll(events);
         List<IngestOutcome> outcomes = new ArrayList<>();
         for (IncomingEvent e : events) {
-            CleanResult r = cleaner.clean(e.json(), e.receivedAt());
+            CleanResult r = e.verdict(cleaner);
             if (r instanceof CleanResult.Accepted a) {
                 String id = a.event().messageId();
                 outcomes.add(seen.add(id) ? new IngestOutcome.Stored(id, ++sequence) : new IngestOutcome.Duplicate(id));

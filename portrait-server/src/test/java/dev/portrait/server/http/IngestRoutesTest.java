@@ -281,14 +281,152 @@ class IngestRoutesTest {
     }
 
     @Test
-    void oneOversizedEventInABatchFailsTheWholeBatchNamingTheItem() {
+    void oneOversizedEventInABatchIsQuarantinedAloneByIndexAndTheOthersAreStored() {
         String big = "{\"type\":\"track\",\"event\":\"Product Viewed\",\"userId\":\"u1\",\"properties\":{\"note\":\""
                 + "x".repeat(33 * 1024) + "\"}}";
-        ApiHarness.Answer a = api.ingest("/v1/batch", "{\"batch\":[" + track("m0", "u1") + "," + big + "]}");
-        assertThat(a.status()).isEqualTo(413);
-        assertThat(a.error().get("code").asText()).isEqualTo("event_too_large");
-        assertThat(a.error().get("path").asText()).isEqualTo("batch[1]");
-        assertThat(api.runtime.given()).as("nothing stored, nothing silently dropped").isEmpty();
+        ApiHarness.Answer a = api.ingest("/v1/batch", "{\"batch\":[" + track("m0", "u1") + "," + big + ","
+                + track("m2", "u1") + "]}");
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        assertThat(a.json().get("stored").asInt()).isEqualTo(2);
+        JsonNode rejected = a.json().get("rejected");
+        assertThat(rejected).hasSize(1);
+        assertThat(rejected.get(0).get("index").asInt()).isEqualTo(1);
+        assertThat(rejected.get(0).get("code").asText()).isEqualTo("event_too_large");
+        assertThat(rejected.get(0).get("message").asText()).contains("event 1 of the batch", "over the limit of 32768");
+        assertThat(rejected.get(0).get("quarantineId").asLong()).isPositive();
+        IncomingEvent refused = api.runtime.given().get(1);
+        assertThat(refused.refusal()).isNotNull();
+        assertThat(new String(refused.raw(), StandardCharsets.UTF_8)).as("quarantined as sent").isEqualTo(big);
+    }
+
+    @Test
+    void theBatchContextCountsTowardsEachEventsLimitAndOnlyTheEventsItPushesOverAreRejected() {
+        try (ApiHarness small = new ApiHarness(new HttpConfig.Limits(1_000, 100_000, 100))) {
+            // 600 bytes of context: an event of its own 300 bytes stays under 1,000, one of 500 goes over
+            String context = "{\"note\":\"" + "c".repeat(600) + "\"}";
+            String fits = sized("m0", 300);
+            String over = sized("m1", 500);
+            String overridden = sized("m2", 500).replace("\"properties\"", "\"context\":{\"note\":\"own\"},\"properties\"");
+            ApiHarness.Answer a = small.ingest("/v1/batch", "{\"context\":" + context + ",\"batch\":[" + fits + ","
+                    + over + "," + overridden + "]}");
+
+            assertThat(a.status()).as(a.body()).isEqualTo(200);
+            assertThat(a.json().get("stored").asInt()).as("an event whose own context holds the key takes none of "
+                    + "the batch's").isEqualTo(2);
+            JsonNode rejected = a.json().get("rejected");
+            assertThat(rejected.findValuesAsText("index")).containsExactly("1");
+            assertThat(rejected.get(0).get("code").asText()).isEqualTo("event_too_large");
+            assertThat(rejected.get(0).get("message").asText()).contains("with the batch's context", "(500 of its own)",
+                    "over the limit of 1000 bytes per event");
+            IncomingEvent refused = small.runtime.given().get(1);
+            assertThat(refused.json()).as("quarantined without the context that made it too large")
+                    .doesNotContainKey("context");
+            assertThat(new String(refused.raw(), StandardCharsets.UTF_8)).isEqualTo(over);
+            assertThat(small.runtime.given().get(0).json().get("context")).isEqualTo(Map.of("note", "c".repeat(600)));
+        }
+    }
+
+    @Test
+    void anEventExactlyAtTheLimitWithItsContextIsStoredAndOneByteMoreIsNot() {
+        String context = "{\"k\":\"v\"}";
+        String event = sized("m0", 200);
+        // {...event..., "context":{"k":"v"}} written compactly: the event's bytes, ,"context": and the object
+        int merged = event.length() + ",\"context\":".length() + context.length();
+        try (ApiHarness exact = new ApiHarness(new HttpConfig.Limits(merged, 100_000, 10));
+             ApiHarness under = new ApiHarness(new HttpConfig.Limits(merged - 1, 100_000, 10))) {
+            String body = "{\"context\":" + context + ",\"batch\":[" + event + "]}";
+            assertThat(exact.ingest("/v1/batch", body).json().get("stored").asInt()).isEqualTo(1);
+            ApiHarness.Answer a = under.ingest("/v1/batch", body);
+            assertThat(a.json().get("stored").asInt()).isZero();
+            assertThat(a.json().get("rejected").get(0).get("message").asText()).contains("is " + merged + " bytes");
+        }
+    }
+
+    @Test
+    void aSmallGzipBodyWhoseContextWouldBeCopiedIntoThousandsOfEventsIsRefusedWhole() {
+        // the issue's amplification: a 480 KB context and 2,000 tiny events, ~1 GB once merged, ~10 KB gzipped
+        StringBuilder body = new StringBuilder("{\"context\":{\"blob\":\"" + "z".repeat(480_000) + "\"},\"batch\":[");
+        for (int i = 0; i < 2_000; i++) {
+            body.append(i == 0 ? "" : ",").append(track("m" + i, "u1"));
+        }
+        byte[] gz = ApiHarness.gzip(body.append("]}").toString().getBytes(StandardCharsets.UTF_8));
+        assertThat(gz.length).isLessThan(20_000);
+
+        ApiHarness.Answer a = api.send("POST", "/v1/batch", HttpRequest.BodyPublishers.ofByteArray(gz),
+                "Content-Type", "application/json", "Content-Encoding", "gzip",
+                "Authorization", ApiHarness.basic(ApiHarness.WRITE_KEY));
+        assertThat(a.status()).as(a.body()).isEqualTo(413);
+        assertThat(a.error().get("code").asText()).isEqualTo("request_too_large");
+        assertThat(a.error().get("message").asText()).contains("2000 events", "merged into each",
+                "over the limit of 16777216 bytes");
+        assertThat(api.runtime.given()).as("nothing stored, nothing quarantined").isEmpty();
+    }
+
+    @Test
+    void theStoredTotalIsCheckedBeforeAnyEventAloneSoAnAmplifyingBodyIsNotQuarantinedEventByEvent() {
+        try (ApiHarness small = new ApiHarness(new HttpConfig.Limits(1_000, 100_000, 100).withMaxMergedBytes(20_000))) {
+            String context = "{\"blob\":\"" + "z".repeat(2_000) + "\"}";
+            StringBuilder body = new StringBuilder("{\"context\":" + context + ",\"batch\":[");
+            for (int i = 0; i < 10; i++) {
+                body.append(i == 0 ? "" : ",").append(track("m" + i, "u1"));
+            }
+            ApiHarness.Answer a = small.ingest("/v1/batch", body.append("]}").toString());
+            assertThat(a.status()).as(a.body()).isEqualTo(413);
+            assertThat(a.error().get("code").asText()).isEqualTo("request_too_large");
+            assertThat(small.runtime.given()).isEmpty();
+
+            // the same events with the total under the bound: each is refused alone, by index
+            try (ApiHarness roomy = new ApiHarness(new HttpConfig.Limits(1_000, 100_000, 100))) {
+                ApiHarness.Answer b = roomy.ingest("/v1/batch", body.toString());
+                assertThat(b.status()).isEqualTo(200);
+                assertThat(b.json().get("rejected").findValuesAsText("code")).hasSize(10).containsOnly("event_too_large");
+            }
+        }
+    }
+
+    @Test
+    void anIntegerBeyondALongAndAThousandDigitNumberRejectOnlyTheirOwnEventsOfAFullBatch() {
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < 2_500; i++) {
+            events.add(track("m" + i, "u" + (i % 13)));
+        }
+        String thousandDigits = "1".repeat(1_001);
+        events.set(7, events.get(7).replace("\"product_id\":\"p1\"", "\"product_id\":\"p1\",\"amount\":9223372036854775808"));
+        events.set(1_999, events.get(1_999).replace("\"product_id\":\"p1\"", "\"product_id\":\"p1\",\"list\":[1,"
+                + thousandDigits + "]"));
+        ApiHarness.Answer a = api.ingest("/v1/batch", "{\"batch\":[" + String.join(",", events) + "]}");
+
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        assertThat(a.json().get("stored").asInt()).isEqualTo(2_498);
+        JsonNode rejected = a.json().get("rejected");
+        assertThat(rejected.findValuesAsText("index")).containsExactly("7", "1999");
+        assertThat(rejected.findValuesAsText("code")).containsOnly("invalid_number");
+        assertThat(rejected.findValuesAsText("path")).containsExactly("properties.amount", "properties.list[1]");
+        assertThat(rejected.get(0).get("message").asText()).contains("9223372036854775808 is beyond the range of a long");
+        assertThat(rejected.get(1).get("message").asText()).contains("1001 characters");
+        assertThat(new String(api.runtime.given().get(1_999).raw(), StandardCharsets.UTF_8))
+                .as("the quarantine keeps the digits as sent").contains(thousandDigits);
+    }
+
+    @Test
+    void aNumberNoFieldCanHoldInASingleCallIsARejectionOfThatEventNotA400() {
+        ApiHarness.Answer a = api.ingest("/v1/track", "{\"event\":\"Product Viewed\",\"userId\":\"u1\","
+                + "\"timestamp\":\"2024-05-01T11:59:00Z\",\"properties\":{\"product_id\":\"p1\",\"n\":-"
+                + "9".repeat(5_000) + "}}");
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        assertThat(a.json().get("rejected").get(0).get("code").asText()).isEqualTo("invalid_number");
+        assertThat(a.json().get("rejected").get(0).get("path").asText()).isEqualTo("properties.n");
+    }
+
+    @Test
+    void aNumberNoFieldCanHoldInTheBatchContextRejectsTheEventsThatTakeItIn() {
+        String body = "{\"context\":{\"big\":18446744073709551616},\"batch\":[" + track("m0", "u1") + ","
+                + track("m1", "u1").replace("\"properties\"", "\"context\":{\"big\":1},\"properties\"") + "]}";
+        ApiHarness.Answer a = api.ingest("/v1/batch", body);
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        assertThat(a.json().get("stored").asInt()).isEqualTo(1);
+        assertThat(a.json().get("rejected").get(0).get("index").asInt()).isZero();
+        assertThat(a.json().get("rejected").get(0).get("path").asText()).isEqualTo("context.big");
     }
 
     @Test
@@ -349,8 +487,11 @@ class IngestRoutesTest {
             String wide = "{\"type\":\"track\",\"event\":\"E\",\"userId\":\"u1\",\"properties\":{\"x\":\""
                     + "y".repeat(300) + "\"}}";
             ApiHarness.Answer size = small.ingest("/v1/batch", "{\"batch\":[" + wide + "]}");
-            assertThat(size.status()).isEqualTo(413);
-            assertThat(size.error().get("message").asText()).contains("over the limit of 300 bytes per event");
+            assertThat(size.status()).isEqualTo(200);
+            assertThat(size.json().get("rejected").get(0).get("message").asText())
+                    .contains("over the limit of 300 bytes per event");
+            assertThat(small.ingest("/v1/track", wide).error().get("message").asText())
+                    .contains("over the limit of 300 bytes per event");
 
             assertThat(small.ingest("/v1/batch", "{\"batch\":[" + track("m1", "u1") + "]}").status()).isEqualTo(200);
         }
@@ -377,5 +518,16 @@ class IngestRoutesTest {
         ApiHarness.Answer a = api.ingest("/v1/batch", body.append("]}").toString());
         assertThat(a.status()).as(a.body()).isEqualTo(200);
         assertThat(a.json().get("stored").asInt()).isEqualTo(2_500);
+    }
+
+    /** A valid track event of exactly {@code bytes} bytes, padded in a property. */
+    private static String sized(String messageId, int bytes) {
+        String bare = track(messageId, "u1").replace("\"product_id\":\"p1\"", "\"product_id\":\"p1\",\"pad\":\"\"");
+        if (bare.length() > bytes) {
+            throw new IllegalArgumentException("an event is at least " + bare.length() + " bytes");
+        }
+        String event = bare.replace("\"pad\":\"\"", "\"pad\":\"" + "p".repeat(bytes - bare.length()) + "\"");
+        assertThat(event).hasSize(bytes);
+        return event;
     }
 }
