@@ -39,6 +39,9 @@ import java.util.concurrent.TimeUnit;
  * later by the workload's span each time, until its stream is as long as the workload; when that is
  * used up every state starts again from empty, so every lap does the same work.
  *
+ * <p>On a machine shared with other work, wall time per operation swings by several times between
+ * iterations; {@link FeatureUpdateLoop} runs the same loop and reports CPU time per update instead.
+ *
  * Run (from the repository root):
  * <pre>
  * mvn -q -o package -pl portrait-core,portrait-bench -am -DskipTests

@@ -22,7 +22,7 @@ import java.util.function.IntBinaryOperator;
  * from the profile instead of two: on a cold profile each hop is a cache miss.
  *
  * <p>Hand-written rather than a primitive-collections library: the core's dependencies are chosen
- * for their field, this is eighty lines, and it keeps insertion, removal and copying under the
+ * for their field, this is one short class, and it keeps insertion, removal and copying under the
  * state's control.
  */
 class KeyTable {
