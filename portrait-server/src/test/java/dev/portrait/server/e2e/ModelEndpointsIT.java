@@ -20,7 +20,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Recommendations, personas and model scores of the embedded runtime over HTTP, across a restart. */
-class ModelEndpointsTest {
+class ModelEndpointsIT {
     private static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
     private static final String WRITE = "wk-test";
     private static final String READ = "rk-test";

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The embedded runtime end to end over HTTP on port 0, with a clock the test moves. */
-class EmbeddedServerTest {
+class EmbeddedServerIT {
     private static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
     private static final String WRITE = "wk-test";
     private static final String READ = "rk-test";

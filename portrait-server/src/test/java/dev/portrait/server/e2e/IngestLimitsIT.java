@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * rejects end in the durable quarantine with the bytes the client sent, the rest of the batch in the log,
  * and a re-drive judges the quarantined ones the same way again.
  */
-class IngestLimitsTest {
+class IngestLimitsIT {
     private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
     private static final String WRITE = "wk-test";
     private static final String READ = "rk-test";

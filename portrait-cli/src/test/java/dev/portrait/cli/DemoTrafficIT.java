@@ -20,7 +20,7 @@ import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class DemoTrafficTest {
+class DemoTrafficIT {
     @TempDir
     Path tmp;
 
