@@ -1,4 +1,4 @@
-package dev.portrait.server.runtime;
+package dev.portrait.server.runtime.worker;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.portrait.core.event.EventCodec;
