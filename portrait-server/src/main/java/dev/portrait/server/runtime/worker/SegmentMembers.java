@@ -1,4 +1,4 @@
-package dev.portrait.server.runtime;
+package dev.portrait.server.runtime.worker;
 
 import dev.portrait.core.segment.SegmentTransition;
 
@@ -15,7 +15,7 @@ import java.util.TreeSet;
  * stored profiles at start. Sorted by profile id so members can be paged with a cursor. Only the
  * worker thread touches it.
  */
-final class SegmentMembers {
+public final class SegmentMembers {
     private final Map<String, TreeSet<String>> members = new HashMap<>();
 
     SegmentMembers(Collection<String> segments) {
@@ -47,13 +47,13 @@ final class SegmentMembers {
         }
     }
 
-    long size(String segment) {
+    public long size(String segment) {
         TreeSet<String> set = members.get(segment);
         return set == null ? 0 : set.size();
     }
 
     /** Up to {@code limit} members after {@code cursor} (exclusive; null = from the start). */
-    List<String> page(String segment, String cursor, int limit) {
+    public List<String> page(String segment, String cursor, int limit) {
         NavigableSet<String> set = members.get(segment);
         NavigableSet<String> tail = cursor == null ? set : set.tailSet(cursor, false);
         List<String> out = new ArrayList<>(Math.min(limit, tail.size()));
@@ -66,7 +66,7 @@ final class SegmentMembers {
         return out;
     }
 
-    boolean hasMoreAfter(String segment, String last) {
+    public boolean hasMoreAfter(String segment, String last) {
         return last != null && members.get(segment).higher(last) != null;
     }
 }

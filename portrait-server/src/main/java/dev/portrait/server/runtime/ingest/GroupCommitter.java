@@ -1,10 +1,12 @@
-package dev.portrait.server.runtime;
+package dev.portrait.server.runtime.ingest;
 
 import dev.portrait.core.PortraitException;
 import dev.portrait.core.clean.CleanResult;
 import dev.portrait.core.event.Event;
 import dev.portrait.server.port.IncomingEvent;
 import dev.portrait.server.port.IngestOutcome;
+import dev.portrait.server.runtime.IngestCounters;
+import dev.portrait.server.runtime.worker.ProfileWorker;
 import dev.portrait.store.EventLog;
 import dev.portrait.store.EventRecord;
 import dev.portrait.store.PortraitStore;
@@ -24,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * answers them all, and passes the stored events to the {@link ProfileWorker} in log order. One
  * fsync thus acknowledges many requests: that is the group commit.
  */
-final class GroupCommitter implements Runnable {
+public final class GroupCommitter implements Runnable {
     /**
      * One caller's cleaned events, already encoded for the log or the quarantine (on the caller's thread,
      * so the one committer thread only writes), and where to send the answer.
@@ -43,14 +45,14 @@ final class GroupCommitter implements Runnable {
     private final IngestCounters counters;
     private volatile boolean running = true;
 
-    GroupCommitter(PortraitStore store, ProfileWorker worker, int maxGroupEvents, IngestCounters counters) {
+    public GroupCommitter(PortraitStore store, ProfileWorker worker, int maxGroupEvents, IngestCounters counters) {
         this.store = store;
         this.worker = worker;
         this.maxGroupEvents = maxGroupEvents;
         this.counters = counters;
     }
 
-    CompletableFuture<List<IngestOutcome>> submit(List<IncomingEvent> incoming, List<CleanResult> cleaned) {
+    public CompletableFuture<List<IngestOutcome>> submit(List<IncomingEvent> incoming, List<CleanResult> cleaned) {
         CompletableFuture<List<IngestOutcome>> answer = new CompletableFuture<>();
         if (!running) {
             answer.completeExceptionally(new PortraitException("unavailable", "the runtime is shutting down", null));
@@ -76,7 +78,7 @@ final class GroupCommitter implements Runnable {
         return answer;
     }
 
-    void stop() {
+    public void stop() {
         running = false;
     }
 

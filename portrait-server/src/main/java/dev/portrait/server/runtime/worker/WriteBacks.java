@@ -1,0 +1,166 @@
+package dev.portrait.server.runtime.worker;
+
+import dev.portrait.core.PortraitException;
+import dev.portrait.server.runtime.RuntimeOptions;
+import dev.portrait.store.PortraitStore;
+import dev.portrait.store.WriteBack;
+
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Batched write-backs of the worker's derived state: every profile changed since the last one (each
+ * encoded once, however many events touched it), the profiles' histories, the merge log, the identity
+ * changes and the shared models' checkpoint at the same position ({@link ModelConsumer} explains why
+ * every write-back carries it), in one atomic store write at the applied log position.
+ *
+ * <p>The worker encodes (on its own thread, at the position) and a writer thread seals and commits
+ * while the worker folds on. At most one write-back is in flight: a new one first waits for the last.
+ * Folding during a commit is safe because the commit holds bytes and lists taken at the position, and
+ * the store's identity overlay keeps later identity changes for the next write-back
+ * ({@link WriteBack#takeIdentities()}); see {@link HotProfiles} for why memory never falls behind.
+ */
+final class WriteBacks {
+    private final PortraitStore store;
+    private final HotProfiles profiles;
+    private final HistoryRecorder history;
+    private final ModelConsumer models;
+    private final RuntimeOptions options;
+    private final InstantSource clock;
+    /** Runs while the worker waits for a write-back or encodes one: answers reads, which change nothing. */
+    private final Runnable answerReads;
+    private final List<String> mergeOwners = new ArrayList<>();
+    private final List<byte[]> merges = new ArrayList<>();
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "portrait-writeback");
+        t.setDaemon(true);
+        return t;
+    });
+    private Future<?> inFlight;
+    private long foldedSince;
+    private long last;
+
+    WriteBacks(PortraitStore store, HotProfiles profiles, HistoryRecorder history, ModelConsumer models,
+               RuntimeOptions options, InstantSource clock, Runnable answerReads) {
+        this.store = store;
+        this.profiles = profiles;
+        this.history = history;
+        this.models = models;
+        this.options = options;
+        this.clock = clock;
+        this.answerReads = answerReads;
+    }
+
+    /** Starts the interval (the worker thread's start). */
+    void begin(long now) {
+        last = now;
+    }
+
+    void folded() {
+        foldedSince++;
+    }
+
+    /** A merge's undo entry for the merge log, written with the next write-back. */
+    void merged(String winner, byte[] undo) {
+        mergeOwners.add(winner);
+        merges.add(undo);
+    }
+
+    boolean pending() {
+        return profiles.hasChanges() || !history.isEmpty() || !merges.isEmpty() || foldedSince > 0;
+    }
+
+    /** When the next write-back is due by time; {@link Long#MAX_VALUE} when nothing waits to be written. */
+    long dueAt() {
+        return pending() ? last + options.writeBackEvery().toMillis() : Long.MAX_VALUE;
+    }
+
+    /** Whether enough events are folded to write back whatever the time (recovery's replay asks this). */
+    boolean full() {
+        return foldedSince >= options.writeBackEvents();
+    }
+
+    /** Whether a write-back should start now: enough events folded, or the interval is over with something to write. */
+    boolean due(long now) {
+        return foldedSince >= options.writeBackEvents()
+                || pending() && now - last >= options.writeBackEvery().toMillis();
+    }
+
+    /** Whether the write-back in flight has finished (its outcome not yet collected). */
+    boolean finished() {
+        return inFlight != null && inFlight.isDone();
+    }
+
+    /** Writes everything pending at {@code position} and waits until it is committed. */
+    void writeNow(long position) {
+        start(position);
+        await();
+    }
+
+    /**
+     * Encodes every dirty profile and takes the pending histories, merges and identity changes, at
+     * {@code position} (the worker's applied position), asks the models for their checkpoint at the same
+     * position, then hands everything to the writer thread, which waits for the models' bytes and commits.
+     */
+    void start(long position) {
+        await();
+        last = clock.millis();
+        if (!pending()) {
+            return;
+        }
+        WriteBack wb = store.writeBack();
+        profiles.drainInto(wb, answerReads);
+        history.drainInto(wb);
+        for (int i = 0; i < merges.size(); i++) {
+            wb.appendMerge(mergeOwners.get(i), merges.get(i));
+        }
+        wb.takeIdentities();
+        // behind every update of the events up to the position; encoded on the models' thread
+        CompletableFuture<byte[]> checkpoint = models.checkpoint();
+        inFlight = writer.submit(() -> {
+            wb.putModelState(checkpoint.get());
+            wb.commit(position);
+            return null;
+        });
+        merges.clear();
+        mergeOwners.clear();
+        foldedSince = 0;
+    }
+
+    /** Waits for the write-back in flight, if any, answering reads meanwhile; then evicts cold profiles. */
+    void await() {
+        if (inFlight == null) {
+            return;
+        }
+        while (!inFlight.isDone()) {
+            answerReads.run();
+            LockSupport.parkNanos(100_000);
+        }
+        try {
+            inFlight.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PortraitException("unavailable", "interrupted during a write-back", null, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("write-back failed", e.getCause());
+        } finally {
+            inFlight = null;
+        }
+        profiles.committed();
+    }
+
+    /** Stops the writer thread; call after the last write-back. */
+    void close() {
+        writer.shutdown();
+    }
+}
