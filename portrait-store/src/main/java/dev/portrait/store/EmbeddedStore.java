@@ -91,6 +91,11 @@ final class EmbeddedStore implements PortraitStore {
         return new EmbeddedStore(new MemoryTables(), MasterKeys.generate(), Objects.requireNonNull(options, "options"));
     }
 
+    /** A store over any engine, for tests that put a fault between the store and its tables. */
+    static EmbeddedStore over(Tables tables, StoreOptions options) {
+        return new EmbeddedStore(tables, MasterKeys.generate(), Objects.requireNonNull(options, "options"));
+    }
+
     private void checkFormat() {
         long format = meta(META_FORMAT);
         if (format == 0) {
@@ -173,6 +178,27 @@ final class EmbeddedStore implements PortraitStore {
     @Override
     public Changelog changelog() {
         return changelog;
+    }
+
+    @Override
+    public CommittedGroup commitGroup(List<EventRecord> records, List<QuarantineRecord> quarantined) {
+        Objects.requireNonNull(records, "records");
+        Objects.requireNonNull(quarantined, "quarantined");
+        logLock.lock();
+        derivedLock.lock();
+        try (StoreWrite w = newWrite()) {
+            StoredEventLog.Staged logged = events.stage(w, records, true);
+            StoredQuarantine.Staged held = quarantine.stage(w, quarantined);
+            if (w.batch.size() > 0) {
+                w.commit(options.syncWrites());
+            }
+            events.published(logged);
+            quarantine.published(held);
+            return new CommittedGroup(logged.sequences(), held.ids());
+        } finally {
+            derivedLock.unlock();
+            logLock.unlock();
+        }
     }
 
     @Override

@@ -50,60 +50,83 @@ final class StoredEventLog implements EventLog {
     }
 
     private long[] write(List<EventRecord> records, boolean dedup) {
+        if (records.isEmpty()) {
+            return new long[0];
+        }
+        store.logLock.lock();
+        try (StoreWrite w = store.newWrite()) {
+            Staged staged = stage(w, records, dedup);
+            if (staged.next() != store.lastSequence) {
+                w.commit(store.options().syncWrites());
+                published(staged);
+            }
+            return staged.sequences();
+        } finally {
+            store.logLock.unlock();
+        }
+    }
+
+    /** Sequences given to records staged into a write, and the last one, to publish once it is written. */
+    record Staged(long[] sequences, long next) {
+    }
+
+    /**
+     * Puts records, their dedup ids and the last-sequence meta into {@code w}, not yet written; the
+     * caller holds the log lock until it has written {@code w} and called {@link #published}.
+     */
+    Staged stage(StoreWrite w, List<EventRecord> records, boolean dedup) {
         for (int i = 0; i < records.size(); i++) {
             if (records.get(i) == null) {
                 throw new IllegalArgumentException("event record " + i + " of " + records.size() + " is null");
             }
         }
         long[] out = new long[records.size()];
+        long next = store.lastSequence;
         if (records.isEmpty()) {
-            return out;
+            return new Staged(out, next);
         }
-        store.logLock.lock();
-        try (StoreWrite w = store.newWrite()) {
-            List<byte[]> existing = dedup ? existingIds(records) : null;
-            Set<String> seen = dedup ? new HashSet<>() : null;
-            long next = store.lastSequence;
-            long windowMs = store.options().dedupWindow().toMillis();
-            for (int i = 0; i < records.size(); i++) {
-                EventRecord r = records.get(i);
-                if (dedup) {
-                    if (!seen.add(r.messageId())) {
+        List<byte[]> existing = dedup ? existingIds(records) : null;
+        Set<String> seen = dedup ? new HashSet<>() : null;
+        long windowMs = store.options().dedupWindow().toMillis();
+        for (int i = 0; i < records.size(); i++) {
+            EventRecord r = records.get(i);
+            if (dedup) {
+                if (!seen.add(r.messageId())) {
+                    out[i] = DUPLICATE;
+                    continue;
+                }
+                byte[] previous = existing.get(i);
+                if (previous != null) {
+                    long seenAt = KeyLayout.getLong(previous, 0);
+                    if (r.receivedAt() - seenAt < windowMs) {
                         out[i] = DUPLICATE;
                         continue;
                     }
-                    byte[] previous = existing.get(i);
-                    if (previous != null) {
-                        long seenAt = KeyLayout.getLong(previous, 0);
-                        if (r.receivedAt() - seenAt < windowMs) {
-                            out[i] = DUPLICATE;
-                            continue;
-                        }
-                        // Seen before the window: new again; its old purge entry goes.
-                        w.batch.delete(Table.DEDUP, timeKey(seenAt, r.messageId()));
-                    }
-                }
-                long sequence = ++next;
-                out[i] = sequence;
-                byte[] key = KeyLayout.longKey(sequence);
-                w.batch.put(Table.EVENTS, key, encode(w, key, r));
-                if (dedup) {
-                    byte[] v = new byte[16];
-                    KeyLayout.putLong(v, 0, r.receivedAt());
-                    KeyLayout.putLong(v, 8, sequence);
-                    w.batch.put(Table.DEDUP, idKey(r.messageId()), v);
-                    w.batch.put(Table.DEDUP, timeKey(r.receivedAt(), r.messageId()), KeyLayout.EMPTY);
+                    // Seen before the window: new again; its old purge entry goes.
+                    w.batch.delete(Table.DEDUP, timeKey(seenAt, r.messageId()));
                 }
             }
-            if (next != store.lastSequence) {
-                store.putMeta(w, EmbeddedStore.META_LAST_SEQUENCE, next);
-                w.commit(store.options().syncWrites());
-                store.lastSequence = next;
+            long sequence = ++next;
+            out[i] = sequence;
+            byte[] key = KeyLayout.longKey(sequence);
+            w.batch.put(Table.EVENTS, key, encode(w, key, r));
+            if (dedup) {
+                byte[] v = new byte[16];
+                KeyLayout.putLong(v, 0, r.receivedAt());
+                KeyLayout.putLong(v, 8, sequence);
+                w.batch.put(Table.DEDUP, idKey(r.messageId()), v);
+                w.batch.put(Table.DEDUP, timeKey(r.receivedAt(), r.messageId()), KeyLayout.EMPTY);
             }
-            return out;
-        } finally {
-            store.logLock.unlock();
         }
+        if (next != store.lastSequence) {
+            store.putMeta(w, EmbeddedStore.META_LAST_SEQUENCE, next);
+        }
+        return new Staged(out, next);
+    }
+
+    /** After the write that held {@code staged} has been written. */
+    void published(Staged staged) {
+        store.lastSequence = staged.next();
     }
 
     private List<byte[]> existingIds(List<EventRecord> records) {
