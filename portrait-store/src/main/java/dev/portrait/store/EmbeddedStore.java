@@ -25,7 +25,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class EmbeddedStore implements PortraitStore {
     static final String DB_DIR = "db";
-    static final int FORMAT = 1;
+    /** 2: the event log in blocks of binary, compressed events, sealed per subject run; hashed dedup ids. */
+    static final int FORMAT = 2;
+    static final String META_DICTIONARY_PREFIX = "log.dict.";
     static final String META_FORMAT = "format";
     static final String META_LAST_SEQUENCE = "log.last";
     static final String META_APPLIED = "profiles.applied";
@@ -63,13 +65,15 @@ final class EmbeddedStore implements PortraitStore {
         this.options = options;
         this.keyring = new Keyring(tables, master, options.dataKeyCacheSize());
         checkFormat();
+        long bucketMs = meta(StoredEventLog.META_DEDUP_BUCKET_MS);
+        loadDictionaries();
         this.lastSequence = Math.max(meta(META_LAST_SEQUENCE), lastKeyInLog());
         this.appliedSequence = meta(META_APPLIED);
         this.changelogNext = Math.max(1, meta(META_CHANGELOG_NEXT));
         this.mergesNext = Math.max(1, meta(META_MERGES_NEXT));
         this.historyNext = Math.max(1, meta(META_HISTORY_NEXT));
         this.quarantineNext = Math.max(1, meta(META_QUARANTINE_NEXT));
-        this.events = new StoredEventLog(this);
+        this.events = new StoredEventLog(this, bucketMs);
         this.identities = new StoredIdentities(this);
         this.profiles = new StoredProfiles(this);
         this.merges = new StoredMergeLog(this);
@@ -96,16 +100,64 @@ final class EmbeddedStore implements PortraitStore {
         return new EmbeddedStore(new MemoryTables(), MasterKeys.generate(), Objects.requireNonNull(options, "options"));
     }
 
+    /** A store over any engine, for tests that put a fault between the store and its tables. */
+    static EmbeddedStore over(Tables tables, StoreOptions options) {
+        return new EmbeddedStore(tables, MasterKeys.generate(), Objects.requireNonNull(options, "options"));
+    }
+
     private void checkFormat() {
         long format = meta(META_FORMAT);
         if (format == 0) {
             try (StoreWrite w = newWrite()) {
                 putMeta(w, META_FORMAT, FORMAT);
+                // Half a window wide, fixed for the store's life: the buckets' meaning must not change
+                // when the window is configured differently later.
+                putMeta(w, StoredEventLog.META_DEDUP_BUCKET_MS, Math.max(1, options.dedupWindow().toMillis() / 2));
                 w.commit(options.syncWrites());
             }
+        } else if (format == 1) {
+            throw new StoreException("store_format", "this data directory was written with event log format 1 "
+                    + "(one JSON record per event), which this version does not read. Import its events into a new "
+                    + "data directory (export them with the version that wrote it, then `portrait import` them), "
+                    + "or keep running that version on it.", "meta/" + META_FORMAT);
         } else if (format != FORMAT) {
             throw new StoreException("store_format", "the store was written in layout version " + format
                     + "; this version reads " + FORMAT, "meta/" + META_FORMAT);
+        }
+    }
+
+    /**
+     * The data directory keeps a copy of every event compression dictionary its log was written with;
+     * they are made known to this process, and the current one is copied in when it is missing.
+     */
+    private void loadDictionaries() {
+        byte[] prefix = META_DICTIONARY_PREFIX.getBytes(StandardCharsets.UTF_8);
+        List<byte[][]> stored = new ArrayList<>();
+        tables.scan(Table.META, prefix, KeyLayout.prefixEnd(prefix), false, (k, v) -> {
+            stored.add(new byte[][] {k, v});
+            return true;
+        });
+        boolean haveCurrent = false;
+        for (byte[][] kv : stored) {
+            int id = Integer.parseInt(new String(kv[0], prefix.length, kv[0].length - prefix.length,
+                    StandardCharsets.UTF_8));
+            try {
+                dev.portrait.store.log.EventCompression.register(id, kv[1]);
+            } catch (IllegalStateException e) {
+                throw new StoreException("store_format", e.getMessage(), "meta/" + META_DICTIONARY_PREFIX + id, e);
+            }
+            haveCurrent |= id == dev.portrait.store.log.EventCompression.CURRENT_DICTIONARY;
+        }
+        if (!haveCurrent) {
+            int id = dev.portrait.store.log.EventCompression.CURRENT_DICTIONARY;
+            byte[] dictionary = dev.portrait.store.log.EventCompression.dictionary(id);
+            if (dictionary == null) {
+                throw new IllegalStateException("this build ships no event compression dictionary " + id);
+            }
+            try (StoreWrite w = newWrite()) {
+                w.batch.put(Table.META, (META_DICTIONARY_PREFIX + id).getBytes(StandardCharsets.UTF_8), dictionary);
+                w.commit(options.syncWrites());
+            }
         }
     }
 
@@ -183,6 +235,27 @@ final class EmbeddedStore implements PortraitStore {
     @Override
     public ProfileHistory history() {
         return history;
+    }
+
+    @Override
+    public CommittedGroup commitGroup(List<EventRecord> records, List<QuarantineRecord> quarantined) {
+        Objects.requireNonNull(records, "records");
+        Objects.requireNonNull(quarantined, "quarantined");
+        logLock.lock();
+        derivedLock.lock();
+        try (StoreWrite w = newWrite()) {
+            StoredEventLog.Staged logged = events.stage(w, records, true);
+            StoredQuarantine.Staged held = quarantine.stage(w, quarantined);
+            if (w.batch.size() > 0) {
+                w.commit(options.syncWrites());
+            }
+            events.published(logged);
+            quarantine.published(held);
+            return new CommittedGroup(logged.sequences(), held.ids());
+        } finally {
+            derivedLock.unlock();
+            logLock.unlock();
+        }
     }
 
     @Override

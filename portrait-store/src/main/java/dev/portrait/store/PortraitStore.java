@@ -53,6 +53,17 @@ public interface PortraitStore extends AutoCloseable {
     /** Per profile, the log positions (and timers and merges) that touched it: see {@link ProfileHistory}. */
     ProfileHistory history();
 
+    /**
+     * Makes one ingest group durable in ONE atomic write with one fsync: the log records (those whose
+     * message id is new within the dedup window, as {@link EventLog#appendIfNew} decides), their dedup
+     * ids, the quarantined events, any data keys they need and the log's and the quarantine's counters.
+     * After a crash or a failed write either all of it is there or none of it, so an event in the log
+     * is never missing its answer, nor a quarantined one its log neighbours.
+     *
+     * @throws StoreException when the write fails; then nothing of the group was written
+     */
+    CommittedGroup commitGroup(java.util.List<EventRecord> records, java.util.List<QuarantineRecord> quarantined);
+
     /** A new atomic write of derived state at a log position. */
     WriteBack writeBack();
 

@@ -46,7 +46,8 @@ class ModuleTableTest {
         MAY_DEPEND_ON.put("portrait-eval", Set.of("portrait-core", "portrait-synth"));
         MAY_USE.put("portrait-eval", List.of("org.ejml:", "com.fasterxml.jackson"));
         MAY_DEPEND_ON.put("portrait-store", Set.of("portrait-core"));
-        MAY_USE.put("portrait-store", List.of("org.rocksdb:", "com.google.crypto.tink:"));
+        MAY_USE.put("portrait-store", List.of("org.rocksdb:", "com.google.crypto.tink:", "com.github.luben:zstd-jni",
+                "at.yawk.lz4:lz4-java"));
         MAY_DEPEND_ON.put("portrait-server", Set.of("portrait-core", "portrait-store"));
         MAY_USE.put("portrait-server", List.of("io.javalin:", "io.micrometer:", "com.fasterxml.jackson",
                 "org.slf4j:", "com.google.crypto.tink:", "org.apache.kafka:"));

@@ -144,8 +144,9 @@ public final class GroupCommitter implements Runnable {
                 }
             }
         }
-        long[] sequences = records.isEmpty() ? new long[0] : store.events().appendIfNew(records);
-        long[] quarantineIds = rejected.isEmpty() ? new long[0] : store.quarantine().addAll(rejected);
+        dev.portrait.store.CommittedGroup written = store.commitGroup(records, rejected);
+        long[] sequences = written.sequences();
+        long[] quarantineIds = written.quarantineIds();
 
         List<Event> stored = new ArrayList<>();
         List<Long> storedSequences = new ArrayList<>();
