@@ -154,7 +154,10 @@ public final class ProfileWorker implements Runnable {
 
     // ---- the thread ----
 
-    /** Queues logged events, in log order, to be folded. */
+    /**
+     * Queues logged events, in log order, to be folded. A null event is a record whose subject was
+     * forgotten: its position is passed without folding. Positions already applied are skipped.
+     */
     public void submit(long[] sequences, List<Event> events) {
         List<WorkerMailbox.Logged> batch = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
@@ -213,6 +216,9 @@ public final class ProfileWorker implements Runnable {
     @Override
     public void run() {
         writeBacks.begin(clock.millis());
+        if (running) {
+            writeBacks.patient();
+        }
         lastPurge = clock.millis();
         try {
             while (running || !mailbox.isEmpty()) {
@@ -225,6 +231,13 @@ public final class ProfileWorker implements Runnable {
                 List<WorkerMailbox.Logged> batch = mailbox.next(wait);
                 if (batch != null) {
                     for (WorkerMailbox.Logged l : batch) {
+                        if (l.sequence() <= applied.get()) {
+                            continue; // folded already (by the start-up replay): never twice
+                        }
+                        if (l.event() == null) {
+                            applied.set(l.sequence()); // forgotten before it was handed over: passed, not folded
+                            continue;
+                        }
                         apply(l.sequence(), l.event());
                         if (mailbox.hasQueries()) {
                             mailbox.answer(applied.get(), false);
@@ -262,6 +275,7 @@ public final class ProfileWorker implements Runnable {
     }
 
     public void stop() {
+        writeBacks.impatient();
         running = false;
         mailbox.wake();
     }
@@ -269,6 +283,11 @@ public final class ProfileWorker implements Runnable {
     /** What stopped the worker thread, or null while it runs. */
     public Throwable failure() {
         return failure;
+    }
+
+    /** Why write-backs are failing (the worker retries them and folds nothing meanwhile), or null. */
+    public String writeBackFailure() {
+        return writeBacks.failing();
     }
 
     public long appliedSequence() {
