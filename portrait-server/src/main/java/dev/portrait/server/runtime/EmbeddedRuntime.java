@@ -63,7 +63,6 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     private final ProfileAdmin admin;
     private final Thread workerThread;
     private final Thread committerThread;
-    private final long recovered;
     private volatile boolean closing;
     /** The store's background errors when readiness last saw them rise, and the successful writes then. */
     private long storeErrorsSeen;
@@ -73,7 +72,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     private static final java.time.Duration RECENT = java.time.Duration.ofSeconds(30);
 
     private EmbeddedRuntime(PortraitStore store, ProfileDefinition definition, InstantSource clock, RuntimeOptions options,
-                            IngestCounters counters) {
+                            IngestCounters counters, boolean recoverInBackground) {
         this.store = store;
         this.definition = definition;
         this.clock = clock;
@@ -82,7 +81,11 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         refuseAnotherDefinition(store, engine);
         Cleaner cleaner = new Cleaner(definition);
         this.worker = new ProfileWorker(store, engine, clock, options);
-        this.recovered = worker.recover();
+        if (recoverInBackground) {
+            worker.recoverWhenStarted();
+        } else {
+            worker.recover();
+        }
         this.committer = new GroupCommitter(store, worker, options.maxGroupEvents(), counters);
         this.ingest = new DurableIngest(cleaner, committer, this::lag, options.maxLag(), options.commitTimeout(),
                 this::stopped);
@@ -102,7 +105,20 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
      */
     public static EmbeddedRuntime start(PortraitStore store, ProfileDefinition definition, InstantSource clock,
                                         RuntimeOptions options, IngestCounters counters) {
-        return new EmbeddedRuntime(store, definition, clock, options, counters);
+        return new EmbeddedRuntime(store, definition, clock, options, counters, false);
+    }
+
+    /**
+     * Like {@link #start}, but the log's replay runs on the worker thread after this returns, so a
+     * server can answer health probes meanwhile: readiness says it is recovering, queries wait for the
+     * replay (within their bound), ingest goes into the log until the lag bound answers
+     * {@code overloaded}. A definition mismatch is still refused here; a replay that fails stops the
+     * worker (readiness names it) and {@link #recoveredEvents()} throws it.
+     */
+    public static EmbeddedRuntime startRecoveringInBackground(PortraitStore store, ProfileDefinition definition,
+                                                              InstantSource clock, RuntimeOptions options,
+                                                              IngestCounters counters) {
+        return new EmbeddedRuntime(store, definition, clock, options, counters, true);
     }
 
     /**
@@ -129,9 +145,19 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         return workerThread.getId();
     }
 
-    /** How many logged events the start-up replay applied (those after the last write-back). */
+    /**
+     * How many logged events the start-up replay applied (those after the last write-back); waits for a
+     * replay still running in the background, and throws what made it fail.
+     */
     public long recoveredEvents() {
-        return recovered;
+        try {
+            return worker.recovery().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     public ProfileDefinition definition() {
@@ -169,7 +195,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     // ---- health ----
 
     /**
-     * Not ready while a thread of the pipeline has stopped, write-backs are failing (they are retried),
+     * Not ready while the start-up replay runs, a thread of the pipeline has stopped, write-backs are failing (they are retried),
      * a group commit failed within the last {@link #RECENT} with none succeeding since, or the store's
      * background errors rose within the last {@link #RECENT} with no write succeeding since (RocksDB may
      * refuse writes). The last two expire: without traffic nothing proves the store healthy again, and an
@@ -181,6 +207,10 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         String stopped = stopped();
         if (stopped != null) {
             reasons.add(stopped);
+        }
+        String recovering = worker.recovering();
+        if (recovering != null) {
+            reasons.add(recovering);
         }
         String writeBack = worker.writeBackFailure();
         if (writeBack != null) {

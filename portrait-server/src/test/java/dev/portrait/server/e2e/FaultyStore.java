@@ -24,6 +24,8 @@ import dev.portrait.store.WriteBack;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -66,6 +68,9 @@ final class FaultyStore implements PortraitStore {
         this.quarantine = new FaultyQuarantine(real.quarantine());
         this.profiles = new FaultyProfiles(real.profiles());
     }
+
+    /** While set, a replay of the log (recovery, time travel) waits for it to open: a slow recovery on demand. */
+    volatile CountDownLatch replayGate;
 
     void inject(Fault f) {
         fault = f;
@@ -208,6 +213,14 @@ final class FaultyStore implements PortraitStore {
 
         @Override
         public LogCursor replay(long fromSequence) {
+            CountDownLatch gate = replayGate;
+            if (gate != null) {
+                try {
+                    gate.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             return log.replay(fromSequence);
         }
 

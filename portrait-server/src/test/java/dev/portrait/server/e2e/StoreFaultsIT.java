@@ -78,8 +78,14 @@ class StoreFaultsIT {
         final Client client;
 
         Server(Path data) {
+            this(data, null);
+        }
+
+        /** As {@code portrait serve} starts: the log's replay behind HTTP; {@code replayGate} holds it. */
+        Server(Path data, java.util.concurrent.CountDownLatch replayGate) {
             store = new FaultyStore(PortraitStore.open(data, StoreOptions.defaults()));
-            runtime = EmbeddedRuntime.start(store, definition(), CLOCK, options(), IngestCounters.NONE);
+            store.replayGate = replayGate;
+            runtime = EmbeddedRuntime.startRecoveringInBackground(store, definition(), CLOCK, options(), IngestCounters.NONE);
             http = HttpApi.start(new HttpConfig("127.0.0.1", 0, new HttpConfig.ApiKeys(Set.of(WRITE), Set.of(), Set.of()),
                     HttpConfig.Limits.DEFAULT), runtime, runtime, runtime, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                     CLOCK);
@@ -294,9 +300,40 @@ class StoreFaultsIT {
             server.store.clear();
         }
         try (Server again = new Server(data)) {
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (again.ready() != 200 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
             assertThat(again.ready()).isEqualTo(200);
             send(again, batches.subList(FAULT_FROM, batches.size()), (b, f) -> { });
             assertThat(profiles(again.runtime)).as("seed %d", SEED).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void whileTheLogReplaysAtStartReadinessSaysRecoveringLivenessAnswersAndQueriesWaitForTheReplay() throws Exception {
+        Path data = dir.resolve("recovering");
+        List<String> batches = batches();
+        try (Server first = new Server(data)) {
+            send(first, batches.subList(0, 5), (b, f) -> { });
+        }
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        try (Server again = new Server(data, gate)) {
+            Client.Answer ready = again.client.get("/health/ready", null);
+            assertThat(ready.status()).isEqualTo(503);
+            assertThat(ready.body().get("reasons").toString()).contains("recovering");
+            assertThat(again.client.get("/health", null).status()).isEqualTo(503);
+            assertThat(again.client.get("/health/live", null).status()).isEqualTo(200);
+            java.util.concurrent.CompletableFuture<Long> version = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> again.runtime.profile("user_id", "u1", null).orElseThrow().version());
+            Thread.sleep(200);
+            assertThat(version).as("a query waits for the replay").isNotDone();
+
+            gate.countDown();
+            assertThat(version.get(30, java.util.concurrent.TimeUnit.SECONDS)).isPositive();
+            assertThat(again.runtime.recoveredEvents()).isZero(); // a clean stop wrote everything back
+            assertThat(again.ready()).isEqualTo(200);
+            send(again, batches.subList(5, 10), (b, f) -> { });
         }
     }
 }

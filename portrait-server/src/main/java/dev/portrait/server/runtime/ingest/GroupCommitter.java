@@ -76,14 +76,15 @@ public final class GroupCommitter implements Runnable {
     private long handed;
 
     /**
-     * @param worker the worker, recovered: everything in the log up to its applied position is folded
+     * @param worker the worker: recovered, or recovering (it replays the log as it is now, and skips
+     *               whatever it is handed that the replay reached)
      */
     public GroupCommitter(PortraitStore store, ProfileWorker worker, int maxGroupEvents, IngestCounters counters) {
         this.store = store;
         this.worker = worker;
         this.maxGroupEvents = maxGroupEvents;
         this.counters = counters;
-        this.handed = worker.appliedSequence();
+        this.handed = store.events().lastSequence();
     }
 
     public CompletableFuture<List<IngestOutcome>> submit(List<IncomingEvent> incoming, List<CleanResult> cleaned) {

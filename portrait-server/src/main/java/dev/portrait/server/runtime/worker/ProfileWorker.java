@@ -90,6 +90,10 @@ public final class ProfileWorker implements Runnable {
     private long lastPurge;
     private volatile boolean running = true;
     private volatile Throwable failure;
+    private final CompletableFuture<Long> recovery = new CompletableFuture<>();
+    private volatile boolean recoverOnStart;
+    private volatile boolean recovering;
+    private volatile long recoveryTarget;
 
     public ProfileWorker(PortraitStore store, ProfileEngine engine, InstantSource clock, RuntimeOptions options) {
         this.store = store;
@@ -109,8 +113,50 @@ public final class ProfileWorker implements Runnable {
 
     // ---- start-up: memberships and timers from the stored profiles, then the log's tail ----
 
-    /** Rebuilds memberships and timers, then replays events logged after the stored position. Runs before the thread starts. */
+    /**
+     * Rebuilds memberships and timers, then replays events logged after the stored position: before the
+     * thread starts, or on it ({@link #recoverWhenStarted()}). Either way {@link #recovery()} completes
+     * with the number of events replayed, or with what failed.
+     */
     public long recover() {
+        recoveryTarget = store.events().lastSequence();
+        recovering = true;
+        try {
+            long replayed = replayFromStore();
+            recovery.complete(replayed);
+            return replayed;
+        } catch (Throwable t) {
+            recovery.completeExceptionally(t);
+            throw t;
+        } finally {
+            recovering = false;
+        }
+    }
+
+    /**
+     * Makes the thread recover before it folds anything, so the process can answer health probes while
+     * a long log replays. The committer may hand over events meanwhile: those the replay reaches too are
+     * skipped when they come round, since their positions are already applied.
+     */
+    public void recoverWhenStarted() {
+        recoverOnStart = true;
+    }
+
+    /** Completes once recovery is done: the events it replayed, or its failure. */
+    public CompletableFuture<Long> recovery() {
+        return recovery;
+    }
+
+    /** What recovery is doing, or null once it is done (or before it began). */
+    public String recovering() {
+        if (!recovering && !(recoverOnStart && !recovery.isDone())) {
+            return null;
+        }
+        return "recovering: replaying the event log, applied up to position " + applied.get() + " of "
+                + recoveryTarget;
+    }
+
+    private long replayFromStore() {
         engine.sharedModels().restore(store.modelState()); // shared models recover to their checkpoint
         String after = null;
         while (true) {
@@ -215,12 +261,15 @@ public final class ProfileWorker implements Runnable {
 
     @Override
     public void run() {
-        writeBacks.begin(clock.millis());
         if (running) {
             writeBacks.patient();
         }
-        lastPurge = clock.millis();
         try {
+            if (recoverOnStart) {
+                recover();
+            }
+            writeBacks.begin(clock.millis());
+            lastPurge = clock.millis();
             while (running || !mailbox.isEmpty()) {
                 long now = clock.millis();
                 // Sleep until the next timer, or the next write-back when something waits to be written;
