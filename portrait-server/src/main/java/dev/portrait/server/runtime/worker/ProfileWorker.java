@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * order, runs the {@code nextChange} timers, writes back, and answers queries between events. The
  * parts it strings together each have a class: {@link WorkerMailbox} (what it is asked),
  * {@link HotProfiles} (the profiles it holds), {@link ProfileTimers}, {@link ChangeRecorder} (the
- * changelog) and {@link WriteBacks}.
+ * changelog) and {@link WriteBacks}. What stays here (recovery, the loop, the fold, the query calls)
+ * shares the applied position and the thread's failure, which is why this class is longer than the others.
  *
  * <p><b>Exactly once.</b> Profiles, identity changes, changelog and merge-log entries are written
  * back in one atomic write together with the log position they include. After a crash the worker
