@@ -62,12 +62,14 @@ public final class PortraitServer implements AutoCloseable {
         this.process = process;
     }
 
-    /** Opens the store, recovers from its log, and starts serving. */
+    /** Opens the store and starts serving; recovery from the log runs meanwhile (readiness says so until it is done). */
     public static PortraitServer start(Settings settings, Clock clock) {
         PortraitStore store = PortraitStore.open(settings.dataDir(), settings.store());
         EmbeddedRuntime runtime;
         try {
-            runtime = EmbeddedRuntime.start(store, settings.definition(), clock, settings.runtime(), IngestCounters.NONE);
+            // the replay runs behind HTTP, so probes are answered (readiness: recovering) while a long log replays
+            runtime = EmbeddedRuntime.startRecoveringInBackground(store, settings.definition(), clock, settings.runtime(),
+                    IngestCounters.NONE);
         } catch (RuntimeException e) {
             store.close();
             throw e;

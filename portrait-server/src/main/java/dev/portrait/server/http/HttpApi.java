@@ -2,6 +2,7 @@ package dev.portrait.server.http;
 
 import dev.portrait.core.event.EventType;
 import dev.portrait.server.port.AdminPort;
+import dev.portrait.server.port.HealthPort;
 import dev.portrait.server.port.IngestPort;
 import dev.portrait.server.port.QueryPort;
 import io.javalin.Javalin;
@@ -32,7 +33,7 @@ import java.util.Objects;
  *       <td>read or admin</td></tr>
  *   <tr><td>DELETE /v1/profiles/{idType}/{id}, GET /v1/quarantine, POST /v1/quarantine/redrive</td>
  *       <td>admin</td></tr>
- *   <tr><td>GET /health, GET /metrics</td><td>none</td></tr>
+ *   <tr><td>GET /health, /health/live, /health/ready, GET /metrics</td><td>none</td></tr>
  * </table>
  *
  * <p>Trailing slashes are ignored ({@code /v1/import/} is where analytics-java posts). The full
@@ -78,7 +79,7 @@ public final class HttpApi implements AutoCloseable {
         List<String> routes = new ArrayList<>();
         Javalin app = Javalin.create(c -> {
             configure(c, config, meters);
-            routes(new Routes(c, keyring, routes), new IngestRoutes(ingest, keyring, config.limits(), meters, clock),
+            routes(new Routes(c, keyring, routes), ingest, new IngestRoutes(ingest, keyring, config.limits(), meters, clock),
                     new SdkMetricsRoute(metrics), new QueryRoutes(query), query, new AdminRoutes(admin, config.limits()),
                     metrics);
         });
@@ -132,7 +133,7 @@ public final class HttpApi implements AutoCloseable {
         c.routes.error(405, ErrorAnswers::answerStatus);
     }
 
-    private static void routes(Routes r, IngestRoutes ingest, SdkMetricsRoute sdkMetrics, QueryRoutes query,
+    private static void routes(Routes r, IngestPort ingestPort, IngestRoutes ingest, SdkMetricsRoute sdkMetrics, QueryRoutes query,
                                QueryPort queryPort, AdminRoutes admin, PrometheusMeterRegistry metrics) {
         // ingest routes check their key themselves: it may be inside the body
         r.add(HandlerType.POST, "/v1/batch", null, ingest::batch);
@@ -161,10 +162,24 @@ public final class HttpApi implements AutoCloseable {
         r.add(HandlerType.GET, "/v1/quarantine", Scope.ADMIN, admin::quarantine);
         r.add(HandlerType.POST, "/v1/quarantine/redrive", Scope.ADMIN, admin::redrive);
 
-        r.add(HandlerType.GET, "/health", null, ctx -> Json.write(ctx, 200, Map.of("status", "ok")));
+        // Liveness answers while the process serves; readiness says whether events are taken and folded.
+        // /health, what clients probed before the split, answers the combined state: ready means live.
+        HealthPort health = ingestPort instanceof HealthPort h ? h : HealthPort.ALWAYS_READY;
+        r.add(HandlerType.GET, "/health/live", null, ctx -> Json.write(ctx, 200, Map.of("status", "ok")));
+        r.add(HandlerType.GET, "/health/ready", null, ctx -> readiness(ctx, health));
+        r.add(HandlerType.GET, "/health", null, ctx -> readiness(ctx, health));
         // open like /health: Prometheus scrapers rarely carry credentials, and the figures name no person
         r.add(HandlerType.GET, "/metrics", null, ctx -> ctx.status(200)
                 .contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    }
+
+    private static void readiness(io.javalin.http.Context ctx, HealthPort health) {
+        List<String> reasons = health.notReady();
+        if (reasons.isEmpty()) {
+            Json.write(ctx, 200, Map.of("status", "ok"));
+        } else {
+            Json.write(ctx, 503, Map.of("status", "unavailable", "reasons", reasons));
+        }
     }
 
     /** Declares routes that record their template for metrics and, for a header-keyed scope, check the key. */

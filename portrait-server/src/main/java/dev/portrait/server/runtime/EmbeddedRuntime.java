@@ -8,6 +8,7 @@ import dev.portrait.core.profile.ProfileUpdater;
 import dev.portrait.core.profile.ProfileView;
 import dev.portrait.server.port.AdminPort;
 import dev.portrait.server.port.ChangeView;
+import dev.portrait.server.port.HealthPort;
 import dev.portrait.server.port.IncomingEvent;
 import dev.portrait.server.port.IngestOutcome;
 import dev.portrait.server.port.IngestPort;
@@ -27,6 +28,7 @@ import dev.portrait.store.PortraitStore;
 
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -50,7 +52,7 @@ import java.util.Optional;
  * acknowledged event is lost and none is applied twice. The port methods below only delegate; they
  * are here so one object can be handed to the HTTP layer and the tools.
  */
-public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, ModelPort, AutoCloseable {
+public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, ModelPort, HealthPort, AutoCloseable {
     private final PortraitStore store;
     private final ProfileDefinition definition;
     private final InstantSource clock;
@@ -62,10 +64,17 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     private final ProfileAdmin admin;
     private final Thread workerThread;
     private final Thread committerThread;
-    private final long recovered;
+    private volatile boolean closing;
+    /** The store's background errors when readiness last saw them rise, and the successful writes then. */
+    private long storeErrorsSeen;
+    private long writesWhenErrorsRose;
+    private long errorsRoseAtNanos;
+    /** How long a store or commit failure keeps the runtime not ready when nothing has succeeded since. */
+    private static final java.time.Duration RECENT = java.time.Duration.ofSeconds(30);
 
     private EmbeddedRuntime(PortraitStore store, ProfileDefinition definition, InstantSource clock, RuntimeOptions options,
-                            IngestCounters counters, ProfileUpdater.ChangeTracking tracking) {
+                            IngestCounters counters, ProfileUpdater.ChangeTracking tracking,
+                            boolean recoverInBackground) {
         this.store = store;
         this.definition = definition;
         this.clock = clock;
@@ -74,9 +83,14 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         refuseAnotherDefinition(store, engine);
         Cleaner cleaner = new Cleaner(definition);
         this.worker = new ProfileWorker(store, engine, clock, options);
-        this.recovered = worker.recover();
+        if (recoverInBackground) {
+            worker.recoverWhenStarted();
+        } else {
+            worker.recover();
+        }
         this.committer = new GroupCommitter(store, worker, options.maxGroupEvents(), counters);
-        this.ingest = new DurableIngest(cleaner, committer, this::lag, options.maxLag());
+        this.ingest = new DurableIngest(cleaner, committer, this::lag, options.maxLag(), options.commitTimeout(),
+                this::stopped);
         this.queries = new ProfileQueries(definition, worker, store, clock);
         this.models = new ModelReads(definition, worker, clock);
         this.admin = new ProfileAdmin(definition, store, worker, cleaner, ingest);
@@ -93,7 +107,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
      */
     public static EmbeddedRuntime start(PortraitStore store, ProfileDefinition definition, InstantSource clock,
                                         RuntimeOptions options, IngestCounters counters) {
-        return new EmbeddedRuntime(store, definition, clock, options, counters, ProfileUpdater.ChangeTracking.OFF);
+        return new EmbeddedRuntime(store, definition, clock, options, counters, ProfileUpdater.ChangeTracking.OFF, false);
     }
 
     /**
@@ -103,7 +117,21 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
      */
     static EmbeddedRuntime startTrackingChanges(PortraitStore store, ProfileDefinition definition, InstantSource clock,
                                                 RuntimeOptions options) {
-        return new EmbeddedRuntime(store, definition, clock, options, IngestCounters.NONE, ProfileUpdater.ChangeTracking.ON);
+        return new EmbeddedRuntime(store, definition, clock, options, IngestCounters.NONE, ProfileUpdater.ChangeTracking.ON,
+                false);
+    }
+
+    /**
+     * Like {@link #start}, but the log's replay runs on the worker thread after this returns, so a
+     * server can answer health probes meanwhile: readiness says it is recovering, queries wait for the
+     * replay (within their bound), ingest goes into the log until the lag bound answers
+     * {@code overloaded}. A definition mismatch is still refused here; a replay that fails stops the
+     * worker (readiness names it) and {@link #recoveredEvents()} throws it.
+     */
+    public static EmbeddedRuntime startRecoveringInBackground(PortraitStore store, ProfileDefinition definition,
+                                                              InstantSource clock, RuntimeOptions options,
+                                                              IngestCounters counters) {
+        return new EmbeddedRuntime(store, definition, clock, options, counters, ProfileUpdater.ChangeTracking.OFF, true);
     }
 
     /**
@@ -130,9 +158,19 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         return workerThread.getId();
     }
 
-    /** How many logged events the start-up replay applied (those after the last write-back). */
+    /**
+     * How many logged events the start-up replay applied (those after the last write-back); waits for a
+     * replay still running in the background, and throws what made it fail.
+     */
     public long recoveredEvents() {
-        return recovered;
+        try {
+            return worker.recovery().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     public ProfileDefinition definition() {
@@ -167,11 +205,74 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         admin.compact();
     }
 
+    // ---- health ----
+
+    /**
+     * Not ready while the start-up replay runs, a thread of the pipeline has stopped, write-backs are failing (they are retried),
+     * a group commit failed within the last {@link #RECENT} with none succeeding since, or the store's
+     * background errors rose within the last {@link #RECENT} with no write succeeding since (RocksDB may
+     * refuse writes). The last two expire: without traffic nothing proves the store healthy again, and an
+     * instance must not stay out of rotation for good because of one old failure.
+     */
+    @Override
+    public synchronized List<String> notReady() {
+        List<String> reasons = new ArrayList<>();
+        String stopped = stopped();
+        if (stopped != null) {
+            reasons.add(stopped);
+        }
+        String recovering = worker.recovering();
+        if (recovering != null) {
+            reasons.add(recovering);
+        }
+        String writeBack = worker.writeBackFailure();
+        if (writeBack != null) {
+            reasons.add(writeBack);
+        }
+        String commit = committer.recentFailure(RECENT);
+        if (commit != null) {
+            reasons.add(commit);
+        }
+        try {
+            long errors = store.figures().backgroundErrors();
+            if (errors > storeErrorsSeen) {
+                storeErrorsSeen = errors;
+                writesWhenErrorsRose = committer.successfulWrites();
+                errorsRoseAtNanos = System.nanoTime();
+            }
+            if (storeErrorsSeen > 0 && committer.successfulWrites() == writesWhenErrorsRose
+                    && System.nanoTime() - errorsRoseAtNanos < RECENT.toNanos()) {
+                reasons.add("the store reported " + storeErrorsSeen + " background error(s) and no write has succeeded"
+                        + " since (RocksDB may refuse writes until the cause, such as a full disk, is fixed)");
+            }
+        } catch (RuntimeException e) {
+            reasons.add("the store cannot report its state: " + e.getMessage());
+        }
+        return reasons;
+    }
+
+    /** Why events cannot be folded at all (a pipeline thread stopped), or null. */
+    private String stopped() {
+        if (closing) {
+            return "the runtime is shutting down";
+        }
+        Throwable w = worker.failure();
+        if (w != null) {
+            return "the profile worker stopped: " + w;
+        }
+        Throwable c = committer.failure();
+        if (c != null) {
+            return "the group committer stopped: " + c;
+        }
+        return null;
+    }
+
     // ---- lifecycle ----
 
     /** Stops taking events, makes everything pending durable and written back, and stops the threads. The store stays open. */
     @Override
     public void close() {
+        closing = true;
         committer.stop();
         join(committerThread);
         worker.stop();

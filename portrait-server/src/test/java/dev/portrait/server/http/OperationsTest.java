@@ -25,6 +25,22 @@ class OperationsTest {
     }
 
     @Test
+    void readinessAnswers503WithTheReasonsWhileLivenessStays200AndHealthAnswersTheCombinedState() {
+        assertThat(api.get("/health/ready", null).status()).isEqualTo(200);
+        api.runtime.notReady.add("the profile worker stopped: java.lang.OutOfMemoryError");
+
+        ApiHarness.Answer ready = api.get("/health/ready", null);
+        assertThat(ready.status()).isEqualTo(503);
+        assertThat(ready.json().get("status").asText()).isEqualTo("unavailable");
+        assertThat(ready.json().get("reasons").get(0).asText()).contains("profile worker stopped");
+        assertThat(api.get("/health", null).status()).isEqualTo(503);
+        assertThat(api.get("/health/live", null).status()).isEqualTo(200);
+
+        api.runtime.notReady.clear();
+        assertThat(api.get("/health", null).status()).isEqualTo(200);
+    }
+
+    @Test
     void metricsShowTheEventCountersAfterIngestWithoutAKey() {
         String batch = "{\"batch\":[" + ApiHarness.track("m1", "u1") + "," + ApiHarness.track("m1", "u1")
                 + ",{\"type\":\"track\",\"userId\":\"u1\",\"timestamp\":\"2024-05-01T11:59:00Z\"}]}";

@@ -1,5 +1,9 @@
 package dev.portrait.server.runtime;
 
+import dev.portrait.store.CommittedGroup;
+import dev.portrait.store.EventRecord;
+import dev.portrait.store.QuarantineRecord;
+
 import dev.portrait.core.identity.IdentityStore;
 import dev.portrait.store.Changelog;
 import dev.portrait.store.EventLog;
@@ -126,6 +130,11 @@ final class CrashingStore implements PortraitStore {
     @Override
     public Changelog changelog() {
         return store.changelog();
+    }
+
+    @Override
+    public CommittedGroup commitGroup(List<EventRecord> records, List<QuarantineRecord> quarantined) {
+        return store.commitGroup(records, quarantined);
     }
 
     @Override

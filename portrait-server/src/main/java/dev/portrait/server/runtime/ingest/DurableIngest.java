@@ -7,35 +7,54 @@ import dev.portrait.server.port.IncomingEvent;
 import dev.portrait.server.port.IngestOutcome;
 import dev.portrait.server.port.IngestPort;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
- * The ingest port: cleans events on the calling thread, refuses them while folding lags too far, and
- * waits for the {@link GroupCommitter} to make them durable.
+ * The ingest port: cleans events on the calling thread, refuses them while folding lags too far or
+ * cannot go on at all (the worker stopped), and waits, at most {@code commitTimeout}, for the
+ * {@link GroupCommitter} to make them durable. Every way out of {@link #ingest} other than the outcomes
+ * is a {@code PortraitException} the HTTP layer answers with its status (503 for {@code unavailable}
+ * and {@code overloaded}); none waits without a bound.
  */
 public final class DurableIngest implements IngestPort {
     private final Cleaner cleaner;
     private final GroupCommitter committer;
     private final LongSupplier lag;
     private final long maxLag;
+    private final Duration commitTimeout;
+    private final Supplier<String> stopped;
 
     /**
-     * @param lag    how many logged events wait to be folded
-     * @param maxLag above it, ingest answers {@code overloaded}
+     * @param lag           how many logged events wait to be folded
+     * @param maxLag        above it, ingest answers {@code overloaded}
+     * @param commitTimeout the longest a caller waits for its group commit
+     * @param stopped       why events could not be folded at all (the worker stopped), or null: then ingest
+     *                      answers {@code unavailable} at once instead of logging what nobody folds
      */
-    public DurableIngest(Cleaner cleaner, GroupCommitter committer, LongSupplier lag, long maxLag) {
+    public DurableIngest(Cleaner cleaner, GroupCommitter committer, LongSupplier lag, long maxLag,
+                         Duration commitTimeout, Supplier<String> stopped) {
         this.cleaner = cleaner;
         this.committer = committer;
         this.lag = lag;
         this.maxLag = maxLag;
+        this.commitTimeout = commitTimeout;
+        this.stopped = stopped;
     }
 
     @Override
     public List<IngestOutcome> ingest(List<IncomingEvent> events) {
+        String why = stopped.get();
+        if (why != null) {
+            throw new PortraitException("unavailable", why, null);
+        }
         long behind = lag.getAsLong();
         if (behind > maxLag) {
             // The log would take it, but folding is this far behind: a bounded backlog keeps queries and
@@ -55,9 +74,12 @@ public final class DurableIngest implements IngestPort {
         return await(committer.submit(events, cleaned));
     }
 
-    private static <T> T await(CompletableFuture<T> future) {
+    private <T> T await(CompletableFuture<T> future) {
         try {
-            return future.get();
+            return future.get(commitTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new PortraitException("unavailable", "the group commit did not finish within " + commitTimeout.toMillis()
+                    + " ms; the events may or may not be durable, and a retry with the same messageIds is safe", null, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PortraitException("unavailable", "interrupted while waiting for the group commit", null, e);

@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * parts it strings together each have a class: {@link WorkerMailbox} (what it is asked),
  * {@link HotProfiles} (the profiles it holds), {@link ProfileTimers}, {@link HistoryRecorder} (what
  * touched each profile, for {@code /changes} by replay), {@link ModelConsumer} (the shared models, on
- * their own thread) and {@link WriteBacks}. No change values are computed on this thread.
+ * their own thread) and {@link WriteBacks}. No change values are computed on this thread. What stays here
+ * (recovery, the loop, the fold, the query calls) shares the applied position and the thread's failure,
+ * which is why this class is longer than the others.
  *
  * <p><b>Exactly once.</b> Profiles, identity changes, histories, merge-log entries and the models'
  * checkpoint are written back in one atomic write together with the log position they include. After a crash the worker
@@ -93,6 +95,10 @@ public final class ProfileWorker implements Runnable {
     private long lastPurge;
     private volatile boolean running = true;
     private volatile Throwable failure;
+    private final CompletableFuture<Long> recovery = new CompletableFuture<>();
+    private volatile boolean recoverOnStart;
+    private volatile boolean recovering;
+    private volatile long recoveryTarget;
 
     public ProfileWorker(PortraitStore store, ProfileEngine engine, InstantSource clock, RuntimeOptions options) {
         this.store = store;
@@ -113,8 +119,50 @@ public final class ProfileWorker implements Runnable {
 
     // ---- start-up: memberships and timers from the stored profiles, then the log's tail ----
 
-    /** Rebuilds memberships and timers, then replays events logged after the stored position. Runs before the thread starts. */
+    /**
+     * Rebuilds memberships and timers, then replays events logged after the stored position: before the
+     * thread starts, or on it ({@link #recoverWhenStarted()}). Either way {@link #recovery()} completes
+     * with the number of events replayed, or with what failed.
+     */
     public long recover() {
+        recoveryTarget = store.events().lastSequence();
+        recovering = true;
+        try {
+            long replayed = replayFromStore();
+            recovery.complete(replayed);
+            return replayed;
+        } catch (Throwable t) {
+            recovery.completeExceptionally(t);
+            throw t;
+        } finally {
+            recovering = false;
+        }
+    }
+
+    /**
+     * Makes the thread recover before it folds anything, so the process can answer health probes while
+     * a long log replays. The committer may hand over events meanwhile: those the replay reaches too are
+     * skipped when they come round, since their positions are already applied.
+     */
+    public void recoverWhenStarted() {
+        recoverOnStart = true;
+    }
+
+    /** Completes once recovery is done: the events it replayed, or its failure. */
+    public CompletableFuture<Long> recovery() {
+        return recovery;
+    }
+
+    /** What recovery is doing, or null once it is done (or before it began). */
+    public String recovering() {
+        if (!recovering && !(recoverOnStart && !recovery.isDone())) {
+            return null;
+        }
+        return "recovering: replaying the event log, applied up to position " + applied.get() + " of "
+                + recoveryTarget;
+    }
+
+    private long replayFromStore() {
         models.restore(store.modelState()); // at the profiles' position: every write-back carries both
         models.start();
         String after = null;
@@ -159,7 +207,10 @@ public final class ProfileWorker implements Runnable {
 
     // ---- the thread ----
 
-    /** Queues logged events, in log order, to be folded. */
+    /**
+     * Queues logged events, in log order, to be folded. A null event is a record whose subject was
+     * forgotten: its position is passed without folding. Positions already applied are skipped.
+     */
     public void submit(long[] sequences, List<Event> events) {
         List<WorkerMailbox.Logged> batch = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
@@ -217,9 +268,15 @@ public final class ProfileWorker implements Runnable {
 
     @Override
     public void run() {
-        writeBacks.begin(clock.millis());
-        lastPurge = clock.millis();
+        if (running) {
+            writeBacks.patient();
+        }
         try {
+            if (recoverOnStart) {
+                recover();
+            }
+            writeBacks.begin(clock.millis());
+            lastPurge = clock.millis();
             while (running || !mailbox.isEmpty()) {
                 long now = clock.millis();
                 // Sleep until the next timer, or the next write-back when something waits to be written;
@@ -230,6 +287,13 @@ public final class ProfileWorker implements Runnable {
                 List<WorkerMailbox.Logged> batch = mailbox.next(wait);
                 if (batch != null) {
                     for (WorkerMailbox.Logged l : batch) {
+                        if (l.sequence() <= applied.get()) {
+                            continue; // folded already (by the start-up replay): never twice
+                        }
+                        if (l.event() == null) {
+                            applied.set(l.sequence()); // forgotten before it was handed over: passed, not folded
+                            continue;
+                        }
                         apply(l.sequence(), l.event());
                         if (mailbox.hasQueries()) {
                             mailbox.answer(applied.get(), false);
@@ -268,6 +332,7 @@ public final class ProfileWorker implements Runnable {
     }
 
     public void stop() {
+        writeBacks.impatient();
         running = false;
         mailbox.wake();
     }
@@ -275,6 +340,11 @@ public final class ProfileWorker implements Runnable {
     /** What stopped the worker thread, or null while it runs. */
     public Throwable failure() {
         return failure;
+    }
+
+    /** Why write-backs are failing (the worker retries them and folds nothing meanwhile), or null. */
+    public String writeBackFailure() {
+        return writeBacks.failing();
     }
 
     public long appliedSequence() {

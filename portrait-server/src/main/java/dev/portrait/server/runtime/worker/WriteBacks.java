@@ -28,6 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  * ({@link WriteBack#takeIdentities()}); see {@link HotProfiles} for why memory never falls behind.
  */
 final class WriteBacks {
+    private static final int ATTEMPTS_WHEN_STOPPING = 3;
+
     private final PortraitStore store;
     private final HotProfiles profiles;
     private final HistoryRecorder history;
@@ -44,6 +46,13 @@ final class WriteBacks {
         return t;
     });
     private Future<?> inFlight;
+    /** The write-back in flight and its position, kept to commit it again if it fails. */
+    private WriteBack current;
+    private long currentPosition;
+    private CompletableFuture<byte[]> currentCheckpoint;
+    private int failures;
+    private volatile String failing;
+    private volatile boolean patient;
     private long foldedSince;
     private long last;
 
@@ -124,39 +133,90 @@ final class WriteBacks {
         wb.takeIdentities();
         // behind every update of the events up to the position; encoded on the models' thread
         CompletableFuture<byte[]> checkpoint = models.checkpoint();
-        inFlight = writer.submit(() -> {
-            wb.putModelState(checkpoint.get());
-            wb.commit(position);
-            return null;
-        });
+        current = wb;
+        currentPosition = position;
+        currentCheckpoint = checkpoint;
+        inFlight = writer.submit(() -> commit(wb, checkpoint, position));
         merges.clear();
         mergeOwners.clear();
         foldedSince = 0;
     }
 
-    /** Waits for the write-back in flight, if any, answering reads meanwhile; then evicts cold profiles. */
+    /**
+     * Waits for the write-back in flight, if any, answering reads meanwhile; then evicts cold profiles.
+     *
+     * <p>A write-back that fails is committed again, the same one (its bytes, its identity changes, its
+     * position), after a pause that grows to a second, until it lands: the log holds every event it
+     * carries, so nothing is lost meanwhile, and the worker folds nothing new, so memory does not grow
+     * while the store refuses writes. Ingest goes on into the log until the lag bound answers 503
+     * {@code overloaded}, and readiness reports the failure ({@link #failing()}). Only a stopping
+     * worker, or one still recovering, gives up after a few attempts: the next start replays the log.
+     */
     void await() {
-        if (inFlight == null) {
-            return;
-        }
-        while (!inFlight.isDone()) {
-            answerReads.run();
-            LockSupport.parkNanos(100_000);
-        }
-        try {
-            inFlight.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PortraitException("unavailable", "interrupted during a write-back", null, e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
+        while (inFlight != null) {
+            while (!inFlight.isDone()) {
+                answerReads.run();
+                LockSupport.parkNanos(100_000);
             }
-            throw new IllegalStateException("write-back failed", e.getCause());
-        } finally {
-            inFlight = null;
+            Throwable cause;
+            try {
+                inFlight.get();
+                inFlight = null;
+                current = null;
+                currentCheckpoint = null;
+                failures = 0;
+                failing = null;
+                profiles.committed();
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                inFlight = null;
+                throw new PortraitException("unavailable", "interrupted during a write-back", null, e);
+            } catch (ExecutionException e) {
+                cause = e.getCause();
+            }
+            failures++;
+            failing = "the write-back at log position " + currentPosition + " failed " + failures + " time(s), last: "
+                    + cause;
+            if (!patient && failures >= ATTEMPTS_WHEN_STOPPING) {
+                inFlight = null;
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException("write-back failed", cause);
+            }
+            long until = System.nanoTime() + Math.min(1_000L, 10L << Math.min(failures, 7)) * 1_000_000L;
+            while (System.nanoTime() < until) {
+                answerReads.run();
+                LockSupport.parkNanos(1_000_000);
+            }
+            WriteBack again = current;
+            long position = currentPosition;
+            CompletableFuture<byte[]> checkpoint = currentCheckpoint;
+            inFlight = writer.submit(() -> commit(again, checkpoint, position));
         }
-        profiles.committed();
+    }
+
+    /** On the writer thread: the models' checkpoint goes into the write with the profiles, at one position. */
+    private static Void commit(WriteBack wb, CompletableFuture<byte[]> checkpoint, long position) throws Exception {
+        wb.putModelState(checkpoint.get());
+        wb.commit(position);
+        return null;
+    }
+
+    /** Why write-backs are failing (they are being retried), or null when the last one committed. */
+    String failing() {
+        return failing;
+    }
+
+    /** From now on a failing write-back is retried until it lands (the worker thread runs). */
+    void patient() {
+        patient = true;
+    }
+
+    /** From now on a failing write-back is given up after a few attempts (the worker is stopping). */
+    void impatient() {
+        patient = false;
     }
 
     /** Stops the writer thread; call after the last write-back. */
