@@ -106,8 +106,10 @@ final class EmbeddedStore implements PortraitStore {
             try (StoreWrite w = newWrite()) {
                 putMeta(w, META_FORMAT, FORMAT);
                 // Half a window wide, fixed for the store's life: the buckets' meaning must not change
-                // when the window is configured differently later.
-                putMeta(w, StoredEventLog.META_DEDUP_BUCKET_MS, Math.max(1, options.dedupWindow().toMillis() / 2));
+                // when the window is configured differently later. At least a minute, so bucket numbers
+                // fit their four bytes for thousands of years whatever the window.
+                putMeta(w, StoredEventLog.META_DEDUP_BUCKET_MS,
+                        Math.max(60_000, options.dedupWindow().toMillis() / 2));
                 w.commit(options.syncWrites());
             }
         } else if (format == 1) {
