@@ -105,11 +105,11 @@ final class EmbeddedStore implements PortraitStore {
         if (format == 0) {
             try (StoreWrite w = newWrite()) {
                 putMeta(w, META_FORMAT, FORMAT);
-                // Half a window wide, fixed for the store's life: the buckets' meaning must not change
-                // when the window is configured differently later. At least a minute, so bucket numbers
-                // fit their four bytes for thousands of years whatever the window.
-                putMeta(w, StoredEventLog.META_DEDUP_BUCKET_MS,
-                        Math.max(60_000, options.dedupWindow().toMillis() / 2));
+                // A window wide, so a look-up reads two buckets (at half a window it read three, and the
+                // committer's multiGet weighed as much as the rest of its append in a profile), and fixed for the store's life: the buckets' meaning must
+                // not change when the window is configured differently later. At least a minute, so bucket
+                // numbers fit their four bytes for thousands of years whatever the window.
+                putMeta(w, StoredEventLog.META_DEDUP_BUCKET_MS, Math.max(60_000, options.dedupWindow().toMillis()));
                 w.commit(options.syncWrites());
             }
         } else if (format == 1) {

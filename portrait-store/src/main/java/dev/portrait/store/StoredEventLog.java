@@ -45,9 +45,9 @@ import java.util.zip.CRC32C;
  *   dedup:   'b' bucket[4] idHash[12]  →  receivedAt − bucket start (varint, ms)
  * </pre>
  * A message id is kept as a 96-bit keyed hash (HMAC-SHA256 under the store's hashing keyset, truncated)
- * in the time bucket of its receive time; buckets are half a dedup window wide (the width is fixed in
+ * in the time bucket of its receive time; buckets are a dedup window wide (the width is fixed in
  * {@code meta} when the store is made). Whether an id was seen within the window is answered exactly from
- * the receive times stored in the two or three buckets the window overlaps, and purging deletes whole
+ * the receive times stored in the two buckets the window overlaps, and purging deletes whole
  * buckets with one range delete (plus the expired part of the one bucket the cut-off falls in). About 25
  * bytes per id before RocksDB's per-entry overhead, against 108 measured for format 1's two entries of the
  * full id.
