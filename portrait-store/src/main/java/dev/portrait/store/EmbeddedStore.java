@@ -114,9 +114,9 @@ final class EmbeddedStore implements PortraitStore {
             }
         } else if (format == 1) {
             throw new StoreException("store_format", "this data directory was written with event log format 1 "
-                    + "(one JSON record per event), which this version does not read. Import its events into a new "
-                    + "data directory (export them with the version that wrote it, then `portrait import` them), "
-                    + "or keep running that version on it.", "meta/" + META_FORMAT);
+                    + "(one JSON record per event), which this version does not read and will not misread. "
+                    + "Import the original event files into a new data directory with `portrait import --data NEW_DIR`, "
+                    + "or keep running the version that wrote it on this one.", "meta/" + META_FORMAT);
         } else if (format != FORMAT) {
             throw new StoreException("store_format", "the store was written in layout version " + format
                     + "; this version reads " + FORMAT, "meta/" + META_FORMAT);
