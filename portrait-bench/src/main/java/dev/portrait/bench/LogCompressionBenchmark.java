@@ -24,11 +24,12 @@ import java.util.concurrent.TimeUnit;
  * The event log's per-event preparation on an ingest thread: binary encoding plus compression
  * ({@code prepare}), and the way back on a reader ({@code open}: decompression plus decoding), for each
  * codec, on cleaned {@code SyntheticStream} events (seed 42; the zstd dictionary was trained on seed 7).
- * {@code jsonEncode} is what the v1 log did instead. Bytes per event: {@code main} of this class.
+ * {@code jsonEncode} is what the v1 log did instead. Bytes per event, and the same timings as this
+ * thread's CPU time (steadier than JMH's wall time on a machine shared with other work): {@code main}.
  *
  * <pre>
  * java -jar portrait-bench/target/benchmarks.jar LogCompressionBenchmark
- * java -cp portrait-bench/target/benchmarks.jar dev.portrait.bench.LogCompressionBenchmark   # bytes per event
+ * java -cp portrait-bench/target/benchmarks.jar dev.portrait.bench.LogCompressionBenchmark   # bytes, CPU µs
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -103,5 +104,48 @@ public class LogCompressionBenchmark {
         for (EventCompression.Codec c : EventCompression.Codec.values()) {
             System.out.printf("  binary + %-17s %6.1f%n", c, bytes[c.ordinal()] / (double) POOL);
         }
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        int rounds = 20;
+        long sink = 0;
+        System.out.printf("CPU µs per event (this thread), %d passes over the %,d events after 5 warm-up passes:%n",
+                rounds, POOL);
+        for (int pass = 0; pass < rounds + 5; pass++) {
+            for (Event e : events) {
+                sink += EventCodec.encode(e).length;
+            }
+        }
+        long t0 = cpu.getCurrentThreadCpuTime();
+        for (int pass = 0; pass < rounds; pass++) {
+            for (Event e : events) {
+                sink += EventCodec.encode(e).length;
+            }
+        }
+        System.out.printf("  JSON encode (log v1)        %6.2f%n", (cpu.getCurrentThreadCpuTime() - t0) / 1e3 / rounds / POOL);
+        for (EventCompression.Codec c : EventCompression.Codec.values()) {
+            byte[][] prepared = new byte[POOL][];
+            for (int pass = 0; pass < 5; pass++) {
+                for (int i = 0; i < POOL; i++) {
+                    prepared[i] = EventCompression.prepare(EventBinaryCodec.encode(events[i]), c);
+                    byte[] p = prepared[i];
+                    sink += EventBinaryCodec.decode(EventCompression.open(p, 0, p.length)).properties().size();
+                }
+            }
+            long a = cpu.getCurrentThreadCpuTime();
+            for (int pass = 0; pass < rounds; pass++) {
+                for (int i = 0; i < POOL; i++) {
+                    sink += EventCompression.prepare(EventBinaryCodec.encode(events[i]), c).length;
+                }
+            }
+            long b = cpu.getCurrentThreadCpuTime();
+            for (int pass = 0; pass < rounds; pass++) {
+                for (byte[] p : prepared) {
+                    sink += EventBinaryCodec.decode(EventCompression.open(p, 0, p.length)).properties().size();
+                }
+            }
+            long d = cpu.getCurrentThreadCpuTime();
+            System.out.printf("  %-5s encode+compress %6.2f   decompress+decode %6.2f%n", c,
+                    (b - a) / 1e3 / rounds / POOL, (d - b) / 1e3 / rounds / POOL);
+        }
+        System.out.println("(checksum " + sink + ")");
     }
 }

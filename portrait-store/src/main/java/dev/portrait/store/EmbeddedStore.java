@@ -110,16 +110,18 @@ final class EmbeddedStore implements PortraitStore {
         if (format == 0) {
             try (StoreWrite w = newWrite()) {
                 putMeta(w, META_FORMAT, FORMAT);
-                // Half a window wide, fixed for the store's life: the buckets' meaning must not change
-                // when the window is configured differently later.
-                putMeta(w, StoredEventLog.META_DEDUP_BUCKET_MS, Math.max(1, options.dedupWindow().toMillis() / 2));
+                // A window wide, so a look-up reads two buckets (at half a window it read three, and the
+                // committer's multiGet weighed as much as the rest of its append in a profile), and fixed for the store's life: the buckets' meaning must
+                // not change when the window is configured differently later. At least a minute, so bucket
+                // numbers fit their four bytes for thousands of years whatever the window.
+                putMeta(w, StoredEventLog.META_DEDUP_BUCKET_MS, Math.max(60_000, options.dedupWindow().toMillis()));
                 w.commit(options.syncWrites());
             }
         } else if (format == 1) {
             throw new StoreException("store_format", "this data directory was written with event log format 1 "
-                    + "(one JSON record per event), which this version does not read. Import its events into a new "
-                    + "data directory (export them with the version that wrote it, then `portrait import` them), "
-                    + "or keep running that version on it.", "meta/" + META_FORMAT);
+                    + "(one JSON record per event), which this version does not read and will not misread. "
+                    + "Import the original event files into a new data directory with `portrait import --data NEW_DIR`, "
+                    + "or keep running the version that wrote it on this one.", "meta/" + META_FORMAT);
         } else if (format != FORMAT) {
             throw new StoreException("store_format", "the store was written in layout version " + format
                     + "; this version reads " + FORMAT, "meta/" + META_FORMAT);

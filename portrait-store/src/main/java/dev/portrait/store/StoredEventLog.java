@@ -5,7 +5,6 @@ import dev.portrait.core.encoding.BinaryIn;
 import dev.portrait.core.encoding.BinaryOut;
 import dev.portrait.store.log.EventCompression;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -45,9 +44,9 @@ import java.util.zip.CRC32C;
  *   dedup:   'b' bucket[4] idHash[12]  →  receivedAt − bucket start (varint, ms)
  * </pre>
  * A message id is kept as a 96-bit keyed hash (HMAC-SHA256 under the store's hashing keyset, truncated)
- * in the time bucket of its receive time; buckets are half a dedup window wide (the width is fixed in
+ * in the time bucket of its receive time; buckets are a dedup window wide (the width is fixed in
  * {@code meta} when the store is made). Whether an id was seen within the window is answered exactly from
- * the receive times stored in the two or three buckets the window overlaps, and purging deletes whole
+ * the receive times stored in the two buckets the window overlaps, and purging deletes whole
  * buckets with one range delete (plus the expired part of the one bucket the cut-off falls in). About 25
  * bytes per id before RocksDB's per-entry overhead, against 108 measured for format 1's two entries of the
  * full id.
@@ -66,27 +65,19 @@ final class StoredEventLog implements EventLog {
     static final int HEADER = 1 + 4;
     static final int MAX_BLOCK_RECORDS = 2048;
     static final String META_DEDUP_BUCKET_MS = "log.dedup.bucket_ms";
-    private static final byte DEDUP_BUCKET = 'b';
-    private static final int DEDUP_HASH_BYTES = 12;
-    /** More buckets than a window overlaps are looked at only for receive times that went backwards. */
-    private static final int MAX_BUCKETS_CHECKED = 8;
     private static final int PAGE = 512;
-    private static final int PURGE_CHUNK = 10_000;
 
     private final EmbeddedStore store;
-    private final long bucketMs;
-    /** The highest dedup bucket written, so a receive time earlier than an id's last sighting still finds it. */
-    private volatile long maxBucket;
+    private final DedupIndex dedup;
 
     StoredEventLog(EmbeddedStore store, long bucketMs) {
         this.store = store;
-        this.bucketMs = bucketMs;
-        long[] max = {Long.MIN_VALUE};
-        store.tables.scan(Table.DEDUP, new byte[] {DEDUP_BUCKET}, new byte[] {DEDUP_BUCKET + 1}, true, (k, v) -> {
-            max[0] = bucketOf(k);
-            return false;
-        });
-        this.maxBucket = max[0];
+        this.dedup = new DedupIndex(store, bucketMs);
+    }
+
+    @Override
+    public long purgeDedup(long now) {
+        return dedup.purge(now);
     }
 
     @Override
@@ -137,12 +128,12 @@ final class StoredEventLog implements EventLog {
         }
         long[] out = new long[records.size()];
         long next = store.lastSequence;
-        long newMaxBucket = maxBucket;
+        long newMaxBucket = this.dedup.maxBucket();
         if (records.isEmpty()) {
             return new Staged(out, next, newMaxBucket);
         }
-        byte[][] hashes = dedup ? hashes(records) : null;
-        boolean[] seenBefore = dedup ? seenWithinWindow(records, hashes) : null;
+        byte[][] hashes = dedup ? this.dedup.hashes(records) : null;
+        boolean[] seenBefore = dedup ? this.dedup.seenWithinWindow(records, hashes) : null;
         Set<String> seen = dedup ? new HashSet<>() : null;
         List<EventRecord> accepted = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
@@ -152,11 +143,7 @@ final class StoredEventLog implements EventLog {
                     out[i] = DUPLICATE;
                     continue;
                 }
-                long bucket = Math.floorDiv(r.receivedAt(), bucketMs);
-                BinaryOut v = new BinaryOut(5);
-                v.writeVarLong(r.receivedAt() - bucket * bucketMs);
-                w.batch.put(Table.DEDUP, dedupKey(bucket, hashes[i]), v.toByteArray());
-                newMaxBucket = Math.max(newMaxBucket, bucket);
+                newMaxBucket = Math.max(newMaxBucket, this.dedup.put(w, hashes[i], r.receivedAt()));
             }
             out[i] = ++next;
             accepted.add(r);
@@ -176,150 +163,7 @@ final class StoredEventLog implements EventLog {
     /** After the write that held {@code staged} has been written. */
     void published(Staged staged) {
         store.lastSequence = staged.next();
-        maxBucket = staged.maxBucket();
-    }
-
-    // ---- dedup
-
-    private byte[][] hashes(List<EventRecord> records) {
-        byte[][] out = new byte[records.size()][];
-        for (int i = 0; i < out.length; i++) {
-            byte[] id = records.get(i).messageId().getBytes(StandardCharsets.UTF_8);
-            byte[] input = new byte[id.length + 1];
-            input[0] = 'd'; // a domain of its own: never equal to an owner-key hash input
-            System.arraycopy(id, 0, input, 1, id.length);
-            out[i] = java.util.Arrays.copyOf(store.keyring.hash(input), DEDUP_HASH_BYTES);
-        }
-        return out;
-    }
-
-    /** Per record, whether its id was recorded within the window before its receive time (or after it). */
-    private boolean[] seenWithinWindow(List<EventRecord> records, byte[][] hashes) {
-        long windowMs = store.options().dedupWindow().toMillis();
-        List<byte[]> keys = new ArrayList<>();
-        int[] firstKey = new int[records.size() + 1];
-        long[] lowBucket = new long[records.size()];
-        for (int i = 0; i < records.size(); i++) {
-            long t = records.get(i).receivedAt();
-            long low = Math.floorDiv(t - windowMs + 1, bucketMs);
-            long high = Math.min(low + MAX_BUCKETS_CHECKED - 1, Math.max(Math.floorDiv(t, bucketMs), maxBucket));
-            firstKey[i] = keys.size();
-            lowBucket[i] = low;
-            for (long b = low; b <= high; b++) {
-                keys.add(dedupKey(b, hashes[i]));
-            }
-        }
-        firstKey[records.size()] = keys.size();
-        List<byte[]> found = store.tables.getAll(Table.DEDUP, keys);
-        boolean[] out = new boolean[records.size()];
-        for (int i = 0; i < records.size(); i++) {
-            long t = records.get(i).receivedAt();
-            for (int k = firstKey[i]; k < firstKey[i + 1] && !out[i]; k++) {
-                byte[] v = found.get(k);
-                if (v != null) {
-                    long bucket = lowBucket[i] + (k - firstKey[i]);
-                    long seenAt = bucket * bucketMs + new BinaryIn(v).readVarLong();
-                    out[i] = t - seenAt < windowMs;
-                }
-            }
-        }
-        return out;
-    }
-
-    private static byte[] dedupKey(long bucket, byte[] hash) {
-        byte[] k = new byte[1 + 4 + DEDUP_HASH_BYTES];
-        k[0] = DEDUP_BUCKET;
-        putBucket(k, bucket);
-        System.arraycopy(hash, 0, k, 5, DEDUP_HASH_BYTES);
-        return k;
-    }
-
-    /** A signed bucket number in four bytes that sort numerically (sign bit flipped). */
-    private static void putBucket(byte[] k, long bucket) {
-        int b = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, bucket)) ^ Integer.MIN_VALUE;
-        k[1] = (byte) (b >>> 24);
-        k[2] = (byte) (b >>> 16);
-        k[3] = (byte) (b >>> 8);
-        k[4] = (byte) b;
-    }
-
-    private static long bucketOf(byte[] k) {
-        int b = ((k[1] & 0xFF) << 24) | ((k[2] & 0xFF) << 16) | ((k[3] & 0xFF) << 8) | (k[4] & 0xFF);
-        return b ^ Integer.MIN_VALUE;
-    }
-
-    private static byte[] bucketStart(long bucket) {
-        byte[] k = new byte[5];
-        k[0] = DEDUP_BUCKET;
-        putBucket(k, bucket);
-        return k;
-    }
-
-    @Override
-    public long purgeDedup(long now) {
-        long cutoff = now - store.options().dedupWindow().toMillis();
-        // Buckets that end at or before the cut-off go whole; the one it falls inside, entry by entry.
-        long partial = Math.floorDiv(cutoff, bucketMs);
-        boolean partialIsWhole = (partial + 1) * bucketMs - 1 <= cutoff;
-        long firstKept = partialIsWhole ? partial + 1 : partial;
-        byte[] from = new byte[] {DEDUP_BUCKET};
-        byte[] wholeEnd = bucketStart(firstKept);
-        long[] whole = {0};
-        store.tables.scan(Table.DEDUP, from, wholeEnd, false, (k, v) -> {
-            whole[0]++;
-            return true;
-        });
-        long purged = whole[0];
-        if (purged > 0) {
-            store.logLock.lock();
-            try (StoreWrite w = store.newWrite()) {
-                w.batch.deleteRange(Table.DEDUP, from, wholeEnd);
-                w.commit(false);
-            } finally {
-                store.logLock.unlock();
-            }
-        }
-        if (!partialIsWhole) {
-            purged += purgeInside(partial, cutoff);
-        }
-        return purged;
-    }
-
-    private long purgeInside(long bucket, long cutoff) {
-        byte[] start = bucketStart(bucket);
-        byte[] end = bucketStart(bucket + 1);
-        long startMs = bucket * bucketMs;
-        long purged = 0;
-        byte[][] resume = {start};
-        while (true) {
-            store.logLock.lock();
-            try (StoreWrite w = store.newWrite()) {
-                List<byte[]> expired = new ArrayList<>();
-                byte[][] last = {null};
-                int[] visited = {0};
-                store.tables.scan(Table.DEDUP, resume[0], end, false, (k, v) -> {
-                    visited[0]++;
-                    last[0] = k;
-                    if (startMs + new BinaryIn(v).readVarLong() <= cutoff) {
-                        expired.add(k);
-                    }
-                    return visited[0] < PURGE_CHUNK;
-                });
-                for (byte[] k : expired) {
-                    w.batch.delete(Table.DEDUP, k);
-                }
-                if (!expired.isEmpty()) {
-                    w.commit(false);
-                }
-                purged += expired.size();
-                if (visited[0] < PURGE_CHUNK) {
-                    return purged;
-                }
-                resume[0] = KeyLayout.concat(last[0], new byte[] {0});
-            } finally {
-                store.logLock.unlock();
-            }
-        }
+        dedup.published(staged.maxBucket());
     }
 
     // ---- blocks

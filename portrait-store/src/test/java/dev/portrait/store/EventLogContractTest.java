@@ -241,6 +241,20 @@ abstract class EventLogContractTest {
     }
 
     @Test
+    void aWindowShorterThanABucketIsStillExact() {
+        try (PortraitStore short10s = newStore(StoreOptions.defaults().withDedupWindow(Duration.ofSeconds(10)))) {
+            EventLog l = short10s.events();
+            assertThat(l.appendIfNew(List.of(record("m1", "u1", T0)))).containsExactly(1);
+            assertThat(l.appendIfNew(List.of(record("m1", "u1", T0 + 9_999)))).containsExactly(EventLog.DUPLICATE);
+            assertThat(l.appendIfNew(List.of(record("m1", "u1", T0 + 10_000)))).containsExactly(2);
+            assertThat(l.appendIfNew(List.of(record("m1", "u1", T0 + 19_999)))).containsExactly(EventLog.DUPLICATE);
+            assertThat(l.appendIfNew(List.of(record("m1", "u1", T0 + 20_000)))).containsExactly(3);
+            assertThat(l.purgeDedup(T0 + 30_000)).as("one id, however often it was seen").isEqualTo(1);
+            assertThat(l.appendIfNew(List.of(record("m1", "u1", T0 + 30_000)))).containsExactly(4);
+        }
+    }
+
+    @Test
     void aReceiveTimeEarlierThanTheLastSightingIsStillADuplicate() {
         log.appendIfNew(List.of(record("m1", "u1", T0 + 3 * DAY)));
 
