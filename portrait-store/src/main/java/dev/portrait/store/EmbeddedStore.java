@@ -31,6 +31,7 @@ final class EmbeddedStore implements PortraitStore {
     static final String META_APPLIED = "profiles.applied";
     static final String META_CHANGELOG_NEXT = "changelog.next";
     static final String META_MERGES_NEXT = "merges.next";
+    static final String META_HISTORY_NEXT = "history.next";
     static final String META_QUARANTINE_NEXT = "quarantine.next";
     static final byte[] META_MODELS_KEY = "models.state".getBytes(StandardCharsets.UTF_8);
     private static final String QUARANTINE_OWNER = "quarantine";
@@ -46,6 +47,7 @@ final class EmbeddedStore implements PortraitStore {
     /** Next ids, guarded by {@link #derivedLock}. */
     long changelogNext;
     long mergesNext;
+    long historyNext;
     long quarantineNext;
 
     private final StoredEventLog events;
@@ -54,6 +56,7 @@ final class EmbeddedStore implements PortraitStore {
     private final StoredMergeLog merges;
     private final StoredQuarantine quarantine;
     private final StoredChangelog changelog;
+    private final StoredProfileHistory history;
 
     private EmbeddedStore(Tables tables, MasterKeys master, StoreOptions options) {
         this.tables = tables;
@@ -64,6 +67,7 @@ final class EmbeddedStore implements PortraitStore {
         this.appliedSequence = meta(META_APPLIED);
         this.changelogNext = Math.max(1, meta(META_CHANGELOG_NEXT));
         this.mergesNext = Math.max(1, meta(META_MERGES_NEXT));
+        this.historyNext = Math.max(1, meta(META_HISTORY_NEXT));
         this.quarantineNext = Math.max(1, meta(META_QUARANTINE_NEXT));
         this.events = new StoredEventLog(this);
         this.identities = new StoredIdentities(this);
@@ -71,6 +75,7 @@ final class EmbeddedStore implements PortraitStore {
         this.merges = new StoredMergeLog(this);
         this.quarantine = new StoredQuarantine(this);
         this.changelog = new StoredChangelog(this);
+        this.history = new StoredProfileHistory(this);
     }
 
     static PortraitStore open(Path dir, StoreOptions options) {
@@ -176,8 +181,13 @@ final class EmbeddedStore implements PortraitStore {
     }
 
     @Override
+    public ProfileHistory history() {
+        return history;
+    }
+
+    @Override
     public WriteBack writeBack() {
-        return new StoredWriteBack(this, profiles, changelog, merges, identities);
+        return new StoredWriteBack(this, profiles, changelog, merges, history, identities);
     }
 
     @Override
@@ -216,6 +226,7 @@ final class EmbeddedStore implements PortraitStore {
             w.batch.delete(Table.PROFILES, KeyLayout.utf8(profileId));
             changelog.deleteProfile(profileId, w);
             merges.deleteProfile(profileId, w);
+            history.forget(profileId, w);
             List<byte[]> shredded = new ArrayList<>();
             byte[] profileKey = keyring.forget(Keyring.PROFILE, profileId, w.batch);
             if (profileKey != null) {
@@ -244,7 +255,7 @@ final class EmbeddedStore implements PortraitStore {
         derivedLock.lock();
         try (StoreWrite w = newWrite()) {
             byte[] all = {(byte) 0xFF};
-            for (Table t : List.of(Table.PROFILES, Table.IDENTITIES, Table.MERGES, Table.CHANGELOG)) {
+            for (Table t : List.of(Table.PROFILES, Table.IDENTITIES, Table.MERGES, Table.CHANGELOG, Table.HISTORY)) {
                 w.batch.deleteRange(t, KeyLayout.EMPTY, all);
             }
             keyring.forgetKind(Keyring.PROFILE, w.batch);

@@ -50,6 +50,9 @@ public interface PortraitStore extends AutoCloseable {
 
     Changelog changelog();
 
+    /** Per profile, the log positions (and timers and merges) that touched it: see {@link ProfileHistory}. */
+    ProfileHistory history();
+
     /** A new atomic write of derived state at a log position. */
     WriteBack writeBack();
 
@@ -68,8 +71,9 @@ public interface PortraitStore extends AutoCloseable {
 
     /**
      * Forgets a person (DESIGN invariant 7) in one durable write: the profile's bytes, both identity
-     * indexes for every identifier it holds (including writes not yet written back), its merge log
-     * and changelog, its data key, the data keys of {@code subjects} (their events in the log), and
+     * indexes for every identifier it holds (including writes not yet written back), its merge log,
+     * changelog and history (with the histories of the profiles it absorbed), its data key, the data
+     * keys of {@code subjects} (their events in the log), and
      * every quarantined event whose bytes mention one of its identifier values or subjects' ids. Use it
      * instead of {@code IdentityGraph.forget}, which it includes. Run {@link #compact()} afterwards.
      *
@@ -80,7 +84,7 @@ public interface PortraitStore extends AutoCloseable {
 
     /**
      * Clears everything derived from the log, for a rebuild: profiles, identities (pending ones too),
-     * merge log, changelog, profile data keys, and the applied position (back to 0). The log, the
+     * merge log, changelog, histories, profile data keys, and the applied position (back to 0). The log, the
      * dedup index, the subjects' keys and the quarantine stay.
      */
     void clearDerivedState();

@@ -5,6 +5,7 @@
  * the parts it hands out — {@link dev.portrait.store.EventLog}, {@link dev.portrait.store.ProfileStore},
  * the core's {@code IdentityStore}, {@link dev.portrait.store.MergeLog},
  * {@link dev.portrait.store.Quarantine}, {@link dev.portrait.store.Changelog},
+ * {@link dev.portrait.store.ProfileHistory},
  * {@link dev.portrait.store.WriteBack} — with their records and {@link dev.portrait.store.StoreOptions}.
  * Everything else is package-private. Both factories run the same code over two engines (RocksDB and
  * sorted in-memory maps with RocksDB's byte order), so the in-memory store is a faithful stand-in for
@@ -54,7 +55,8 @@
  *               'a' len[2] profileId HMAC[16]        → v[1] keyId[16] GCM(type, value, attachedAt)       profile's key
  *   merges      'm' len[2] profileId n[8]            → v[1] keyId[16] GCM(MergeLogEntry bytes)           profile's key
  *   changelog   'c' len[2] profileId n[8]            → v[1] eventTime[8] keyId[16] GCM(change)           profile's key
- *   quarantine  'e' id[8]                            → v[1] receivedAt[8] code keyId[16] GCM(raw, message, path)  quarantine key
+ *   history     'h' len[2] profileId n[8]            → v[1] packed entries (HistoryBuffer: delta varints)  not sealed
+   quarantine  'e' id[8]                            → v[1] receivedAt[8] code keyId[16] GCM(raw, message, path)  quarantine key
  *               'n' code                             → count[8]
  *   meta        name                                 → long[8]   (format, log.last, profiles.applied, counters)
  *   keys        'o' kind HMAC(kind owner)[16]        → keyId[16]
