@@ -22,6 +22,7 @@ import dev.portrait.server.runtime.ingest.DurableIngest;
 import dev.portrait.server.runtime.ingest.GroupCommitter;
 import dev.portrait.server.runtime.read.ModelReads;
 import dev.portrait.server.runtime.read.ProfileQueries;
+import dev.portrait.server.runtime.worker.ModelConsumer;
 import dev.portrait.server.runtime.worker.ProfileWorker;
 import dev.portrait.store.PortraitStore;
 
@@ -40,8 +41,8 @@ import java.util.Optional;
  *  ingest ({@link DurableIngest}: clean) ──► {@link GroupCommitter} ──fsync (log + dedup + quarantine)──► answer
  *                                  │
  *                                  ▼ log order
- *                            {@link ProfileWorker}: ProfileEngine (identity → fold → segments → models) → changelog
- *                                  │         timers (nextCheck) · queries · write-back at a log position
+ *                            {@link ProfileWorker}: ProfileEngine (identity → fold → segments) → history · models ─► {@link
+ *                                  │         ModelConsumer} (own thread) · timers · queries · write-back at a log position
  *                                  ▼
  *                            PortraitStore (RocksDB)
  *  queries: {@link ProfileQueries}, {@link ModelReads} · admin: {@link ProfileAdmin}
@@ -72,12 +73,13 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     private static final java.time.Duration RECENT = java.time.Duration.ofSeconds(30);
 
     private EmbeddedRuntime(PortraitStore store, ProfileDefinition definition, InstantSource clock, RuntimeOptions options,
-                            IngestCounters counters, boolean recoverInBackground) {
+                            IngestCounters counters, boolean recoverInBackground,
+                            ProfileUpdater.ChangeTracking tracking) {
         this.store = store;
         this.definition = definition;
         this.clock = clock;
-        // the worker writes a changelog, so it asks for change values
-        ProfileEngine engine = new ProfileEngine(definition, ProfileUpdater.ChangeTracking.ON);
+        // no change values on the fold thread: /changes replays a profile's history when asked
+        ProfileEngine engine = new ProfileEngine(definition, tracking);
         refuseAnotherDefinition(store, engine);
         Cleaner cleaner = new Cleaner(definition);
         this.worker = new ProfileWorker(store, engine, clock, options);
@@ -105,7 +107,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
      */
     public static EmbeddedRuntime start(PortraitStore store, ProfileDefinition definition, InstantSource clock,
                                         RuntimeOptions options, IngestCounters counters) {
-        return new EmbeddedRuntime(store, definition, clock, options, counters, false);
+        return new EmbeddedRuntime(store, definition, clock, options, counters, false, ProfileUpdater.ChangeTracking.OFF);
     }
 
     /**
@@ -118,7 +120,18 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     public static EmbeddedRuntime startRecoveringInBackground(PortraitStore store, ProfileDefinition definition,
                                                               InstantSource clock, RuntimeOptions options,
                                                               IngestCounters counters) {
-        return new EmbeddedRuntime(store, definition, clock, options, counters, true);
+        return new EmbeddedRuntime(store, definition, clock, options, counters, true, ProfileUpdater.ChangeTracking.OFF);
+    }
+
+    /**
+     * Like {@link #start}, with change values computed on the fold thread (profiles are the same either
+     * way): for tests that record, through {@link ProfileWorker#observe}, what a per-event changelog
+     * would have held, and compare it with the replay-derived {@code /changes}.
+     */
+    static EmbeddedRuntime startTrackingChanges(PortraitStore store, ProfileDefinition definition, InstantSource clock,
+                                                RuntimeOptions options) {
+        return new EmbeddedRuntime(store, definition, clock, options, IngestCounters.NONE, false,
+                ProfileUpdater.ChangeTracking.ON);
     }
 
     /**

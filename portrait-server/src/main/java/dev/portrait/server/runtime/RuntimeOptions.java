@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param writeBackEvents    write back sooner once this many events are folded but not written back
  * @param hotProfiles        how many profiles stay decoded in memory (clean ones beyond it are dropped)
  * @param maxLag             ingest answers 503 {@code overloaded} while more logged events than this wait to be folded
- * @param modelCheckpointEvery how often the periodic write-backs also store the model state (a crash costs
- *                             the models at most this much learning; stops and explicit write-backs always store it)
+ * @param modelCheckpointEvery no longer used: every write-back now carries the shared models' checkpoint at
+ *                             its own position, so a crash costs the models nothing (see {@code ModelConsumer});
+ *                             kept so that existing configurations still construct
  * @param commitTimeout      the longest an ingest caller waits for its group commit; past it the call answers
  *                             503 {@code unavailable} (the events may still become durable: a retry finds them
  *                             as duplicates)

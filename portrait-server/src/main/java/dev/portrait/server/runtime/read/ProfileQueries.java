@@ -38,7 +38,7 @@ public final class ProfileQueries implements QueryPort {
         this.engine = worker.engine();
         this.clock = clock;
         this.timeTravel = new TimeTravel(definition, store.events());
-        this.history = new ChangeHistory(definition, worker, store.changelog());
+        this.history = new ChangeHistory(definition, worker, store);
     }
 
     @Override
@@ -46,16 +46,19 @@ public final class ProfileQueries implements QueryPort {
         if (at != null) {
             return timeTravel.profile(idType, id, at);
         }
-        return worker.read(() -> {
+        Optional<ModelReads.Held<ProfileView>> held = worker.read(() -> {
             String pid = ProfileLookup.profileIdOf(definition, worker, idType, id);
             Profile p = pid == null ? null : worker.load(pid);
             if (p == null) {
-                return Optional.<ProfileView>empty();
+                return Optional.<ModelReads.Held<ProfileView>>empty();
             }
             long now = Math.max(clock.millis(), p.clock());
-            return Optional.of(ProfileView.of(p, worker.identities().identifiersOf(pid), engine.updater(), now)
-                    .withModels(engine.models().scoresJson(p, now, engine.sharedModels())));
+            return Optional.of(new ModelReads.Held<>(ProfileView.of(p, worker.identities().identifiersOf(pid),
+                    engine.updater(), now), ModelReads.copy(engine, p), now));
         });
+        // the scores read the shared models, which live on the models' thread: with a copy of the profile
+        return held.map(h -> h.value().withModels(worker.models().read(shared ->
+                engine.models().scoresJson(h.profile(), h.now(), shared))));
     }
 
     @Override

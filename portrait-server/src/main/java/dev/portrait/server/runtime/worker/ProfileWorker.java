@@ -10,7 +10,6 @@ import dev.portrait.core.identity.IdentityStore;
 import dev.portrait.core.profile.Profile;
 import dev.portrait.core.profile.ProfileCodec;
 import dev.portrait.core.profile.ProfileUpdater;
-import dev.portrait.core.profile.UpdateResult;
 import dev.portrait.server.runtime.RuntimeOptions;
 import dev.portrait.store.LogCursor;
 import dev.portrait.store.LogEntry;
@@ -30,12 +29,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * The single writer of profiles, identities and segment memberships: it folds logged events in log
  * order, runs the {@code nextChange} timers, writes back, and answers queries between events. The
  * parts it strings together each have a class: {@link WorkerMailbox} (what it is asked),
- * {@link HotProfiles} (the profiles it holds), {@link ProfileTimers}, {@link ChangeRecorder} (the
- * changelog) and {@link WriteBacks}. What stays here (recovery, the loop, the fold, the query calls)
- * shares the applied position and the thread's failure, which is why this class is longer than the others.
+ * {@link HotProfiles} (the profiles it holds), {@link ProfileTimers}, {@link HistoryRecorder} (what
+ * touched each profile, for {@code /changes} by replay), {@link ModelConsumer} (the shared models, on
+ * their own thread) and {@link WriteBacks}. No change values are computed on this thread. What stays here (recovery, the loop, the
+ * fold, the query calls) shares the applied position and the thread's failure, which is why this class
+ * is longer than the others.
  *
- * <p><b>Exactly once.</b> Profiles, identity changes, changelog and merge-log entries are written
- * back in one atomic write together with the log position they include. After a crash the worker
+ * <p><b>Exactly once.</b> Profiles, identity changes, histories, merge-log entries and the models'
+ * checkpoint are written back in one atomic write together with the log position they include. After a crash the worker
  * replays the log from that position: events before it are in the stored state exactly once, events
  * after it are applied exactly once by the replay, and no acknowledged event is missing because the
  * log was durable before the client heard back.
@@ -64,7 +65,10 @@ public final class ProfileWorker implements Runnable {
     private final WorkerMailbox mailbox = new WorkerMailbox();
     private final HotProfiles hot;
     private final ProfileTimers timers = new ProfileTimers();
-    private final ChangeRecorder changes = new ChangeRecorder();
+    private final HistoryRecorder history = new HistoryRecorder();
+    private final ModelConsumer models;
+    /** Sees every step as it is applied; for tests that compare with what a changelog recorded. */
+    private volatile StepObserver observer;
     private final WriteBacks writeBacks;
     /** The hot profiles over the store, as the engine sees them. */
     private final ProfileTable table = new ProfileTable() {
@@ -104,7 +108,8 @@ public final class ProfileWorker implements Runnable {
         this.identities = new CachedIdentities(store.identities(), 2_000_000, Math.max(10_000, options.hotProfiles()));
         this.clock = clock;
         this.hot = new HotProfiles(store.profiles(), codec, options.hotProfiles());
-        this.writeBacks = new WriteBacks(store, engine, hot, changes, options, clock, this::answerReads);
+        this.models = new ModelConsumer(engine.sharedModels());
+        this.writeBacks = new WriteBacks(store, hot, history, models, options, clock, this::answerReads);
         List<String> names = new ArrayList<>();
         for (int s = 0; s < updater.segments().size(); s++) {
             names.add(updater.segments().name(s));
@@ -158,7 +163,8 @@ public final class ProfileWorker implements Runnable {
     }
 
     private long replayFromStore() {
-        engine.sharedModels().restore(store.modelState()); // shared models recover to their checkpoint
+        models.restore(store.modelState()); // at the profiles' position: every write-back carries both
+        models.start();
         String after = null;
         while (true) {
             List<String> ids = store.profiles().ids(after, 1000);
@@ -189,7 +195,7 @@ public final class ProfileWorker implements Runnable {
             apply(e.sequence(), e.decode());
             replayed++;
             if (writeBacks.full()) {
-                writeBacks.start(false, applied.get());
+                writeBacks.start(applied.get());
             }
         }
         if (cursor.position() > applied.get()) {
@@ -304,7 +310,7 @@ public final class ProfileWorker implements Runnable {
                     writeBacks.await(); // collects its outcome and evicts now that those profiles are clean
                 }
                 if (writeBacks.due(clock.millis())) {
-                    writeBacks.start(false, applied.get());
+                    writeBacks.start(applied.get());
                 }
             }
             writeBack();
@@ -315,6 +321,7 @@ public final class ProfileWorker implements Runnable {
             throw t;
         } finally {
             writeBacks.close();
+            models.stop();
         }
     }
 
@@ -366,7 +373,7 @@ public final class ProfileWorker implements Runnable {
 
     private void apply(long sequence, Event event) {
         EngineStep step = engine.apply(event, identities, table);
-        engine.sharedModels().absorb(step.modelUpdates()); // on this thread for now; they need no answer
+        models.add(step.modelUpdates()); // learned on the models' thread, in this order
         applied.set(sequence);
         writeBacks.folded();
         if (step.profileId() == null) {
@@ -377,15 +384,16 @@ public final class ProfileWorker implements Runnable {
         }
         for (EngineStep.Merge m : step.merges()) {
             writeBacks.merged(m.identity().winner(), m.undo().toBytes());
-            record(sequence, m.time(), m.result());
+            history.merge(m.identity().winner(), sequence, m.identity().loser());
+            members.apply(m.result().transitions());
         }
-        record(sequence, event.time(), step.fold());
+        history.event(step.profileId(), sequence);
+        members.apply(step.fold().transitions());
         timers.schedule(step.profile());
-    }
-
-    private void record(long sequence, long time, UpdateResult u) {
-        members.apply(u.transitions());
-        changes.record(sequence, time, u);
+        StepObserver o = observer;
+        if (o != null) {
+            o.applied(sequence, event.time(), step);
+        }
     }
 
     private void fireTimers(long now) {
@@ -399,10 +407,17 @@ public final class ProfileWorker implements Runnable {
                 continue;
             }
             EngineStep step = engine.advance(p, now);
-            engine.sharedModels().absorb(step.modelUpdates());
+            models.add(step.modelUpdates());
             if (!step.fold().transitions().isEmpty() || !step.modelUpdates().isEmpty()) {
-                hot.put(p); // segments moved, or model examples settled in its state
-                record(0, now, step.fold());
+                // segments moved, or model examples settled in its state: kept, and kept in its history
+                // (a timer that changed neither only moved nextCheck, which the next look recomputes)
+                hot.put(p);
+                history.timer(p.profileId(), now);
+                members.apply(step.fold().transitions());
+                StepObserver o = observer;
+                if (o != null) {
+                    o.advanced(now, step);
+                }
             }
             timers.schedule(p);
         }
@@ -452,16 +467,37 @@ public final class ProfileWorker implements Runnable {
     public void forgotten(String profileId) {
         Profile p = hot.forget(profileId);
         if (p != null) {
-            engine.sharedModels().absorb(engine.forget(p)); // leaves the models' bot count
+            models.add(engine.forget(p)); // leaves the models' bot count
         }
         identities.clear();
         timers.remove(profileId);
-        changes.forget(profileId);
+        history.forget(profileId);
         members.removeProfile(profileId);
     }
 
-    /** The engine, only on this thread. */
+    /** The engine, only on this thread (its shared models belong to {@link #models()}). */
     public ProfileEngine engine() {
         return engine;
+    }
+
+    /** The shared models' thread: reads of the shared models go through it. */
+    public ModelConsumer models() {
+        return models;
+    }
+
+    /**
+     * Sees each step the worker applies, on the worker thread, right after it is applied: the event's
+     * ({@link #applied}) and the timers' that changed a profile ({@link #advanced}). For tests and tools
+     * that check what the runtime did against another record of it; nothing in the runtime uses it.
+     */
+    public interface StepObserver {
+        void applied(long sequence, long eventTime, EngineStep step);
+
+        void advanced(long now, EngineStep step);
+    }
+
+    /** Sets (or clears, with null) the one {@link StepObserver}. */
+    public void observe(StepObserver observer) {
+        this.observer = observer;
     }
 }

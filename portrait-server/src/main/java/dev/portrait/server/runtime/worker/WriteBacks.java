@@ -1,7 +1,6 @@
 package dev.portrait.server.runtime.worker;
 
 import dev.portrait.core.PortraitException;
-import dev.portrait.core.engine.ProfileEngine;
 import dev.portrait.server.runtime.RuntimeOptions;
 import dev.portrait.store.PortraitStore;
 import dev.portrait.store.WriteBack;
@@ -9,6 +8,7 @@ import dev.portrait.store.WriteBack;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,8 +17,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Batched write-backs of the worker's derived state: every profile changed since the last one (each
- * encoded once, however many events touched it), the changelog, the merge log, the identity changes
- * and, now and then, the shared model state, in one atomic store write at the applied log position.
+ * encoded once, however many events touched it), the profiles' histories, the merge log, the identity
+ * changes and the shared models' checkpoint at the same position ({@link ModelConsumer} explains why
+ * every write-back carries it), in one atomic store write at the applied log position.
  *
  * <p>The worker encodes (on its own thread, at the position) and a writer thread seals and commits
  * while the worker folds on. At most one write-back is in flight: a new one first waits for the last.
@@ -30,9 +31,9 @@ final class WriteBacks {
     private static final int ATTEMPTS_WHEN_STOPPING = 3;
 
     private final PortraitStore store;
-    private final ProfileEngine engine;
     private final HotProfiles profiles;
-    private final ChangeRecorder changes;
+    private final HistoryRecorder history;
+    private final ModelConsumer models;
     private final RuntimeOptions options;
     private final InstantSource clock;
     /** Runs while the worker waits for a write-back or encodes one: answers reads, which change nothing. */
@@ -45,22 +46,21 @@ final class WriteBacks {
         return t;
     });
     private Future<?> inFlight;
-    /** The write-back in flight and its position, kept to commit it again if it fails. */
-    private WriteBack current;
+    /** The write-back in flight, its position and its commit, kept to commit it again if it fails. */
+    private java.util.concurrent.Callable<Void> currentCommit;
     private long currentPosition;
     private int failures;
     private volatile String failing;
     private volatile boolean patient;
     private long foldedSince;
     private long last;
-    private long lastModelCheckpoint;
 
-    WriteBacks(PortraitStore store, ProfileEngine engine, HotProfiles profiles, ChangeRecorder changes,
+    WriteBacks(PortraitStore store, HotProfiles profiles, HistoryRecorder history, ModelConsumer models,
                RuntimeOptions options, InstantSource clock, Runnable answerReads) {
         this.store = store;
-        this.engine = engine;
         this.profiles = profiles;
-        this.changes = changes;
+        this.history = history;
+        this.models = models;
         this.options = options;
         this.clock = clock;
         this.answerReads = answerReads;
@@ -82,7 +82,7 @@ final class WriteBacks {
     }
 
     boolean pending() {
-        return profiles.hasChanges() || !changes.isEmpty() || !merges.isEmpty() || foldedSince > 0;
+        return profiles.hasChanges() || !history.isEmpty() || !merges.isEmpty() || foldedSince > 0;
     }
 
     /** When the next write-back is due by time; {@link Long#MAX_VALUE} when nothing waits to be written. */
@@ -108,38 +108,37 @@ final class WriteBacks {
 
     /** Writes everything pending at {@code position} and waits until it is committed. */
     void writeNow(long position) {
-        start(true, position);
+        start(position);
         await();
     }
 
     /**
-     * Encodes every dirty profile and takes the pending changes, merges and identity changes, at
-     * {@code position} (the worker's applied position), then hands them to the writer thread.
+     * Encodes every dirty profile and takes the pending histories, merges and identity changes, at
+     * {@code position} (the worker's applied position), asks the models for their checkpoint at the same
+     * position, then hands everything to the writer thread, which waits for the models' bytes and commits.
      */
-    void start(boolean withModels, long position) {
+    void start(long position) {
         await();
         last = clock.millis();
         if (!pending()) {
             return;
         }
-        // The model state is one blob that grows with the profiles (docs/ARCHITECTURE.md), so the
-        // periodic write-backs carry it only every modelCheckpointEvery; a crash costs the models that
-        // much learning (the profiles stay exact), a clean stop and every explicit write-back none.
-        boolean modelsDue = withModels || last - lastModelCheckpoint >= options.modelCheckpointEvery().toMillis();
         WriteBack wb = store.writeBack();
         profiles.drainInto(wb, answerReads);
-        changes.drainInto(wb);
+        history.drainInto(wb);
         for (int i = 0; i < merges.size(); i++) {
             wb.appendMerge(mergeOwners.get(i), merges.get(i));
         }
-        if (modelsDue) {
-            wb.putModelState(engine.sharedModels().encode()); // encoded here, on the worker, at the applied position
-            lastModelCheckpoint = last;
-        }
         wb.takeIdentities();
-        current = wb;
+        // behind every update of the events up to the position; encoded on the models' thread
+        CompletableFuture<byte[]> checkpoint = models.checkpoint();
         currentPosition = position;
-        inFlight = writer.submit(() -> wb.commit(position));
+        currentCommit = () -> {
+            wb.putModelState(checkpoint.get()); // a retry puts the same bytes again: the last one counts
+            wb.commit(position);
+            return null;
+        };
+        inFlight = writer.submit(currentCommit);
         merges.clear();
         mergeOwners.clear();
         foldedSince = 0;
@@ -165,7 +164,7 @@ final class WriteBacks {
             try {
                 inFlight.get();
                 inFlight = null;
-                current = null;
+                currentCommit = null;
                 failures = 0;
                 failing = null;
                 profiles.committed();
@@ -192,9 +191,7 @@ final class WriteBacks {
                 answerReads.run();
                 LockSupport.parkNanos(1_000_000);
             }
-            WriteBack again = current;
-            long position = currentPosition;
-            inFlight = writer.submit(() -> again.commit(position));
+            inFlight = writer.submit(currentCommit); // the same write-back, with the same models' bytes
         }
     }
 

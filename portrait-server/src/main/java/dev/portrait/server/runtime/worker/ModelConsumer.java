@@ -1,4 +1,4 @@
-package dev.portrait.server.runtime;
+package dev.portrait.server.runtime.worker;
 
 import dev.portrait.core.PortraitException;
 import dev.portrait.core.model.ModelUpdate;
@@ -43,7 +43,7 @@ import java.util.function.Function;
  * the backlog; it sees the models as of the updates absorbed so far (they trail the profiles by at most the
  * queue).
  */
-final class ModelConsumer implements Runnable {
+public final class ModelConsumer implements Runnable {
     /** Updates per list handed over; a list costs one queue operation. */
     static final int BATCH = 512;
     static final int QUEUE_BATCHES = 64;
@@ -147,7 +147,7 @@ final class ModelConsumer implements Runnable {
     // ---- readers ----
 
     /** Runs {@code read} on this thread between two lists and waits for its answer. */
-    <T> T read(Function<SharedModels, T> read) {
+    public <T> T read(Function<SharedModels, T> read) {
         checkAlive();
         CompletableFuture<T> answer = new CompletableFuture<>();
         reads.add(new Read<>(read, answer));
@@ -170,7 +170,7 @@ final class ModelConsumer implements Runnable {
     private static final Object WAKE = new Object();
 
     /** Updates absorbed so far (for metrics and tests). */
-    long absorbed() {
+    public long absorbed() {
         return absorbed;
     }
 

@@ -1,4 +1,4 @@
-package dev.portrait.server.runtime;
+package dev.portrait.server.runtime.worker;
 
 import dev.portrait.core.PortraitException;
 import dev.portrait.core.clean.CleanResult;

@@ -1,4 +1,4 @@
-package dev.portrait.server.runtime;
+package dev.portrait.server.runtime.read;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.portrait.core.PortraitException;
@@ -48,9 +48,6 @@ import java.util.Set;
  */
 final class ChangeReplay {
     private static final TypeReference<Object> ANY = new TypeReference<>() { };
-    /** Marker for changes no event caused (timers). */
-    static final String TIME = "time";
-
     private final PortraitStore store;
     private final ThreadLocal<ProfileEngine> engines;
 
@@ -163,7 +160,7 @@ final class ChangeReplay {
     /** A value as a JSON reader sees it (numbers, maps and lists in Jackson's plain types), as the changelog gave it. */
     private static Object json(Object value) {
         try {
-            return EventCodec.mapper().readValue(JsonValues.bytes(value), ANY);
+            return EventCodec.mapper().readValue(EventCodec.mapper().writeValueAsBytes(value), ANY);
         } catch (IOException e) {
             throw new PortraitException("corrupt_state", "a profile value is not JSON: " + e.getMessage(), null, e);
         }
