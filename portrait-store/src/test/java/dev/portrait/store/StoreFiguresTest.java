@@ -21,7 +21,7 @@ class StoreFiguresTest {
 
             StoreFigures beforeFlush = store.figures();
             assertThat(beforeFlush.tables().keySet()).containsExactlyInAnyOrder("events", "dedup", "profiles",
-                    "identities", "merges", "quarantine", "changelog", "meta", "keys");
+                    "identities", "merges", "quarantine", "changelog", "history", "meta", "keys");
             StoreFigures.TableFigures events = beforeFlush.tables().get("events");
             assertThat(events.estimatedKeys()).isEqualTo(500);
             assertThat(events.memtableBytes()).isPositive();
