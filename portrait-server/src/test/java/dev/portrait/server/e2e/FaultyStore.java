@@ -128,6 +128,11 @@ final class FaultyStore implements PortraitStore {
     }
 
     @Override
+    public dev.portrait.store.ProfileHistory history() {
+        return real.history();
+    }
+
+    @Override
     public WriteBack writeBack() {
         return new FaultyWriteBack(real.writeBack());
     }
@@ -346,6 +351,12 @@ final class FaultyStore implements PortraitStore {
         @Override
         public WriteBack appendMerge(String profileId, byte[] mergeLogEntry) {
             wb.appendMerge(profileId, mergeLogEntry);
+            return this;
+        }
+
+        @Override
+        public WriteBack appendHistory(String profileId, dev.portrait.store.HistoryBuffer entries) {
+            wb.appendHistory(profileId, entries);
             return this;
         }
 
