@@ -73,8 +73,8 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     private static final java.time.Duration RECENT = java.time.Duration.ofSeconds(30);
 
     private EmbeddedRuntime(PortraitStore store, ProfileDefinition definition, InstantSource clock, RuntimeOptions options,
-                            IngestCounters counters, ProfileUpdater.ChangeTracking tracking,
-                            boolean recoverInBackground) {
+                            IngestCounters counters, boolean recoverInBackground,
+                            ProfileUpdater.ChangeTracking tracking) {
         this.store = store;
         this.definition = definition;
         this.clock = clock;
@@ -107,18 +107,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
      */
     public static EmbeddedRuntime start(PortraitStore store, ProfileDefinition definition, InstantSource clock,
                                         RuntimeOptions options, IngestCounters counters) {
-        return new EmbeddedRuntime(store, definition, clock, options, counters, ProfileUpdater.ChangeTracking.OFF, false);
-    }
-
-    /**
-     * Like {@link #start}, with change values computed on the fold thread (profiles are the same either
-     * way): for tests that record, through {@link ProfileWorker#observe}, what a per-event changelog
-     * would have held, and compare it with the replay-derived {@code /changes}.
-     */
-    static EmbeddedRuntime startTrackingChanges(PortraitStore store, ProfileDefinition definition, InstantSource clock,
-                                                RuntimeOptions options) {
-        return new EmbeddedRuntime(store, definition, clock, options, IngestCounters.NONE, ProfileUpdater.ChangeTracking.ON,
-                false);
+        return new EmbeddedRuntime(store, definition, clock, options, counters, false, ProfileUpdater.ChangeTracking.OFF);
     }
 
     /**
@@ -131,7 +120,18 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     public static EmbeddedRuntime startRecoveringInBackground(PortraitStore store, ProfileDefinition definition,
                                                               InstantSource clock, RuntimeOptions options,
                                                               IngestCounters counters) {
-        return new EmbeddedRuntime(store, definition, clock, options, counters, ProfileUpdater.ChangeTracking.OFF, true);
+        return new EmbeddedRuntime(store, definition, clock, options, counters, true, ProfileUpdater.ChangeTracking.OFF);
+    }
+
+    /**
+     * Like {@link #start}, with change values computed on the fold thread (profiles are the same either
+     * way): for tests that record, through {@link ProfileWorker#observe}, what a per-event changelog
+     * would have held, and compare it with the replay-derived {@code /changes}.
+     */
+    static EmbeddedRuntime startTrackingChanges(PortraitStore store, ProfileDefinition definition, InstantSource clock,
+                                                RuntimeOptions options) {
+        return new EmbeddedRuntime(store, definition, clock, options, IngestCounters.NONE, false,
+                ProfileUpdater.ChangeTracking.ON);
     }
 
     /**

@@ -17,7 +17,9 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The query port over the embedded runtime: profiles and segment members are read on the worker's
@@ -46,19 +48,20 @@ public final class ProfileQueries implements QueryPort {
         if (at != null) {
             return timeTravel.profile(idType, id, at);
         }
-        Optional<ModelReads.Held<ProfileView>> held = worker.read(() -> {
+        // the scores read the shared models, which live on the models' thread: queued there behind this
+        // caller's events, with a copy of the profile, and awaited here, off the worker thread
+        Optional<Map.Entry<ProfileView, CompletableFuture<Map<String, Object>>>> held = worker.read(() -> {
             String pid = ProfileLookup.profileIdOf(definition, worker, idType, id);
             Profile p = pid == null ? null : worker.load(pid);
             if (p == null) {
-                return Optional.<ModelReads.Held<ProfileView>>empty();
+                return Optional.<Map.Entry<ProfileView, CompletableFuture<Map<String, Object>>>>empty();
             }
             long now = Math.max(clock.millis(), p.clock());
-            return Optional.of(new ModelReads.Held<>(ProfileView.of(p, worker.identities().identifiersOf(pid),
-                    engine.updater(), now), ModelReads.copy(engine, p), now));
+            Profile copy = ModelReads.copy(engine, p);
+            return Optional.of(Map.entry(ProfileView.of(p, worker.identities().identifiersOf(pid), engine.updater(), now),
+                    worker.models().readBehind(shared -> engine.models().scoresJson(copy, now, shared))));
         });
-        // the scores read the shared models, which live on the models' thread: with a copy of the profile
-        return held.map(h -> h.value().withModels(worker.models().read(shared ->
-                engine.models().scoresJson(h.profile(), h.now(), shared))));
+        return held.map(h -> h.getKey().withModels(worker.models().await(h.getValue())));
     }
 
     @Override

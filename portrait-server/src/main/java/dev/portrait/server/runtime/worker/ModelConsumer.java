@@ -39,9 +39,11 @@ import java.util.function.Function;
  * models fall that far behind, the fold thread blocks on {@link #offer} until they catch up, so memory
  * stays bounded and the backlog shows as fold lag (which ingest's backpressure already watches).
  *
- * <p><b>Reads</b> run on this thread between two lists, so a query waits at most one list's work, never for
- * the backlog; it sees the models as of the updates absorbed so far (they trail the profiles by at most the
- * queue).
+ * <p><b>Reads</b> run on this thread. A query about a person ({@link #readBehind}) is queued by the fold thread
+ * behind the updates of every event applied so far, so a client that reads after its ingest was
+ * acknowledged sees the models learn from its own events (it waits for at most the bounded queue). A read
+ * that needs no such order (a metrics scrape, {@link #read}) runs between two lists and never waits for the
+ * backlog.
  */
 public final class ModelConsumer implements Runnable {
     /** Updates per list handed over; a list costs one queue operation. */
@@ -146,12 +148,20 @@ public final class ModelConsumer implements Runnable {
 
     // ---- readers ----
 
-    /** Runs {@code read} on this thread between two lists and waits for its answer. */
-    public <T> T read(Function<SharedModels, T> read) {
-        checkAlive();
-        CompletableFuture<T> answer = new CompletableFuture<>();
-        reads.add(new Read<>(read, answer));
-        queue.offer(WAKE); // wakes an idle thread; a full queue means it is busy and will look anyway
+    /**
+     * Queues {@code read} behind every update added so far; called by the fold thread (for a query that
+     * has waited there until its own events were applied). Wait for the answer with {@link #await}, off
+     * the fold thread.
+     */
+    public <T> CompletableFuture<T> readBehind(Function<SharedModels, T> read) {
+        handOver();
+        Read<T> r = new Read<>(read, new CompletableFuture<>());
+        put(r);
+        return r.answer();
+    }
+
+    /** Waits (bounded) for an answer of {@link #readBehind}. */
+    public <T> T await(CompletableFuture<T> answer) {
         try {
             return answer.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
@@ -165,6 +175,15 @@ public final class ModelConsumer implements Runnable {
             }
             throw new PortraitException("internal_error", String.valueOf(e.getCause()), null, e.getCause());
         }
+    }
+
+    /** Runs {@code read} on this thread between two lists and waits for its answer. */
+    public <T> T read(Function<SharedModels, T> read) {
+        checkAlive();
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        reads.add(new Read<>(read, answer));
+        queue.offer(WAKE); // wakes an idle thread; a full queue means it is busy and will look anyway
+        return await(answer);
     }
 
     private static final Object WAKE = new Object();
@@ -209,6 +228,8 @@ public final class ModelConsumer implements Runnable {
                     absorbed += list.size();
                 } else if (item instanceof Checkpoint c) {
                     c.bytes().complete(models.encode());
+                } else if (item instanceof Read<?> r) {
+                    r.run(models);
                 }
             }
         } catch (InterruptedException e) {
@@ -233,6 +254,8 @@ public final class ModelConsumer implements Runnable {
         while ((item = queue.poll()) != null) {
             if (item instanceof Checkpoint c) {
                 c.bytes().completeExceptionally(t);
+            } else if (item instanceof Read<?> r) {
+                r.answer().completeExceptionally(t);
             }
         }
         Read<?> r;

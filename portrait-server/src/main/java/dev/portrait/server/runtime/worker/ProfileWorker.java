@@ -31,9 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * parts it strings together each have a class: {@link WorkerMailbox} (what it is asked),
  * {@link HotProfiles} (the profiles it holds), {@link ProfileTimers}, {@link HistoryRecorder} (what
  * touched each profile, for {@code /changes} by replay), {@link ModelConsumer} (the shared models, on
- * their own thread) and {@link WriteBacks}. No change values are computed on this thread. What stays here
- * (recovery, the loop, the fold, the query calls) shares the applied position and the thread's failure,
- * which is why this class is longer than the others.
+ * their own thread) and {@link WriteBacks}. No change values are computed on this thread. What stays here (recovery, the loop, the
+ * fold, the query calls) shares the applied position and the thread's failure, which is why this class
+ * is longer than the others.
  *
  * <p><b>Exactly once.</b> Profiles, identity changes, histories, merge-log entries and the models'
  * checkpoint are written back in one atomic write together with the log position they include. After a crash the worker

@@ -46,10 +46,9 @@ final class WriteBacks {
         return t;
     });
     private Future<?> inFlight;
-    /** The write-back in flight and its position, kept to commit it again if it fails. */
-    private WriteBack current;
+    /** The write-back in flight, its position and its commit, kept to commit it again if it fails. */
+    private java.util.concurrent.Callable<Void> currentCommit;
     private long currentPosition;
-    private CompletableFuture<byte[]> currentCheckpoint;
     private int failures;
     private volatile String failing;
     private volatile boolean patient;
@@ -133,10 +132,13 @@ final class WriteBacks {
         wb.takeIdentities();
         // behind every update of the events up to the position; encoded on the models' thread
         CompletableFuture<byte[]> checkpoint = models.checkpoint();
-        current = wb;
         currentPosition = position;
-        currentCheckpoint = checkpoint;
-        inFlight = writer.submit(() -> commit(wb, checkpoint, position));
+        currentCommit = () -> {
+            wb.putModelState(checkpoint.get()); // a retry puts the same bytes again: the last one counts
+            wb.commit(position);
+            return null;
+        };
+        inFlight = writer.submit(currentCommit);
         merges.clear();
         mergeOwners.clear();
         foldedSince = 0;
@@ -162,8 +164,7 @@ final class WriteBacks {
             try {
                 inFlight.get();
                 inFlight = null;
-                current = null;
-                currentCheckpoint = null;
+                currentCommit = null;
                 failures = 0;
                 failing = null;
                 profiles.committed();
@@ -190,18 +191,8 @@ final class WriteBacks {
                 answerReads.run();
                 LockSupport.parkNanos(1_000_000);
             }
-            WriteBack again = current;
-            long position = currentPosition;
-            CompletableFuture<byte[]> checkpoint = currentCheckpoint;
-            inFlight = writer.submit(() -> commit(again, checkpoint, position));
+            inFlight = writer.submit(currentCommit); // the same write-back, with the same models' bytes
         }
-    }
-
-    /** On the writer thread: the models' checkpoint goes into the write with the profiles, at one position. */
-    private static Void commit(WriteBack wb, CompletableFuture<byte[]> checkpoint, long position) throws Exception {
-        wb.putModelState(checkpoint.get());
-        wb.commit(position);
-        return null;
     }
 
     /** Why write-backs are failing (they are being retried), or null when the last one committed. */

@@ -125,6 +125,24 @@ class ModelConsumerTest {
     }
 
     @Test
+    void aReadBehindSeesEveryUpdateAddedBeforeItEvenOnesNotYetHandedOver() {
+        List<List<ModelUpdate>> steps = steps(13L, 1_500);
+        SharedModels inline = fresh();
+        steps.forEach(inline::absorb);
+        ModelConsumer consumer = new ModelConsumer(fresh());
+        consumer.start();
+        try {
+            steps.forEach(consumer::add); // the last, partial list is still being gathered
+
+            var answer = consumer.readBehind(SharedModels::encode);
+
+            assertThat(consumer.await(answer)).isEqualTo(inline.encode());
+        } finally {
+            consumer.stop();
+        }
+    }
+
+    @Test
     void aFailingModelFailsItsCheckpointAndEveryLaterHandOver() {
         ModelConsumer consumer = new ModelConsumer(fresh());
         consumer.start();
