@@ -20,11 +20,13 @@ import dev.portrait.server.port.SegmentSummary;
 import dev.portrait.server.runtime.admin.ProfileAdmin;
 import dev.portrait.server.runtime.ingest.DurableIngest;
 import dev.portrait.server.runtime.ingest.GroupCommitter;
+import dev.portrait.server.runtime.ingest.PreparedEvents;
 import dev.portrait.server.runtime.read.ModelReads;
 import dev.portrait.server.runtime.read.ProfileQueries;
 import dev.portrait.server.runtime.worker.ModelConsumer;
 import dev.portrait.server.runtime.worker.ProfileWorker;
 import dev.portrait.store.PortraitStore;
+import dev.portrait.store.QuarantineRecord;
 
 import java.time.Instant;
 import java.time.InstantSource;
@@ -98,6 +100,16 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         this.committerThread = new Thread(committer, "portrait-commit");
         workerThread.start();
         committerThread.start();
+    }
+
+    /** See {@link DurableIngest#prepare}: the importer cleans and encodes on its own threads. */
+    public PreparedEvents prepare(List<IncomingEvent> events, List<QuarantineRecord> unreadable) {
+        return ingest.prepare(events, unreadable);
+    }
+
+    /** See {@link DurableIngest#commit(PreparedEvents)}: in call order, bounded by the caller. */
+    public java.util.concurrent.CompletableFuture<List<IngestOutcome>> commit(PreparedEvents prepared) {
+        return ingest.commit(prepared);
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.portrait.core.clean.Cleaner;
 import dev.portrait.server.port.IncomingEvent;
 import dev.portrait.server.port.IngestOutcome;
 import dev.portrait.server.port.IngestPort;
+import dev.portrait.store.QuarantineRecord;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,6 +71,34 @@ public final class DurableIngest implements IngestPort {
     }
 
     /** Makes events cleaned already durable (a re-drive cleans them itself) and answers their outcomes. */
+    /**
+     * The bulk half of {@link #ingest}, for a caller that keeps its own order and backlog (the importer):
+     * cleans and encodes on the calling thread, which may be any thread, so several can prepare at once.
+     * Nothing is durable until {@link #commit(PreparedEvents)}.
+     *
+     * @param unreadable records that never became events (lines that are no JSON object): they are
+     *                   quarantined in the same group write as the events, and their outcomes follow
+     *                   the events' in the answer
+     */
+    public PreparedEvents prepare(List<IncomingEvent> events, List<QuarantineRecord> unreadable) {
+        List<CleanResult> cleaned = new ArrayList<>(events.size());
+        for (IncomingEvent in : events) {
+            cleaned.add(in.verdict(cleaner));
+        }
+        return new PreparedEvents(GroupCommitter.prepare(events, cleaned, unreadable));
+    }
+
+    /**
+     * Queues prepared events for the group commit and returns at once; the answer completes, one outcome
+     * per event and then per unreadable record, when they are durable and queued for the worker, or fails
+     * with {@code unavailable}. Commits are made in the order of the calls, so one caller's events reach
+     * the log in its order. Unlike {@link #ingest} this does not refuse when the fold lags: the caller
+     * bounds its own backlog with the runtime's lag.
+     */
+    public CompletableFuture<List<IngestOutcome>> commit(PreparedEvents prepared) {
+        return committer.submit(prepared.claim());
+    }
+
     public List<IngestOutcome> commit(List<IncomingEvent> events, List<CleanResult> cleaned) {
         return await(committer.submit(events, cleaned));
     }

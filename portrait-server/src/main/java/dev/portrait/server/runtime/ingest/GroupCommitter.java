@@ -85,21 +85,31 @@ public final class GroupCommitter implements Runnable {
     }
 
     public CompletableFuture<List<IngestOutcome>> submit(List<IncomingEvent> incoming, List<CleanResult> cleaned) {
-        CompletableFuture<List<IngestOutcome>> answer = new CompletableFuture<>();
-        PortraitException refused = refusal();
-        if (refused != null) {
-            answer.completeExceptionally(refused);
-            return answer;
-        }
-        List<EventRecord> stored = new ArrayList<>(cleaned.size());
-        List<QuarantineRecord> quarantined = new ArrayList<>(cleaned.size());
+        return submit(prepare(incoming, cleaned, List.of()));
+    }
+
+    /**
+     * Encodes cleaned events for the log or the quarantine, on the calling thread: any thread may, and
+     * the importer's cleaners do, so the one committer thread only writes.
+     *
+     * @param unreadable records that never became events (an import's lines that are no JSON object),
+     *                   quarantined in the same group write as the events; their outcomes follow the
+     *                   events' in the answer
+     */
+    static Pending prepare(List<IncomingEvent> incoming, List<CleanResult> cleaned, List<QuarantineRecord> unreadable) {
+        int size = cleaned.size() + unreadable.size();
+        List<CleanResult> results = new ArrayList<>(size);
+        List<EventRecord> stored = new ArrayList<>(size);
+        List<QuarantineRecord> quarantined = new ArrayList<>(size);
         for (int i = 0; i < cleaned.size(); i++) {
             IncomingEvent in = incoming.get(i);
-            if (cleaned.get(i) instanceof CleanResult.Accepted a) {
+            CleanResult r = cleaned.get(i);
+            results.add(r);
+            if (r instanceof CleanResult.Accepted a) {
                 stored.add(EventRecord.of(a.event(), in.receivedAt().toEpochMilli()));
                 quarantined.add(null);
             } else {
-                CleanResult.Rejected x = (CleanResult.Rejected) cleaned.get(i);
+                CleanResult.Rejected x = (CleanResult.Rejected) r;
                 stored.add(null);
                 // The event as it was cleaned (a batch's context merged in, the route's type set),
                 // not the raw bytes: that is what a redrive must clean again.
@@ -107,11 +117,26 @@ public final class GroupCommitter implements Runnable {
                         in.receivedAt().toEpochMilli()));
             }
         }
-        queue.add(new Pending(cleaned, stored, quarantined, answer));
+        for (QuarantineRecord u : unreadable) {
+            results.add(new CleanResult.Rejected(u.code(), u.message(), u.path()));
+            stored.add(null);
+            quarantined.add(u);
+        }
+        return new Pending(results, stored, quarantined, new CompletableFuture<>());
+    }
+
+    /** Queues prepared events for the next group commit; the answer completes once they are durable. */
+    CompletableFuture<List<IngestOutcome>> submit(Pending pending) {
+        PortraitException refused = refusal();
+        if (refused != null) {
+            pending.answer().completeExceptionally(refused);
+            return pending.answer();
+        }
+        queue.add(pending);
         if (death != null || !running) {
             failQueued(refusal()); // it stopped while this one was being queued
         }
-        return answer;
+        return pending.answer();
     }
 
     /** Why a new caller is refused at once, or null when the committer takes events. */
