@@ -317,13 +317,17 @@ final class Relations extends AbstractFeature<Relations.State> implements Ties {
 
     @Override
     public State update(State state, Event event) {
-        boolean inbound = inWeights.containsKey(event.key());
-        Double w = inbound ? inWeights.get(event.key()) : outWeights.get(event.key());
-        if (w == null) {
+        Double w = outWeights.get(event.key());
+        boolean inbound = w == null;
+        if (inbound && (w = inWeights.get(event.key())) == null) {
             return state;
         }
-        List<String> who = counterparts(event);
-        if (who.isEmpty()) {
+        // one counterpart, already trimmed, is the common case: take it without building a list
+        Object value = event.properties().get(inbound ? inboundCounterpart : counterpart);
+        String single = value instanceof String v && !v.isEmpty() && v.charAt(0) > ' '
+                && v.charAt(v.length() - 1) > ' ' ? v : null;
+        List<String> who = single == null ? counterparts(event) : null;
+        if (who != null && who.isEmpty()) {
             return state;
         }
         long t = event.time();
@@ -334,20 +338,28 @@ final class Relations extends AbstractFeature<Relations.State> implements Ties {
             moveLandmark(state, l);
         }
         double contribution = w * Math.pow(2.0, (double) (t - state.landmark) / halfLife);
-        for (String k : who) {
-            int i = state.slot(k);
-            if (inbound) {
-                state.in[i] += contribution;
-                state.lastIn[i] = Math.max(state.lastIn[i], t);
-            } else {
-                state.out[i] += contribution;
-                state.lastOut[i] = Math.max(state.lastOut[i], t);
+        if (single != null) {
+            add(state, single, inbound, contribution, t);
+        } else {
+            for (String k : who) {
+                add(state, k, inbound, contribution, t);
             }
         }
         while (state.size() > capacity) {
             state.remove(weakest(state));
         }
         return state;
+    }
+
+    private static void add(State state, String key, boolean inbound, double contribution, long t) {
+        int i = state.slot(key);
+        if (inbound) {
+            state.in[i] += contribution;
+            state.lastIn[i] = Math.max(state.lastIn[i], t);
+        } else {
+            state.out[i] += contribution;
+            state.lastOut[i] = Math.max(state.lastOut[i], t);
+        }
     }
 
     /** The slot evicted first: the lowest combined sum, then the greatest key. */
@@ -504,14 +516,16 @@ final class Relations extends AbstractFeature<Relations.State> implements Ties {
     public long nextChange(State state, long now) {
         switch (reading) {
             case STRONG: {
-                long next = Long.MAX_VALUE;
+                // every tie decays at the same rate, so the weakest tie still counted is the first to drop out
+                double f = factor(state, now);
+                double weakest = Double.NaN;
                 for (int i = 0; i < state.size(); i++) {
                     double v = sum(state, i);
-                    if (v * factor(state, now) >= threshold) {
-                        next = Math.min(next, firstBelowThreshold(state, v, now));
+                    if (v * f >= threshold && !(v >= weakest)) {
+                        weakest = v;
                     }
                 }
-                return next;
+                return Double.isNaN(weakest) ? Long.MAX_VALUE : firstBelowThreshold(state, weakest, now);
             }
             case DEGREE: {
                 long next = Long.MAX_VALUE;
