@@ -57,6 +57,10 @@ import java.util.TreeSet;
  * counterparts; past it an evicted counterpart who comes back starts from zero. Weights must be
  * positive: a tie is evidence of interaction, and a negative one would let a sum cancel to zero
  * while its times still count for degree.
+ *
+ * <p><b>Why one class past the usual length.</b> The four kinds are four reads of one state with
+ * one algebra (update, merge, unite, the binary form); split into classes, each would repeat the
+ * algebra or reach into another's state.
  */
 final class Relations extends AbstractFeature<Relations.State> implements Ties {
     static final FeatureKind TIE_STRENGTH = new DeclaredKind("tie_strength",
