@@ -39,7 +39,8 @@ class ModuleTableTest {
 
     static {
         MAY_DEPEND_ON.put("portrait-core", Set.of());
-        MAY_USE.put("portrait-core", List.of("com.fasterxml.jackson", "dev.cel:", "com.dynatrace.hash4j:"));
+        MAY_USE.put("portrait-core", List.of("com.fasterxml.jackson", "dev.cel:", "com.dynatrace.hash4j:",
+                "org.roaringbitmap:"));
         MAY_DEPEND_ON.put("portrait-synth", Set.of("portrait-core"));
         MAY_USE.put("portrait-synth", List.of());
         MAY_DEPEND_ON.put("portrait-eval", Set.of("portrait-core", "portrait-synth"));
