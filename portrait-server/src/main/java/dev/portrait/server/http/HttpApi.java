@@ -28,7 +28,8 @@ import java.util.Objects;
  *       /v1/alias, and analytics.js's short forms /v1/b, /v1/t, /v1/i, /v1/p, /v1/s, /v1/g, /v1/a</td>
  *       <td>write (Basic, Bearer, or {@code writeKey} in the body)</td></tr>
  *   <tr><td>POST /v1/m (analytics.js's own delivery metrics, counted, never stored)</td><td>none</td></tr>
- *   <tr><td>GET /v1/profiles/{idType}/{id}, …/changes, /v1/segments, /v1/segments/{name}/members</td>
+ *   <tr><td>GET /v1/profiles/{idType}/{id}, …/changes, /v1/segments, /v1/segments/{name}/members,
+ *       POST /v1/audiences/count, /v1/audiences/members</td>
  *       <td>read or admin</td></tr>
  *   <tr><td>DELETE /v1/profiles/{idType}/{id}, GET /v1/quarantine, POST /v1/quarantine/redrive</td>
  *       <td>admin</td></tr>
@@ -79,8 +80,8 @@ public final class HttpApi implements AutoCloseable {
         Javalin app = Javalin.create(c -> {
             configure(c, config, meters);
             routes(new Routes(c, keyring, routes), new IngestRoutes(ingest, keyring, config.limits(), meters, clock),
-                    new SdkMetricsRoute(metrics), new QueryRoutes(query), query, new AdminRoutes(admin, config.limits()),
-                    metrics);
+                    new SdkMetricsRoute(metrics), new QueryRoutes(query), new AudienceRoutes(query, config.limits()), query,
+                    new AdminRoutes(admin, config.limits()), metrics);
         });
         app.start(config.host(), config.port());
         return new HttpApi(app, routes);
@@ -133,7 +134,7 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private static void routes(Routes r, IngestRoutes ingest, SdkMetricsRoute sdkMetrics, QueryRoutes query,
-                               QueryPort queryPort, AdminRoutes admin, PrometheusMeterRegistry metrics) {
+                               AudienceRoutes audiences, QueryPort queryPort, AdminRoutes admin, PrometheusMeterRegistry metrics) {
         // ingest routes check their key themselves: it may be inside the body
         r.add(HandlerType.POST, "/v1/batch", null, ingest::batch);
         r.add(HandlerType.POST, "/v1/import", null, ingest::batch);
@@ -155,6 +156,8 @@ public final class HttpApi implements AutoCloseable {
         r.add(HandlerType.GET, "/v1/profiles/{idType}/{id}/changes", Scope.QUERY, query::changes);
         r.add(HandlerType.GET, "/v1/segments", Scope.QUERY, query::segments);
         r.add(HandlerType.GET, "/v1/segments/{name}/members", Scope.QUERY, query::members);
+        r.add(HandlerType.POST, "/v1/audiences/count", Scope.QUERY, audiences::count);
+        r.add(HandlerType.POST, "/v1/audiences/members", Scope.QUERY, audiences::members);
         ModelRoutes.register(r::add, queryPort, metrics); // issue 5: recommendations, personas, scores
 
         r.add(HandlerType.DELETE, "/v1/profiles/{idType}/{id}", Scope.ADMIN, admin::forget);

@@ -6,7 +6,10 @@ import dev.portrait.core.engine.ProfileEngine;
 import dev.portrait.core.model.Recommendation;
 import dev.portrait.core.profile.ProfileUpdater;
 import dev.portrait.core.profile.ProfileView;
+import dev.portrait.core.segment.AudienceSpec;
 import dev.portrait.server.port.AdminPort;
+import dev.portrait.server.port.AudienceCount;
+import dev.portrait.server.port.AudienceMember;
 import dev.portrait.server.port.ChangeView;
 import dev.portrait.server.port.IncomingEvent;
 import dev.portrait.server.port.IngestOutcome;
@@ -78,7 +81,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         this.committer = new GroupCommitter(store, worker, options.maxGroupEvents(), counters);
         this.ingest = new DurableIngest(cleaner, committer, this::lag, options.maxLag());
         this.queries = new ProfileQueries(definition, worker, store, clock);
-        this.models = new ModelReads(definition, worker, clock);
+        this.models = new ModelReads(worker, queries.profiles(), clock);
         this.admin = new ProfileAdmin(definition, store, worker, cleaner, ingest);
         this.workerThread = new Thread(worker, "portrait-worker");
         this.committerThread = new Thread(committer, "portrait-commit");
@@ -153,13 +156,15 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         return Math.max(0, store.events().lastSequence() - worker.appliedSequence());
     }
 
-    /** Blocks until every event logged so far is folded and written back. */
+    /** Blocks until every event logged so far is folded, published and written back. */
     public void flush() {
-        // a call runs once everything logged before it is applied
+        long logged = store.events().lastSequence();
+        // a call runs once everything logged before it is applied (possibly before the batch is published)
         worker.call(() -> {
             worker.writeBack();
             return null;
         });
+        queries.awaitPosition(logged);
     }
 
     /** Compacts the store so forgotten data physically leaves its files (slow; off the ingest path). */
@@ -191,6 +196,32 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     @Override
     public List<IngestOutcome> ingest(List<IncomingEvent> events) {
         return ingest.ingest(events);
+    }
+
+    @Override
+    public void awaitPosition(long position) {
+        queries.awaitPosition(position);
+    }
+
+    @Override
+    public void awaitHistory(long position) {
+        queries.awaitHistory(position);
+    }
+
+    @Override
+    public AudienceCount countAudience(AudienceSpec spec) {
+        return queries.countAudience(spec);
+    }
+
+    @Override
+    public Page<AudienceMember> audienceMembers(AudienceSpec spec, List<String> identifierTypes, String cursor, int limit) {
+        return queries.audienceMembers(spec, identifierTypes, cursor, limit);
+    }
+
+    /** The log position of the last event logged (what an ingest answer's position token may be). */
+    @Override
+    public long loggedPosition() {
+        return store.events().lastSequence();
     }
 
     @Override

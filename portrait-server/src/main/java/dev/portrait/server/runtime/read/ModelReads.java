@@ -1,6 +1,5 @@
 package dev.portrait.server.runtime.read;
 
-import dev.portrait.core.definition.ProfileDefinition;
 import dev.portrait.core.engine.ProfileEngine;
 import dev.portrait.core.model.DeclaredModels;
 import dev.portrait.core.model.Recommendation;
@@ -17,14 +16,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The models' answers. The shared models live on their own thread ({@link ModelConsumer}), the profiles
- * on the worker's: a read takes a copy of the profile on the worker thread, then computes on the
- * models' thread with the models as absorbed so far (one queue behind the profiles, as designed), so
- * neither thread waits for the other's work.
+ * The models' answers. The shared models live on their own thread ({@link ModelConsumer}): a read
+ * decodes its own copy of the published profile ({@link PublishedProfiles}), then computes on the
+ * models' thread with the models as absorbed so far (one queue behind the profiles, as designed); the
+ * profile worker is not asked.
  */
 public final class ModelReads implements ModelPort {
-    private final ProfileDefinition definition;
-    private final ProfileWorker worker;
+    private final PublishedProfiles profiles;
     private final ProfileEngine engine;
     private final ModelConsumer models;
     private final InstantSource clock;
@@ -33,9 +31,8 @@ public final class ModelReads implements ModelPort {
     record Held<T>(T value, Profile profile, long now) {
     }
 
-    public ModelReads(ProfileDefinition definition, ProfileWorker worker, InstantSource clock) {
-        this.definition = definition;
-        this.worker = worker;
+    public ModelReads(ProfileWorker worker, PublishedProfiles profiles, InstantSource clock) {
+        this.profiles = profiles;
         this.engine = worker.engine();
         this.models = worker.models();
         this.clock = clock;
@@ -47,12 +44,9 @@ public final class ModelReads implements ModelPort {
     }
 
     private Optional<Held<String>> held(String idType, String id) {
-        return worker.read(() -> {
-            String pid = ProfileLookup.profileIdOf(definition, worker, idType, id);
-            Profile p = pid == null ? null : worker.load(pid);
-            return p == null ? Optional.<Held<String>>empty()
-                    : Optional.of(new Held<>(pid, copy(engine, p), Math.max(clock.millis(), p.clock())));
-        });
+        PublishedProfiles.Found f = profiles.find(idType, id);
+        return f == null ? Optional.empty()
+                : Optional.of(new Held<>(f.profileId(), f.profile(), Math.max(clock.millis(), f.profile().clock())));
     }
 
     @Override

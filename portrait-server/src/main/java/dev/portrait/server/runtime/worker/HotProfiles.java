@@ -29,10 +29,18 @@ final class HotProfiles {
     /** Profiles the write-back in flight deletes; until it commits the store still has them. */
     private final Set<String> deletedInFlight = new HashSet<>();
 
-    HotProfiles(ProfileStore store, ProfileCodec codec, int capacity) {
+    private final Publisher publisher;
+
+    HotProfiles(ProfileStore store, ProfileCodec codec, int capacity, Publisher publisher) {
         this.store = store;
         this.codec = codec;
         this.capacity = capacity;
+        this.publisher = publisher;
+    }
+
+    /** The profile if it is held in memory, without reading the store; null otherwise. */
+    Profile held(String profileId) {
+        return hot.get(profileId);
     }
 
     /** The profile, decoded from the store if it is not held; null when there is none. */
@@ -55,6 +63,7 @@ final class HotProfiles {
         hot.put(p.profileId(), p);
         dirty.add(p.profileId());
         deleted.remove(p.profileId());
+        publisher.profileChanged(p.profileId());
     }
 
     /** Drops the profile: the next write-back deletes it from the store. */
@@ -62,6 +71,7 @@ final class HotProfiles {
         hot.remove(profileId);
         dirty.remove(profileId);
         deleted.add(profileId);
+        publisher.profileChanged(profileId);
     }
 
     /** Drops a forgotten profile from memory (the store has already deleted it durably); returns what was held. */

@@ -60,6 +60,8 @@ public final class ProfileWorker implements Runnable {
     private final CachedIdentities identities;
     private final InstantSource clock;
     private final SegmentMembers members;
+    /** What readers see: published after every batch, never waited for (see {@link Publisher}). */
+    private final Publisher publisher;
     private final WorkerMailbox mailbox = new WorkerMailbox();
     private final HotProfiles hot;
     private final ProfileTimers timers = new ProfileTimers();
@@ -78,6 +80,7 @@ public final class ProfileWorker implements Runnable {
         @Override
         public void put(Profile profile) {
             hot.put(profile);
+            members.held(profile.profileId());
         }
 
         @Override
@@ -99,16 +102,18 @@ public final class ProfileWorker implements Runnable {
         this.engine = engine;
         this.updater = engine.updater();
         this.codec = engine.codec();
-        this.identities = new CachedIdentities(store.identities(), 2_000_000, Math.max(10_000, options.hotProfiles()));
-        this.clock = clock;
-        this.hot = new HotProfiles(store.profiles(), codec, options.hotProfiles());
-        this.models = new ModelConsumer(engine.sharedModels());
-        this.writeBacks = new WriteBacks(store, hot, history, models, options, clock, this::answerReads);
         List<String> names = new ArrayList<>();
         for (int s = 0; s < updater.segments().size(); s++) {
             names.add(updater.segments().name(s));
         }
         this.members = new SegmentMembers(names);
+        this.publisher = new Publisher(codec, members);
+        this.identities = new CachedIdentities(store.identities(), 2_000_000, Math.max(10_000, options.hotProfiles()),
+                publisher);
+        this.clock = clock;
+        this.hot = new HotProfiles(store.profiles(), codec, options.hotProfiles(), publisher);
+        this.models = new ModelConsumer(engine.sharedModels());
+        this.writeBacks = new WriteBacks(store, hot, history, models, options, clock, this::answerReads, publisher);
     }
 
     // ---- start-up: memberships and timers from the stored profiles, then the log's tail ----
@@ -129,6 +134,7 @@ public final class ProfileWorker implements Runnable {
                     continue;
                 }
                 Profile p = codec.decode(bytes);
+                members.held(id);
                 for (int s = 0; s < updater.segments().size(); s++) {
                     if (p.inSegment(s)) {
                         members.add(updater.segments().name(s), id);
@@ -154,6 +160,7 @@ public final class ProfileWorker implements Runnable {
             applied.set(cursor.position()); // forgotten records at the tail still count as passed
         }
         writeBack();
+        publisher.allCommitted(members, applied.get());
         return replayed;
     }
 
@@ -236,11 +243,13 @@ public final class ProfileWorker implements Runnable {
                         }
                     }
                 }
+                publisher.publish(hot, identities, members, applied.get());
                 mailbox.answer(applied.get(), false);
                 if (!running && !mailbox.hasEvents()) {
                     mailbox.answerAll(); // stopping: nothing more will be applied, so nobody may wait for it
                 }
                 fireTimers(clock.millis());
+                publisher.publish(hot, identities, members, applied.get());
                 purgeHourly(clock.millis());
                 if (writeBacks.finished()) {
                     writeBacks.await(); // collects its outcome and evicts now that those profiles are clean
@@ -403,6 +412,17 @@ public final class ProfileWorker implements Runnable {
         timers.remove(profileId);
         history.forget(profileId);
         members.removeProfile(profileId);
+        publisher.forgotten(profileId);
+    }
+
+    /** What readers read instead of asking this thread. */
+    public PublishedState published() {
+        return publisher.state();
+    }
+
+    /** Sets (or clears, with null) the one observer of publications; for tests that check what readers saw. */
+    public void observePublications(PublishedState.PublishObserver observer) {
+        publisher.observe(observer);
     }
 
     /** The engine, only on this thread (its shared models belong to {@link #models()}). */

@@ -36,6 +36,7 @@ final class WriteBacks {
     private final InstantSource clock;
     /** Runs while the worker waits for a write-back or encodes one: answers reads, which change nothing. */
     private final Runnable answerReads;
+    private final Publisher publisher;
     private final List<String> mergeOwners = new ArrayList<>();
     private final List<byte[]> merges = new ArrayList<>();
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
@@ -48,7 +49,8 @@ final class WriteBacks {
     private long last;
 
     WriteBacks(PortraitStore store, HotProfiles profiles, HistoryRecorder history, ModelConsumer models,
-               RuntimeOptions options, InstantSource clock, Runnable answerReads) {
+               RuntimeOptions options, InstantSource clock, Runnable answerReads, Publisher publisher) {
+        this.publisher = publisher;
         this.store = store;
         this.profiles = profiles;
         this.history = history;
@@ -117,6 +119,7 @@ final class WriteBacks {
         }
         WriteBack wb = store.writeBack();
         profiles.drainInto(wb, answerReads);
+        publisher.drained();
         history.drainInto(wb);
         for (int i = 0; i < merges.size(); i++) {
             wb.appendMerge(mergeOwners.get(i), merges.get(i));
@@ -157,6 +160,7 @@ final class WriteBacks {
             inFlight = null;
         }
         profiles.committed();
+        publisher.committed();
     }
 
     /** Stops the writer thread; call after the last write-back. */
