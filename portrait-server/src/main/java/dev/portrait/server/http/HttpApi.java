@@ -33,7 +33,8 @@ import java.util.Objects;
  *       <td>read or admin</td></tr>
  *   <tr><td>DELETE /v1/profiles/{idType}/{id}, GET /v1/quarantine, POST /v1/quarantine/redrive</td>
  *       <td>admin</td></tr>
- *   <tr><td>GET /health, GET /metrics</td><td>none</td></tr>
+ *   <tr><td>GET /metrics</td><td>read or admin, unless {@link HttpConfig#openMetrics()}</td></tr>
+ *   <tr><td>GET /health</td><td>none</td></tr>
  * </table>
  *
  * <p>Trailing slashes are ignored ({@code /v1/import/} is where analytics-java posts). The full
@@ -81,7 +82,7 @@ public final class HttpApi implements AutoCloseable {
             configure(c, config, meters);
             routes(new Routes(c, keyring, routes), new IngestRoutes(ingest, keyring, config.limits(), meters, clock),
                     new SdkMetricsRoute(metrics), new QueryRoutes(query), new AudienceRoutes(query, config.limits()), query,
-                    new AdminRoutes(admin, config.limits()), metrics);
+                    new AdminRoutes(admin, config.limits()), metrics, config.openMetrics() ? null : Scope.QUERY);
         });
         app.start(config.host(), config.port());
         return new HttpApi(app, routes);
@@ -134,7 +135,8 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private static void routes(Routes r, IngestRoutes ingest, SdkMetricsRoute sdkMetrics, QueryRoutes query,
-                               AudienceRoutes audiences, QueryPort queryPort, AdminRoutes admin, PrometheusMeterRegistry metrics) {
+                               AudienceRoutes audiences, QueryPort queryPort, AdminRoutes admin, PrometheusMeterRegistry metrics,
+                               Scope metricsScope) {
         // ingest routes check their key themselves: it may be inside the body
         r.add(HandlerType.POST, "/v1/batch", null, ingest::batch);
         r.add(HandlerType.POST, "/v1/import", null, ingest::batch);
@@ -165,8 +167,10 @@ public final class HttpApi implements AutoCloseable {
         r.add(HandlerType.POST, "/v1/quarantine/redrive", Scope.ADMIN, admin::redrive);
 
         r.add(HandlerType.GET, "/health", null, ctx -> Json.write(ctx, 200, Map.of("status", "ok")));
-        // open like /health: Prometheus scrapers rarely carry credentials, and the figures name no person
-        r.add(HandlerType.GET, "/metrics", null, ctx -> ctx.status(200)
+        // a read or admin key unless the settings open it (demo): the figures name no person, but they tell an
+        // outsider how big and how busy the installation is; Prometheus sends the key as basic_auth or a
+        // bearer token. The scrape reads published counters and gauges only, never the profile worker.
+        r.add(HandlerType.GET, "/metrics", metricsScope, ctx -> ctx.status(200)
                 .contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     }
 

@@ -151,6 +151,11 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         return worker.appliedSequence();
     }
 
+    /** The log position the state reads see includes (published after each batch; a gauge, never asks the worker). */
+    public long publishedSequence() {
+        return worker.published().position();
+    }
+
     /** How far the worker is behind the log, in events. */
     public long lag() {
         return Math.max(0, store.events().lastSequence() - worker.appliedSequence());

@@ -13,15 +13,18 @@ import java.util.concurrent.locks.LockSupport;
  * A profile's changes, newest first, derived by {@link ChangeReplay} from the profile's written-back
  * history on the caller's thread. Nothing is written back for it (it used to force a write-back, which
  * put every {@code /changes} in the worker's path): the page is at most one write-back interval behind,
- * and a read with a position token waits, bounded, until the write-back includes that position.
+ * and a read with a position token asks the worker for its next write-back now and waits, bounded,
+ * until it includes that position.
  */
 final class ChangeHistory {
     private final PortraitStore store;
     private final ChangeReplay replay;
     private final PublishedProfiles profiles;
+    private final Runnable requestWriteBack;
 
-    ChangeHistory(PortraitStore store, ProfileDefinition definition, PublishedProfiles profiles) {
+    ChangeHistory(PortraitStore store, ProfileDefinition definition, PublishedProfiles profiles, Runnable requestWriteBack) {
         this.store = store;
+        this.requestWriteBack = requestWriteBack;
         this.replay = new ChangeReplay(store, definition);
         this.profiles = profiles;
     }
@@ -42,6 +45,9 @@ final class ChangeHistory {
      */
     void awaitWrittenBack(long position) {
         long deadline = System.nanoTime() + PublishedProfiles.POSITION_WAIT_MILLIS * 1_000_000L;
+        if (store.profiles().appliedSequence() < position) {
+            requestWriteBack.run(); // sooner than the interval; the worker writes back as it always does
+        }
         while (store.profiles().appliedSequence() < position) {
             if (System.nanoTime() > deadline) {
                 throw new PortraitException("unavailable", "log position " + position + " is not yet written back into the "

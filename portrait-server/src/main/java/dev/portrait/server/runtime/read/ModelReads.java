@@ -51,12 +51,12 @@ public final class ModelReads implements ModelPort {
 
     @Override
     public Optional<List<Recommendation>> recommendations(String idType, String id, int k) {
-        return held(idType, id).map(h -> models.read(shared -> engine.models().recommend(h.profile(), k, h.now(), shared)));
+        return held(idType, id).map(h -> models.readBehind(shared -> engine.models().recommend(h.profile(), k, h.now(), shared)));
     }
 
     @Override
     public List<PersonaView> personas() {
-        return models.read(shared -> {
+        return models.readBehind(shared -> {
             List<PersonaView> out = new ArrayList<>();
             for (DeclaredModels.PersonaSummary s : engine.models().personas(shared)) {
                 List<Map<String, Object>> strongest = new ArrayList<>();
@@ -74,7 +74,7 @@ public final class ModelReads implements ModelPort {
 
     @Override
     public Optional<ProfileScores> scores(String idType, String id) {
-        return held(idType, id).map(h -> models.read(shared -> {
+        return held(idType, id).map(h -> models.readBehind(shared -> {
             var s = engine.models().scores(h.profile(), h.now(), shared);
             return new ProfileScores(s.profileId(), s.persona(), s.personaDistance(), s.propensity(), s.botScore(),
                     s.segments());

@@ -51,7 +51,7 @@ public final class ProfileQueries implements QueryPort {
         this.published = worker.published();
         this.profiles = new PublishedProfiles(definition, published, store, engine.codec());
         this.timeTravel = new TimeTravel(definition, store, profiles);
-        this.history = new ChangeHistory(store, definition, profiles);
+        this.history = new ChangeHistory(store, definition, profiles, worker::requestWriteBack);
         this.audiences = new AudienceQueries(engine.updater(), published, profiles, clock);
     }
 

@@ -95,6 +95,8 @@ public final class ProfileWorker implements Runnable {
     private final AtomicLong unattributed = new AtomicLong();
     private long lastPurge;
     private volatile boolean running = true;
+    /** A reader waits for the histories to include a position: write back at the next look, not at the interval. */
+    private volatile boolean writeBackWanted;
     private volatile Throwable failure;
 
     public ProfileWorker(PortraitStore store, ProfileEngine engine, InstantSource clock, RuntimeOptions options) {
@@ -243,18 +245,19 @@ public final class ProfileWorker implements Runnable {
                         }
                     }
                 }
-                publisher.publish(hot, identities, members, applied.get());
+                publisher.publish(hot, identities, members, models, applied.get());
                 mailbox.answer(applied.get(), false);
                 if (!running && !mailbox.hasEvents()) {
                     mailbox.answerAll(); // stopping: nothing more will be applied, so nobody may wait for it
                 }
                 fireTimers(clock.millis());
-                publisher.publish(hot, identities, members, applied.get());
+                publisher.publish(hot, identities, members, models, applied.get());
                 purgeHourly(clock.millis());
                 if (writeBacks.finished()) {
                     writeBacks.await(); // collects its outcome and evicts now that those profiles are clean
                 }
-                if (writeBacks.due(clock.millis())) {
+                if (writeBacks.due(clock.millis()) || writeBackWanted && writeBacks.pending()) {
+                    writeBackWanted = false;
                     writeBacks.start(applied.get());
                 }
             }
@@ -274,6 +277,15 @@ public final class ProfileWorker implements Runnable {
         if (mailbox.hasQueries()) {
             mailbox.answer(applied.get(), true);
         }
+    }
+
+    /**
+     * Asks for the next write-back now rather than at the interval (a read replaying histories waits for
+     * one); the worker does it between batches, as usual. Any thread; returns at once.
+     */
+    public void requestWriteBack() {
+        writeBackWanted = true;
+        mailbox.wake();
     }
 
     public void stop() {

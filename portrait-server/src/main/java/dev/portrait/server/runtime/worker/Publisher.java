@@ -58,10 +58,11 @@ final class Publisher {
     }
 
     /** Publishes every profile and identifier touched since the last time, the members, and the position. */
-    void publish(HotProfiles hot, CachedIdentities identities, SegmentMembers members, long position) {
+    void publish(HotProfiles hot, CachedIdentities identities, SegmentMembers members, ModelConsumer models, long position) {
         if (touchedProfiles.isEmpty() && touchedIdentifiers.isEmpty() && position == published) {
             return;
         }
+        models.handOver(); // a model read behind the queue after this position sees the updates up to it
         PublishedState.PublishObserver o = observer;
         for (String id : touchedProfiles) {
             Profile p = hot.held(id);
