@@ -43,10 +43,11 @@ import java.util.Optional;
  *                                  │
  *                                  ▼ log order
  *                            {@link ProfileWorker}: ProfileEngine (identity → fold → segments) → history · models ─► {@link
- *                                  │         ModelConsumer} (own thread) · timers · queries · write-back at a log position
+ *                                  │         ModelConsumer} (own thread) · timers · publish after each batch · write-back
  *                                  ▼
  *                            PortraitStore (RocksDB)
- *  queries: {@link ProfileQueries}, {@link ModelReads} · admin: {@link ProfileAdmin}
+ *  reads, on the callers' threads, from the published state and the store (never the worker):
+ *  {@link ProfileQueries}, {@link ModelReads} · admin: {@link ProfileAdmin}
  * </pre>
  *
  * Starting recovers: the worker replays the log from the position the stored profiles include, so no

@@ -105,13 +105,64 @@ class ReadPathOnSyntheticStreamTest {
     }
 
     private JsonNode post(String path, Map<String, Object> body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((READ_KEY + ":").getBytes(StandardCharsets.UTF_8)))
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = send(path, body);
         assertThat(r.statusCode()).as("%s %s: %s", path, body, r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
+    }
+
+    /** POSTs {@code body} as JSON, or GETs when it is null. */
+    private HttpResponse<String> send(String path, Map<String, Object> body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((READ_KEY + ":").getBytes(StandardCharsets.UTF_8)));
+        if (body != null) {
+            b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void assertError(HttpResponse<String> r, int status, String code, String path) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        JsonNode error = JSON.readTree(r.body()).get("error");
+        assertThat(error.get("code").asText()).isEqualTo(code);
+        assertThat(error.get("path").isNull() ? null : error.get("path").asText()).isEqualTo(path);
+    }
+
+    @Test
+    void aBadAudienceOrTimeIsTheClientsErrorNamingWhereItIs() throws Exception {
+        assertError(send("/v1/audiences/count", Map.of("all", List.of("high_value", "no_such_segment"))), 404,
+                "unknown_segment", "all[1]");
+        assertError(send("/v1/audiences/count", Map.of("where", "features.no_such_feature > 1")), 400,
+                "invalid_audience", "where");
+        assertError(send("/v1/audiences/members", Map.of("format", "xml")), 400, "invalid_request", "format");
+        String someone = stored.keySet().iterator().next();
+        assertError(send("/v1/profiles/profile_id/" + someone + "?at=2999-01-01T00:00:00Z", null), 400,
+                "invalid_parameter", "at");
+        assertError(send("/v1/profiles/profile_id/" + someone + "?at=%2B999999999-01-01T00:00:00Z", null), 400,
+                "invalid_parameter", "at");
+        assertError(send("/v1/profiles/profile_id/" + someone + "?position=-3", null), 400, "invalid_parameter", "position");
+        assertThat(send("/v1/profiles/profile_id/" + someone + "?position=" + runtime.loggedPosition(), null).statusCode())
+                .as("a position already published answers at once").isEqualTo(200);
+    }
+
+    @Test
+    void anExportStreamsEveryMemberAsJsonLinesOrCsvWithTheIdentifiersAskedFor() throws Exception {
+        Set<String> expected = bruteForce(List.of(), List.of("active_viewer", "new_user"), List.of(), null);
+        HttpResponse<String> lines = send("/v1/audiences/members", Map.of("any", List.of("active_viewer", "new_user"),
+                "format", "jsonl", "identifiers", List.of("user_id", "anonymous_id")));
+        assertThat(lines.statusCode()).isEqualTo(200);
+        assertThat(lines.headers().firstValue("Content-Type").orElse("")).startsWith("application/x-ndjson");
+        Set<String> exported = new TreeSet<>();
+        for (String line : lines.body().split("\n")) {
+            JsonNode item = JSON.readTree(line);
+            exported.add(item.get("profileId").asText());
+            assertThat(item.get("identifiers").has("anonymous_id")).isTrue();
+        }
+        assertThat(exported).isEqualTo(expected);
+        HttpResponse<String> csv = send("/v1/audiences/members", Map.of("any", List.of("active_viewer", "new_user"),
+                "format", "csv", "identifiers", List.of("user_id")));
+        String[] rows = csv.body().split("\n");
+        assertThat(rows[0]).isEqualTo("profile_id,user_id");
+        assertThat(rows).hasSize(expected.size() + 1);
     }
 
     private Set<String> bruteForce(List<String> all, List<String> any, List<String> none, String where) {

@@ -44,11 +44,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * worker plus the HTTP threads (which clean) and the group committer (which fsyncs) already keep both
  * cores busy. The partitioned design is in docs/ARCHITECTURE.md.
  *
- * <p><b>Queries</b> run on this thread too, between events, so they see a consistent profile without
- * copying it. They do not queue behind the folding backlog: each query carries the log position that
- * was durable when it arrived and is answered as soon as the worker has applied that far, checked
- * after every event. A client that reads after its ingest was acknowledged therefore sees its own
- * writes, and a query never waits for events logged after it.
+ * <p><b>Reads do not run here.</b> After each batch (and after timers) the worker publishes what it
+ * changed — encoded profiles, identifier owners, segment member bitmaps and the log position they include —
+ * into {@link PublishedState} ({@link Publisher} says why a reader never sees a state that was not
+ * published); HTTP threads read that and the store, and never wait for folding unless a read carries a
+ * position token from its ingest answer. {@link #call} remains for admin work that must run between events
+ * (forget, flush).
  */
 public final class ProfileWorker implements Runnable {
     private static final long CALL_TIMEOUT_SECONDS = 60;
