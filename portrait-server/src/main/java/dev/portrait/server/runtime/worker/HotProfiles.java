@@ -38,10 +38,6 @@ final class HotProfiles {
         this.publisher = publisher;
     }
 
-    /** The profile if it is held in memory, without reading the store; null otherwise. */
-    Profile held(String profileId) {
-        return hot.get(profileId);
-    }
 
     /** The profile, decoded from the store if it is not held; null when there is none. */
     Profile load(String profileId) {

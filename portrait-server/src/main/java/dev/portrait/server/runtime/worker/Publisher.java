@@ -65,7 +65,9 @@ final class Publisher {
         models.handOver(); // a model read behind the queue after this position sees the updates up to it
         PublishedState.PublishObserver o = observer;
         for (String id : touchedProfiles) {
-            Profile p = hot.held(id);
+            // held unless merged away; load, not held: a write-back taken mid-batch (an admin call) may have
+            // evicted it, and then the store has exactly its latest state
+            Profile p = hot.load(id);
             PublishedState.PublishedProfile entry = p == null ? new PublishedState.PublishedProfile(null, List.of())
                     : new PublishedState.PublishedProfile(codec.encode(p), identities.identifiersOf(id));
             if (o != null) {
