@@ -81,6 +81,8 @@ public final class PortraitServer implements AutoCloseable {
                 .description("events in the log not yet folded into profiles").register(metrics);
         Gauge.builder("portrait_log_applied_sequence", runtime, EmbeddedRuntime::appliedSequence)
                 .description("log position up to which events are folded into profiles").register(metrics);
+        Gauge.builder("portrait_read_published_sequence", runtime, EmbeddedRuntime::publishedSequence)
+                .description("log position up to which folded profiles are published to reads").register(metrics);
         new StoreMeters(store).bindTo(metrics);
         HttpApi http;
         try {

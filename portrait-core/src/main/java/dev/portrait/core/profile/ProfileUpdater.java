@@ -334,6 +334,14 @@ public final class ProfileUpdater {
         return out;
     }
 
+    /**
+     * What a condition over this profile reads at {@code now} (features read lazily, once each): for
+     * ad-hoc conditions such as an audience's {@code where}, evaluated off the fold thread on a copy.
+     */
+    public SegmentInputs inputs(Profile p, long now) {
+        return new Reader(p, now);
+    }
+
     /** The names of the segments the profile is in. */
     public List<String> segmentNames(Profile p) {
         List<String> out = new ArrayList<>();

@@ -6,7 +6,10 @@ import dev.portrait.core.engine.ProfileEngine;
 import dev.portrait.core.model.Recommendation;
 import dev.portrait.core.profile.ProfileUpdater;
 import dev.portrait.core.profile.ProfileView;
+import dev.portrait.core.segment.AudienceSpec;
 import dev.portrait.server.port.AdminPort;
+import dev.portrait.server.port.AudienceCount;
+import dev.portrait.server.port.AudienceMember;
 import dev.portrait.server.port.ChangeView;
 import dev.portrait.server.port.HealthPort;
 import dev.portrait.server.port.IncomingEvent;
@@ -44,10 +47,11 @@ import java.util.Optional;
  *                                  │
  *                                  ▼ log order
  *                            {@link ProfileWorker}: ProfileEngine (identity → fold → segments) → history · models ─► {@link
- *                                  │         ModelConsumer} (own thread) · timers · queries · write-back at a log position
+ *                                  │         ModelConsumer} (own thread) · timers · publish after each batch · write-back
  *                                  ▼
  *                            PortraitStore (RocksDB)
- *  queries: {@link ProfileQueries}, {@link ModelReads} · admin: {@link ProfileAdmin}
+ *  reads, on the callers' threads, from the published state and the store (never the worker):
+ *  {@link ProfileQueries}, {@link ModelReads} · admin: {@link ProfileAdmin}
  * </pre>
  *
  * Starting recovers: the worker replays the log from the position the stored profiles include, so no
@@ -94,7 +98,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         this.ingest = new DurableIngest(cleaner, committer, this::lag, options.maxLag(), options.commitTimeout(),
                 this::stopped);
         this.queries = new ProfileQueries(definition, worker, store, clock);
-        this.models = new ModelReads(definition, worker, clock);
+        this.models = new ModelReads(worker, queries.profiles(), clock);
         this.admin = new ProfileAdmin(definition, store, worker, cleaner, ingest);
         this.workerThread = new Thread(worker, "portrait-worker");
         this.committerThread = new Thread(committer, "portrait-commit");
@@ -198,18 +202,25 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         return worker.appliedSequence();
     }
 
+    /** The log position the state reads see includes (published after each batch; a gauge, never asks the worker). */
+    public long publishedSequence() {
+        return worker.published().position();
+    }
+
     /** How far the worker is behind the log, in events. */
     public long lag() {
         return Math.max(0, store.events().lastSequence() - worker.appliedSequence());
     }
 
-    /** Blocks until every event logged so far is folded and written back. */
+    /** Blocks until every event logged so far is folded, published and written back. */
     public void flush() {
-        // a call runs once everything logged before it is applied
+        long logged = store.events().lastSequence();
+        // a call runs once everything logged before it is applied (possibly before the batch is published)
         worker.call(() -> {
             worker.writeBack();
             return null;
         });
+        queries.awaitPosition(logged);
     }
 
     /** Compacts the store so forgotten data physically leaves its files (slow; off the ingest path). */
@@ -304,6 +315,32 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     @Override
     public List<IngestOutcome> ingest(List<IncomingEvent> events) {
         return ingest.ingest(events);
+    }
+
+    @Override
+    public void awaitPosition(long position) {
+        queries.awaitPosition(position);
+    }
+
+    @Override
+    public void awaitHistory(long position) {
+        queries.awaitHistory(position);
+    }
+
+    @Override
+    public AudienceCount countAudience(AudienceSpec spec) {
+        return queries.countAudience(spec);
+    }
+
+    @Override
+    public Page<AudienceMember> audienceMembers(AudienceSpec spec, List<String> identifierTypes, String cursor, int limit) {
+        return queries.audienceMembers(spec, identifierTypes, cursor, limit);
+    }
+
+    /** The log position of the last event logged (what an ingest answer's position token may be). */
+    @Override
+    public long loggedPosition() {
+        return store.events().lastSequence();
     }
 
     @Override

@@ -46,7 +46,7 @@ class MetricsExpositionIT {
 
     @BeforeAll
     static void startServeAndScrape() throws Exception {
-        HttpConfig http = HttpConfig.of(0, new HttpConfig.ApiKeys(Set.of(WRITE), Set.of(), Set.of()));
+        HttpConfig http = HttpConfig.of(0, new HttpConfig.ApiKeys(Set.of(WRITE), Set.of(), Set.of())).withOpenMetrics(true);
         server = PortraitServer.start(new PortraitServer.Settings(data, DefinitionLoader.defaultEcommerce(), http,
                 RuntimeOptions.defaults(), StoreOptions.defaults()), new MutableClock(START));
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -86,21 +86,56 @@ final class ChangeReplay {
     /** Every change of the profile, oldest first, in the order the worker made them. */
     List<ChangeView> changes(String profileId) {
         List<ChangeView> out = new ArrayList<>();
-        rebuild(engines.get(), profileId, out, new HashSet<>());
+        rebuild(engines.get(), profileId, out, new HashSet<>(), Long.MAX_VALUE, new Budget());
         return out;
     }
 
-    /** Rebuilds a profile from its history; emits its changes into {@code out} when it is not null. */
-    private Profile rebuild(ProfileEngine engine, String profileId, List<ChangeView> out, Set<String> visiting) {
+    /**
+     * The profile as it was at {@code until} (event time): its history replayed with only the events at
+     * or before it (and the merges such events caused), then advanced to {@code until}; null when it
+     * held nothing yet. A person's history, not the log: the cost is their own events.
+     *
+     * @throws PortraitException {@code not_supported} when the history holds more than {@link #MAX_REPLAY} entries
+     */
+    Profile at(String profileId, long until) {
+        ProfileEngine engine = engines.get();
+        Profile p = rebuild(engine, profileId, null, new HashSet<>(), until, new Budget());
+        if (p != null) {
+            engine.advance(p, until);
+        }
+        return p;
+    }
+
+    /** The most history entries one replay reads (a bound on the work a single request can ask for). */
+    static final int MAX_REPLAY = 200_000;
+
+    private static final class Budget {
+        int left = MAX_REPLAY;
+
+        void spend(String profileId) {
+            if (--left < 0) {
+                throw new PortraitException("not_supported", "profile " + profileId + " has more than " + MAX_REPLAY
+                        + " history entries; a replay reads at most that many", null);
+            }
+        }
+    }
+
+    /**
+     * Rebuilds a profile from its history with the events at or before {@code until}; emits its changes
+     * into {@code out} when it is not null.
+     */
+    private Profile rebuild(ProfileEngine engine, String profileId, List<ChangeView> out, Set<String> visiting, long until,
+                            Budget budget) {
         if (!visiting.add(profileId)) {
             throw new PortraitException("corrupt_state", "profile " + profileId + " absorbs itself in its history", null);
         }
         Profile p = null;
         for (HistoryEntry entry : store.history().entries(profileId)) {
+            budget.spend(profileId);
             if (entry instanceof HistoryEntry.Event e) {
                 Event event = event(e.sequence());
-                if (event == null) {
-                    continue; // forgotten (its subject's key is shredded): nothing to replay
+                if (event == null || event.time() > until) {
+                    continue; // forgotten (its subject's key is shredded), or after the time asked for
                 }
                 if (p == null) {
                     p = engine.newProfile(profileId);
@@ -108,7 +143,7 @@ final class ChangeReplay {
                 EngineStep step = engine.fold(p, event);
                 emit(out, e.sequence(), event.time(), step.fold());
             } else if (entry instanceof HistoryEntry.Timer t) {
-                if (p != null) {
+                if (p != null && t.time() <= until) {
                     EngineStep step = engine.advance(p, t.time());
                     // the worker kept a timer's effect only when segments moved or models settled
                     if (!step.fold().transitions().isEmpty() || !step.modelUpdates().isEmpty()) {
@@ -116,7 +151,13 @@ final class ChangeReplay {
                     }
                 }
             } else if (entry instanceof HistoryEntry.Merge m) {
-                Profile loser = rebuild(engine, m.loserId(), null, visiting);
+                if (until != Long.MAX_VALUE) {
+                    Event cause = event(m.sequence());
+                    if (cause == null || cause.time() > until) {
+                        continue; // merged after the time asked for (or by a forgotten event)
+                    }
+                }
+                Profile loser = rebuild(engine, m.loserId(), null, visiting, until, budget);
                 if (p == null || loser == null) {
                     p = p == null ? loser : p; // the worker merges only two profiles that both exist
                     continue;

@@ -1,10 +1,8 @@
 package dev.portrait.server.runtime.read;
 
-import dev.portrait.core.definition.ProfileDefinition;
 import dev.portrait.core.engine.ProfileEngine;
 import dev.portrait.core.model.DeclaredModels;
 import dev.portrait.core.model.Recommendation;
-import dev.portrait.core.model.SharedModels;
 import dev.portrait.core.profile.Profile;
 import dev.portrait.server.port.ModelPort;
 import dev.portrait.server.runtime.worker.ModelConsumer;
@@ -16,25 +14,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 /**
- * The models' answers. The shared models live on their own thread ({@link ModelConsumer}), the profiles
- * on the worker's: once the worker has applied the caller's events, it copies the profile and queues the
- * read on the models' thread behind those events' updates ({@link ModelConsumer#readBehind}); the
- * caller waits for the answer on its own thread, so the worker never waits for the models' work and the
- * answer includes the caller's own writes.
+ * The models' answers. The shared models live on their own thread ({@link ModelConsumer}): a read
+ * decodes its own copy of the published profile ({@link PublishedProfiles}), then computes on the
+ * models' thread with the models as absorbed so far (one queue behind the profiles, as designed); the
+ * profile worker is not asked.
  */
 public final class ModelReads implements ModelPort {
-    private final ProfileDefinition definition;
-    private final ProfileWorker worker;
+    private final PublishedProfiles profiles;
     private final ProfileEngine engine;
     private final ModelConsumer models;
     private final InstantSource clock;
 
-    public ModelReads(ProfileDefinition definition, ProfileWorker worker, InstantSource clock) {
-        this.definition = definition;
-        this.worker = worker;
+    /** A value read on the worker thread with a private copy of the profile it came from, and the read's time. */
+    record Held<T>(T value, Profile profile, long now) {
+    }
+
+    public ModelReads(ProfileWorker worker, PublishedProfiles profiles, InstantSource clock) {
+        this.profiles = profiles;
         this.engine = worker.engine();
         this.models = worker.models();
         this.clock = clock;
@@ -45,33 +43,20 @@ public final class ModelReads implements ModelPort {
         return engine.codec().decode(engine.codec().encode(p));
     }
 
-    /** What the models compute for one person, given a private copy of their profile and the read's time. */
-    private interface PersonRead<T> {
-        T apply(SharedModels shared, Profile profile, long now);
-    }
-
-    private <T> Optional<T> aboutPerson(String idType, String id, PersonRead<T> read) {
-        Optional<CompletableFuture<T>> answer = worker.read(() -> {
-            String pid = ProfileLookup.profileIdOf(definition, worker, idType, id);
-            Profile p = pid == null ? null : worker.load(pid);
-            if (p == null) {
-                return Optional.<CompletableFuture<T>>empty();
-            }
-            Profile copy = copy(engine, p);
-            long now = Math.max(clock.millis(), p.clock());
-            return Optional.of(models.readBehind(shared -> read.apply(shared, copy, now)));
-        });
-        return answer.map(models::await);
+    private Optional<Held<String>> held(String idType, String id) {
+        PublishedProfiles.Found f = profiles.find(idType, id);
+        return f == null ? Optional.empty()
+                : Optional.of(new Held<>(f.profileId(), f.profile(), Math.max(clock.millis(), f.profile().clock())));
     }
 
     @Override
     public Optional<List<Recommendation>> recommendations(String idType, String id, int k) {
-        return aboutPerson(idType, id, (shared, p, now) -> engine.models().recommend(p, k, now, shared));
+        return held(idType, id).map(h -> models.readPublished(shared -> engine.models().recommend(h.profile(), k, h.now(), shared)));
     }
 
     @Override
     public List<PersonaView> personas() {
-        return models.await(worker.read(() -> models.readBehind(shared -> {
+        return models.readPublished(shared -> {
             List<PersonaView> out = new ArrayList<>();
             for (DeclaredModels.PersonaSummary s : engine.models().personas(shared)) {
                 List<Map<String, Object>> strongest = new ArrayList<>();
@@ -84,16 +69,16 @@ public final class ModelReads implements ModelPort {
                 out.add(new PersonaView(s.persona(), s.size(), strongest, s.center()));
             }
             return out;
-        })));
+        });
     }
 
     @Override
     public Optional<ProfileScores> scores(String idType, String id) {
-        return aboutPerson(idType, id, (shared, p, now) -> {
-            var s = engine.models().scores(p, now, shared);
+        return held(idType, id).map(h -> models.readPublished(shared -> {
+            var s = engine.models().scores(h.profile(), h.now(), shared);
             return new ProfileScores(s.profileId(), s.persona(), s.personaDistance(), s.propensity(), s.botScore(),
                     s.segments());
-        });
+        }));
     }
 
     @Override

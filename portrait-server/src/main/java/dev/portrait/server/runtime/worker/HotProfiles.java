@@ -29,11 +29,15 @@ final class HotProfiles {
     /** Profiles the write-back in flight deletes; until it commits the store still has them. */
     private final Set<String> deletedInFlight = new HashSet<>();
 
-    HotProfiles(ProfileStore store, ProfileCodec codec, int capacity) {
+    private final Publisher publisher;
+
+    HotProfiles(ProfileStore store, ProfileCodec codec, int capacity, Publisher publisher) {
         this.store = store;
         this.codec = codec;
         this.capacity = capacity;
+        this.publisher = publisher;
     }
+
 
     /** The profile, decoded from the store if it is not held; null when there is none. */
     Profile load(String profileId) {
@@ -55,6 +59,7 @@ final class HotProfiles {
         hot.put(p.profileId(), p);
         dirty.add(p.profileId());
         deleted.remove(p.profileId());
+        publisher.profileChanged(p.profileId());
     }
 
     /** Drops the profile: the next write-back deletes it from the store. */
@@ -62,6 +67,7 @@ final class HotProfiles {
         hot.remove(profileId);
         dirty.remove(profileId);
         deleted.add(profileId);
+        publisher.profileChanged(profileId);
     }
 
     /** Drops a forgotten profile from memory (the store has already deleted it durably); returns what was held. */

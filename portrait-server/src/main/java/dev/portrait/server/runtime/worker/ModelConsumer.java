@@ -188,6 +188,30 @@ public final class ModelConsumer implements Runnable {
 
     private static final Object WAKE = new Object();
 
+    /**
+     * Like {@link #read}, but behind every list handed over so far: the answer includes every update the
+     * fold thread handed over before this call (it hands over at each publication, so a read made after a
+     * published position sees the models' updates up to it). Waits for the models' queue, which is bounded.
+     */
+    public <T> T readPublished(Function<SharedModels, T> read) {
+        checkAlive();
+        Read<T> r = new Read<>(read, new CompletableFuture<>());
+        put(r);
+        try {
+            return r.answer().get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new PortraitException("unavailable", "the models did not answer within " + CALL_TIMEOUT_SECONDS + " s", null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PortraitException("unavailable", "interrupted while waiting for the models", null, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException x) {
+                throw x;
+            }
+            throw new PortraitException("internal_error", String.valueOf(e.getCause()), null, e.getCause());
+        }
+    }
+
     /** Updates absorbed so far (for metrics and tests). */
     public long absorbed() {
         return absorbed;

@@ -46,11 +46,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * worker plus the HTTP threads (which clean) and the group committer (which fsyncs) already keep both
  * cores busy. The partitioned design is in docs/ARCHITECTURE.md.
  *
- * <p><b>Queries</b> run on this thread too, between events, so they see a consistent profile without
- * copying it. They do not queue behind the folding backlog: each query carries the log position that
- * was durable when it arrived and is answered as soon as the worker has applied that far, checked
- * after every event. A client that reads after its ingest was acknowledged therefore sees its own
- * writes, and a query never waits for events logged after it.
+ * <p><b>Reads do not run here.</b> After each batch (and after timers) the worker publishes what it
+ * changed — encoded profiles, identifier owners, segment member bitmaps and the log position they include —
+ * into {@link PublishedState} ({@link Publisher} says why a reader never sees a state that was not
+ * published); HTTP threads read that and the store, and never wait for folding unless a read carries a
+ * position token from its ingest answer. {@link #call} remains for admin work that must run between events
+ * (forget, flush).
  */
 public final class ProfileWorker implements Runnable {
     private static final long CALL_TIMEOUT_SECONDS = 60;
@@ -62,6 +63,8 @@ public final class ProfileWorker implements Runnable {
     private final CachedIdentities identities;
     private final InstantSource clock;
     private final SegmentMembers members;
+    /** What readers see: published after every batch, never waited for (see {@link Publisher}). */
+    private final Publisher publisher;
     private final WorkerMailbox mailbox = new WorkerMailbox();
     private final HotProfiles hot;
     private final ProfileTimers timers = new ProfileTimers();
@@ -80,6 +83,7 @@ public final class ProfileWorker implements Runnable {
         @Override
         public void put(Profile profile) {
             hot.put(profile);
+            members.held(profile.profileId());
         }
 
         @Override
@@ -94,6 +98,8 @@ public final class ProfileWorker implements Runnable {
     private final AtomicLong unattributed = new AtomicLong();
     private long lastPurge;
     private volatile boolean running = true;
+    /** A reader waits for the histories to include a position: write back at the next look, not at the interval. */
+    private volatile boolean writeBackWanted;
     private volatile Throwable failure;
     private final CompletableFuture<Long> recovery = new CompletableFuture<>();
     private volatile boolean recoverOnStart;
@@ -105,16 +111,18 @@ public final class ProfileWorker implements Runnable {
         this.engine = engine;
         this.updater = engine.updater();
         this.codec = engine.codec();
-        this.identities = new CachedIdentities(store.identities(), 2_000_000, Math.max(10_000, options.hotProfiles()));
-        this.clock = clock;
-        this.hot = new HotProfiles(store.profiles(), codec, options.hotProfiles());
-        this.models = new ModelConsumer(engine.sharedModels());
-        this.writeBacks = new WriteBacks(store, hot, history, models, options, clock, this::answerReads);
         List<String> names = new ArrayList<>();
         for (int s = 0; s < updater.segments().size(); s++) {
             names.add(updater.segments().name(s));
         }
         this.members = new SegmentMembers(names);
+        this.publisher = new Publisher(codec, members);
+        this.identities = new CachedIdentities(store.identities(), 2_000_000, Math.max(10_000, options.hotProfiles()),
+                publisher);
+        this.clock = clock;
+        this.hot = new HotProfiles(store.profiles(), codec, options.hotProfiles(), publisher);
+        this.models = new ModelConsumer(engine.sharedModels());
+        this.writeBacks = new WriteBacks(store, hot, history, models, options, clock, this::answerReads, publisher);
     }
 
     // ---- start-up: memberships and timers from the stored profiles, then the log's tail ----
@@ -177,6 +185,7 @@ public final class ProfileWorker implements Runnable {
                     continue;
                 }
                 Profile p = codec.decode(bytes);
+                members.held(id);
                 for (int s = 0; s < updater.segments().size(); s++) {
                     if (p.inSegment(s)) {
                         members.add(updater.segments().name(s), id);
@@ -202,6 +211,7 @@ public final class ProfileWorker implements Runnable {
             applied.set(cursor.position()); // forgotten records at the tail still count as passed
         }
         writeBack();
+        publisher.allCommitted(members, applied.get());
         return replayed;
     }
 
@@ -300,16 +310,19 @@ public final class ProfileWorker implements Runnable {
                         }
                     }
                 }
+                publisher.publish(hot, identities, members, models, applied.get());
                 mailbox.answer(applied.get(), false);
                 if (!running && !mailbox.hasEvents()) {
                     mailbox.answerAll(); // stopping: nothing more will be applied, so nobody may wait for it
                 }
                 fireTimers(clock.millis());
+                publisher.publish(hot, identities, members, models, applied.get());
                 purgeHourly(clock.millis());
                 if (writeBacks.finished()) {
                     writeBacks.await(); // collects its outcome and evicts now that those profiles are clean
                 }
-                if (writeBacks.due(clock.millis())) {
+                if (writeBacks.due(clock.millis()) || writeBackWanted && writeBacks.pending()) {
+                    writeBackWanted = false;
                     writeBacks.start(applied.get());
                 }
             }
@@ -329,6 +342,15 @@ public final class ProfileWorker implements Runnable {
         if (mailbox.hasQueries()) {
             mailbox.answer(applied.get(), true);
         }
+    }
+
+    /**
+     * Asks for the next write-back now rather than at the interval (a read replaying histories waits for
+     * one); the worker does it between batches, as usual. Any thread; returns at once.
+     */
+    public void requestWriteBack() {
+        writeBackWanted = true;
+        mailbox.wake();
     }
 
     public void stop() {
@@ -473,6 +495,17 @@ public final class ProfileWorker implements Runnable {
         timers.remove(profileId);
         history.forget(profileId);
         members.removeProfile(profileId);
+        publisher.forgotten(profileId);
+    }
+
+    /** What readers read instead of asking this thread. */
+    public PublishedState published() {
+        return publisher.state();
+    }
+
+    /** Sets (or clears, with null) the one observer of publications; for tests that check what readers saw. */
+    public void observePublications(PublishedState.PublishObserver observer) {
+        publisher.observe(observer);
     }
 
     /** The engine, only on this thread (its shared models belong to {@link #models()}). */

@@ -38,6 +38,7 @@ final class WriteBacks {
     private final InstantSource clock;
     /** Runs while the worker waits for a write-back or encodes one: answers reads, which change nothing. */
     private final Runnable answerReads;
+    private final Publisher publisher;
     private final List<String> mergeOwners = new ArrayList<>();
     private final List<byte[]> merges = new ArrayList<>();
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
@@ -56,7 +57,8 @@ final class WriteBacks {
     private long last;
 
     WriteBacks(PortraitStore store, HotProfiles profiles, HistoryRecorder history, ModelConsumer models,
-               RuntimeOptions options, InstantSource clock, Runnable answerReads) {
+               RuntimeOptions options, InstantSource clock, Runnable answerReads, Publisher publisher) {
+        this.publisher = publisher;
         this.store = store;
         this.profiles = profiles;
         this.history = history;
@@ -125,6 +127,7 @@ final class WriteBacks {
         }
         WriteBack wb = store.writeBack();
         profiles.drainInto(wb, answerReads);
+        publisher.drained();
         history.drainInto(wb);
         for (int i = 0; i < merges.size(); i++) {
             wb.appendMerge(mergeOwners.get(i), merges.get(i));
@@ -168,6 +171,7 @@ final class WriteBacks {
                 failures = 0;
                 failing = null;
                 profiles.committed();
+                publisher.committed();
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
