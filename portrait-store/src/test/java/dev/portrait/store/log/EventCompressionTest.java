@@ -46,7 +46,7 @@ class EventCompressionTest {
         int zstd = EventCompression.prepare(binary, EventCompression.Codec.ZSTD).length;
         int lz4 = EventCompression.prepare(binary, EventCompression.Codec.LZ4).length;
         assertThat(zstd).as("zstd %d, LZ4 %d, binary %d bytes", zstd, lz4, binary.length)
-                .isLessThan(lz4).isLessThan(binary.length * 3 / 4);
+                .isLessThan(lz4).isLessThan(binary.length); // averages over the stream: BENCHMARKS, "log v2"
     }
 
     @Test
