@@ -160,6 +160,10 @@ final class Importer {
     private void commit(List<PreparedEvents> group, List<String> places, long bytes, Deque<InFlight> inFlight,
                         Consumer<Long> progress) throws IOException, InterruptedException {
         while (runtime.lag() > MAX_LAG) {
+            String stopped = runtime.stopped();
+            if (stopped != null) { // the lag would never fall: fail the import instead of waiting forever
+                throw new PortraitException("unavailable", "the import cannot go on: " + stopped, null);
+            }
             Thread.sleep(2);
         }
         inFlight.addLast(new InFlight(runtime.commit(PreparedEvents.concat(group)), places, bytes));

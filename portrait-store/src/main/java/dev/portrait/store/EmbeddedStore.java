@@ -249,7 +249,16 @@ final class EmbeddedStore implements PortraitStore {
             StoredEventLog.Staged logged = events.stage(w, records, true);
             StoredQuarantine.Staged held = quarantine.stage(w, quarantined);
             if (w.batch.size() > 0) {
-                w.commit(options.syncWrites());
+                try {
+                    w.commit(options.syncWrites());
+                } catch (RuntimeException | Error e) {
+                    // The write may have landed (a WAL write whose fsync then failed): its sequences and
+                    // quarantine ids are used up either way, so a later group never reuses one; a gap in
+                    // the log is harmless to readers and replay.
+                    events.published(logged);
+                    quarantine.published(held);
+                    throw e;
+                }
             }
             events.published(logged);
             quarantine.published(held);

@@ -274,8 +274,11 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         return reasons;
     }
 
-    /** Why events cannot be folded at all (a pipeline thread stopped), or null. */
-    private String stopped() {
+    /**
+     * Why events cannot be folded at all (a pipeline thread stopped, or the runtime is closing), or null:
+     * a bulk caller waiting for the lag to fall stops waiting when this is not null.
+     */
+    public String stopped() {
         if (closing) {
             return "the runtime is shutting down";
         }

@@ -87,7 +87,7 @@ public final class ProfileQueries implements QueryPort {
             return Optional.of(view);
         }
         // the scores read the shared models, which live on the models' thread; p is this request's own copy
-        return Optional.of(view.withModels(worker.models().read(shared -> engine.models().scoresJson(p, now, shared))));
+        return Optional.of(view.withModels(worker.models().readPublished(shared -> engine.models().scoresJson(p, now, shared))));
     }
 
     @Override

@@ -245,6 +245,9 @@ public final class ModelConsumer implements Runnable {
                 answerReads();
                 if (item == STOP) {
                     answerReads();
+                    // later callers are refused at once instead of waiting on a thread that is gone
+                    failure = new IllegalStateException("the models' thread was stopped with the worker");
+                    failAll(failure);
                     return;
                 }
                 if (item instanceof List<?> list) {

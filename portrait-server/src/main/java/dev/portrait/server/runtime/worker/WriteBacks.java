@@ -180,6 +180,13 @@ final class WriteBacks {
             } catch (ExecutionException e) {
                 cause = e.getCause();
             }
+            if (models.failure() != null) {
+                // its checkpoint can never complete, so no retry can land: the worker stops, and the next
+                // start replays the log from the last committed position
+                inFlight = null;
+                throw new PortraitException("unavailable", "the models' thread stopped: " + models.failure(), null,
+                        models.failure());
+            }
             failures++;
             failing = "the write-back at log position " + currentPosition + " failed " + failures + " time(s), last: "
                     + cause;
