@@ -70,7 +70,6 @@ public final class DurableIngest implements IngestPort {
         return commit(events, cleaned);
     }
 
-    /** Makes events cleaned already durable (a re-drive cleans them itself) and answers their outcomes. */
     /**
      * The bulk half of {@link #ingest}, for a caller that keeps its own order and backlog (the importer):
      * cleans and encodes on the calling thread, which may be any thread, so several can prepare at once.
@@ -99,6 +98,7 @@ public final class DurableIngest implements IngestPort {
         return committer.submit(prepared.claim());
     }
 
+    /** Makes events cleaned already durable (a re-drive cleans them itself) and answers their outcomes. */
     public List<IngestOutcome> commit(List<IncomingEvent> events, List<CleanResult> cleaned) {
         return await(committer.submit(events, cleaned));
     }
