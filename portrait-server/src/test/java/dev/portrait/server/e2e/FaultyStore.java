@@ -1,27 +1,19 @@
 package dev.portrait.server.e2e;
 
-import dev.portrait.core.identity.IdentityStore;
-import dev.portrait.store.Changelog;
-import dev.portrait.store.ChangeRecord;
+import dev.portrait.server.testing.ForwardingStore;
+import dev.portrait.server.testing.ForwardingWriteBack;
 import dev.portrait.store.CommittedGroup;
 import dev.portrait.store.EventLog;
-import dev.portrait.store.HistoryBuffer;
-import dev.portrait.store.ProfileHistory;
 import dev.portrait.store.EventRecord;
-import dev.portrait.store.ForgetReport;
 import dev.portrait.store.LogCursor;
 import dev.portrait.store.LogEntry;
-import dev.portrait.store.MergeLog;
 import dev.portrait.store.Page;
 import dev.portrait.store.PortraitStore;
 import dev.portrait.store.ProfileStore;
-import dev.portrait.store.PurgeReport;
 import dev.portrait.store.Quarantine;
 import dev.portrait.store.QuarantineRecord;
 import dev.portrait.store.QuarantinedEvent;
 import dev.portrait.store.StoreException;
-import dev.portrait.store.StoreFigures;
-import dev.portrait.store.StoreOptions;
 import dev.portrait.store.WriteBack;
 
 import java.util.Collection;
@@ -37,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * failed goes to the real store, and {@link Fault#FSYNC} even lets the write land before it reports
  * failure, as a write whose fsync fails does.
  */
-final class FaultyStore implements PortraitStore {
+final class FaultyStore extends ForwardingStore {
     /** What fails while the fault is on. */
     enum Fault {
         NONE,
@@ -57,7 +49,6 @@ final class FaultyStore implements PortraitStore {
         PROFILE_READ_ERROR
     }
 
-    private final PortraitStore real;
     private volatile Fault fault = Fault.NONE;
     /** How many calls failed (or were slowed) by the fault. */
     final AtomicLong injected = new AtomicLong();
@@ -66,7 +57,7 @@ final class FaultyStore implements PortraitStore {
     private final ProfileStore profiles;
 
     FaultyStore(PortraitStore real) {
-        this.real = real;
+        super(real);
         this.events = new FaultyLog(real.events());
         this.quarantine = new FaultyQuarantine(real.quarantine());
         this.profiles = new FaultyProfiles(real.profiles());
@@ -96,11 +87,6 @@ final class FaultyStore implements PortraitStore {
     }
 
     @Override
-    public StoreOptions options() {
-        return real.options();
-    }
-
-    @Override
     public EventLog events() {
         return events;
     }
@@ -111,28 +97,8 @@ final class FaultyStore implements PortraitStore {
     }
 
     @Override
-    public IdentityStore identities() {
-        return real.identities();
-    }
-
-    @Override
-    public MergeLog merges() {
-        return real.merges();
-    }
-
-    @Override
     public Quarantine quarantine() {
         return quarantine;
-    }
-
-    @Override
-    public Changelog changelog() {
-        return real.changelog();
-    }
-
-    @Override
-    public ProfileHistory history() {
-        return real.history();
     }
 
     /**
@@ -169,46 +135,6 @@ final class FaultyStore implements PortraitStore {
     @Override
     public WriteBack writeBack() {
         return new FaultyWriteBack(real.writeBack());
-    }
-
-    @Override
-    public byte[] modelState() {
-        return real.modelState();
-    }
-
-    @Override
-    public int forgetSubjects(Collection<String> subjects) {
-        return real.forgetSubjects(subjects);
-    }
-
-    @Override
-    public ForgetReport forgetProfile(String profileId, Collection<String> subjects) {
-        return real.forgetProfile(profileId, subjects);
-    }
-
-    @Override
-    public void clearDerivedState() {
-        real.clearDerivedState();
-    }
-
-    @Override
-    public PurgeReport purgeExpired(long now) {
-        return real.purgeExpired(now);
-    }
-
-    @Override
-    public void compact() {
-        real.compact();
-    }
-
-    @Override
-    public StoreFigures figures() {
-        return real.figures();
-    }
-
-    @Override
-    public void close() {
-        real.close();
     }
 
     private final class FaultyLog implements EventLog {
@@ -337,53 +263,9 @@ final class FaultyStore implements PortraitStore {
         }
     }
 
-    private final class FaultyWriteBack implements WriteBack {
-        private final WriteBack wb;
-
+    private final class FaultyWriteBack extends ForwardingWriteBack {
         FaultyWriteBack(WriteBack wb) {
-            this.wb = wb;
-        }
-
-        @Override
-        public WriteBack putProfile(String profileId, byte[] profile) {
-            wb.putProfile(profileId, profile);
-            return this;
-        }
-
-        @Override
-        public WriteBack deleteProfile(String profileId) {
-            wb.deleteProfile(profileId);
-            return this;
-        }
-
-        @Override
-        public WriteBack appendChanges(String profileId, List<ChangeRecord> changes) {
-            wb.appendChanges(profileId, changes);
-            return this;
-        }
-
-        @Override
-        public WriteBack appendMerge(String profileId, byte[] mergeLogEntry) {
-            wb.appendMerge(profileId, mergeLogEntry);
-            return this;
-        }
-
-        @Override
-        public WriteBack appendHistory(String profileId, HistoryBuffer entries) {
-            wb.appendHistory(profileId, entries);
-            return this;
-        }
-
-        @Override
-        public WriteBack takeIdentities() {
-            wb.takeIdentities();
-            return this;
-        }
-
-        @Override
-        public WriteBack putModelState(byte[] state) {
-            wb.putModelState(state);
-            return this;
+            super(wb);
         }
 
         @Override
@@ -391,7 +273,7 @@ final class FaultyStore implements PortraitStore {
             if (on(Fault.WRITE_BACK)) {
                 throw io("the write-back failed");
             }
-            wb.commit(appliedSequence);
+            super.commit(appliedSequence);
         }
     }
 
