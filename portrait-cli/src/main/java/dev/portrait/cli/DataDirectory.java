@@ -18,6 +18,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
 
 /**
  * A data directory as the commands see it: the store under {@code db/} and {@code keysets/}, plus the
@@ -34,6 +37,8 @@ import java.time.Clock;
  */
 final class DataDirectory {
     static final String DEFINITION_FILE = "definition.yaml";
+    /** Where a historical import leaves the moment the directory lives at (see {@link #clock()}). */
+    static final String NOW_FILE = "now";
 
     /** A definition and where it came from. */
     record Definition(ProfileDefinition definition, String text, String source, boolean explicit) {
@@ -126,10 +131,53 @@ final class DataDirectory {
         }
     }
 
-    /** Starts the runtime, which recovers from the log; closes nothing on failure (the caller owns the store). */
+    /**
+     * The directory's clock: the wall clock, unless a historical import said what "now" is after its load
+     * ({@code historical.now} in its mapping), in which case every command on the directory (import,
+     * profile, serve, rebuild) reads windows, segments and receive times at that fixed moment. A backfill
+     * of 2011 read at today's date would show every customer lapsed for fifteen years. Deleting the file
+     * returns the directory to the wall clock.
+     */
+    Clock clock() {
+        return rememberedNow().map(now -> Clock.fixed(now, ZoneOffset.UTC)).orElseGet(Clock::systemUTC);
+    }
+
+    /** The moment a historical import left, if any. */
+    Optional<Instant> rememberedNow() {
+        Path file = dir.resolve(NOW_FILE);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        try {
+            return Optional.of(Instant.parse(text));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new UsageProblem(file + " holds \"" + text + "\", not an ISO-8601 instant; it says what \"now\" is for "
+                    + "a historical import's data (e.g. 2011-12-10T00:00:00Z): fix it or delete it for the wall clock");
+        }
+    }
+
+    /** Records the moment a historical import says the directory lives at. */
+    void rememberNow(Instant now) {
+        try {
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve(NOW_FILE + ".tmp");
+            Files.writeString(tmp, now + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, dir.resolve(NOW_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record the directory's clock in " + dir.resolve(NOW_FILE), e);
+        }
+    }
+
+    /** Starts the runtime on the directory's {@link #clock()}, which recovers from the log; closes nothing on failure (the caller owns the store). */
     EmbeddedRuntime startRuntime(PortraitStore store, Definition d, RuntimeOptions options) {
         try {
-            return EmbeddedRuntime.start(store, d.definition(), Clock.systemUTC(), options, IngestCounters.NONE);
+            return EmbeddedRuntime.start(store, d.definition(), clock(), options, IngestCounters.NONE);
         } catch (PortraitException e) {
             throw explain(e, d);
         }

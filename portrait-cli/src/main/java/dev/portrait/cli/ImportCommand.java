@@ -2,6 +2,10 @@ package dev.portrait.cli;
 
 import dev.portrait.cli.DataDirectory.Definition;
 import dev.portrait.cli.PortraitCli.UsageProblem;
+import dev.portrait.core.definition.CleaningPolicy;
+import dev.portrait.core.definition.ProfileDefinition;
+import dev.portrait.core.mapping.MappingException;
+import dev.portrait.core.mapping.RowMapping;
 import dev.portrait.server.runtime.EmbeddedRuntime;
 import dev.portrait.server.runtime.RuntimeOptions;
 import dev.portrait.store.PortraitStore;
@@ -13,7 +17,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,12 +30,17 @@ import java.util.concurrent.Callable;
         description = {"Imports files of Segment events into a data directory, without HTTP.",
                 "JSON lines: one event object per line, or a {\"batch\": [...]} line. CSV: a header row and a "
                         + "--mapping file saying which column is userId, event, timestamp, … and which become "
-                        + "properties or traits.",
+                        + "properties or traits; it may give constants, transforms (a timestamp pattern and zone, ids "
+                        + "written as 12923.0, trim, lower), cases (InvoiceNo starts with C → Order Refunded) and "
+                        + "groupBy (order lines → one order with products and revenue). With --mapping, JSON-lines "
+                        + "files are read through it too (an app log's objects as rows). See docs/IMPORT.md.",
                 "Every event ends accepted, duplicate (its messageId is already logged, also by an earlier "
                         + "import), or quarantined with a reason code; lines that are not JSON objects are "
                         + "quarantined as malformed_json with their line number. Events are stamped with the "
                         + "import's clock as receivedAt, so events older than the definition's "
-                        + "cleaning.maxPastAge (365d by default) are quarantined as timestamp_too_old."})
+                        + "cleaning.maxPastAge (365d by default) are quarantined as timestamp_too_old, unless the "
+                        + "mapping says the file is historical (then maxPastAge does not apply, and its "
+                        + "historical.now becomes the data directory's clock)."})
 final class ImportCommand implements Callable<Integer> {
     enum Format { jsonl, csv }
 
@@ -50,7 +62,8 @@ final class ImportCommand implements Callable<Integer> {
             description = "The files' format (default: csv for *.csv and *.tsv, jsonl otherwise).")
     Format format;
 
-    @Option(names = "--mapping", paramLabel = "FILE", description = "For CSV: the YAML column mapping.")
+    @Option(names = "--mapping", paramLabel = "FILE",
+            description = "The YAML mapping from rows to events: needed for CSV; JSON lines with it are read as rows.")
     Path mapping;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1000",
@@ -68,7 +81,7 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         List<Format> formats = checkArguments();
-        CsvMapping csv = formats.contains(Format.csv) ? CsvMapping.load(mapping) : null;
+        RowMapping rows = mapping == null ? null : loadMapping(mapping);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
@@ -79,22 +92,32 @@ final class ImportCommand implements Callable<Integer> {
             // every file is opened first, so a CSV whose header lacks a mapped column fails before anything is imported
             for (int i = 0; i < files.size(); i++) {
                 Path f = files.get(i);
-                sources.add(formats.get(i) == Format.csv ? CsvSource.open(f, csv) : JsonLinesSource.open(f));
+                sources.add(formats.get(i) == Format.csv ? CsvSource.open(f, rows)
+                        : rows != null ? MappedJsonLinesSource.open(f, rows) : JsonLinesSource.open(f));
                 totalBytes += Files.size(f);
             }
             DataDirectory dir = DataDirectory.createIfMissing(data);
             Definition d = dir.definition(definition);
+            Definition cleaning = d;
+            if (rows != null && rows.historical()) {
+                cleaning = historical(d);
+                Optional<Instant> now = rows.now();
+                Optional<Instant> before = dir.rememberedNow();
+                if (now.isPresent() && (before.isEmpty() || now.get().isAfter(before.get()))) {
+                    dir.rememberNow(now.get()); // a directory's time never runs backwards
+                }
+            }
             long started;
             long ingested;
             PortraitStore store = dir.openStore();
             try {
-                EmbeddedRuntime runtime = dir.startRuntime(store, d, RuntimeOptions.defaults());
+                EmbeddedRuntime runtime = dir.startRuntime(store, cleaning, RuntimeOptions.defaults());
                 try {
                     dir.remember(d);
                     started = System.nanoTime();
                     ProgressBar bar = ProgressBar.onStderr(err, "events");
                     long total = totalBytes;
-                    new Importer(runtime, Clock.systemUTC(), batchSize,
+                    new Importer(runtime, dir.clock(), batchSize,
                             cleaners != null ? cleaners : Importer.defaultCleaners(), groupEvents, summary)
                             .run(sources, bytes -> bar.update(summary.events(), bytes, total));
                     bar.finish(summary.events(), total, total);
@@ -109,6 +132,20 @@ final class ImportCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "imported %d file%s (%,d bytes) into %s, definition: %s%n", files.size(),
                     files.size() == 1 ? "" : "s", totalBytes, dir.path(), d.source());
             out.print(summary.render());
+            long read = 0;
+            for (EventSource s : sources) {
+                read += s instanceof CsvSource c ? c.rows() : s instanceof MappedJsonLinesSource j ? j.rows() : 0;
+            }
+            if (rows != null) {
+                out.printf(Locale.ROOT, "%s read through the mapping %s%s%n", ImportSummary.count(read, "row"),
+                        mapping, rows.grouped() ? " (rows of one group are one event)" : "");
+            }
+            if (rows != null && rows.historical()) {
+                out.println("historical file: cleaning.maxPastAge was not applied"
+                        + dir.rememberedNow().map(n -> "; the data directory's clock is " + n + " (profile, serve and "
+                        + "import read at that time; delete " + dir.path().resolve(DataDirectory.NOW_FILE) + " for the "
+                        + "wall clock)").orElse(""));
+            }
             double seconds = (ingested - started) / 1e9;
             out.printf(Locale.ROOT, "%s in %.2f s: %,.0f events/s into the log (durable); profiles folded and "
                             + "written back %.2f s later%n", ImportSummary.count(summary.events(), "event"), seconds,
@@ -124,6 +161,36 @@ final class ImportCommand implements Callable<Integer> {
                 s.close();
             }
         }
+    }
+
+    static RowMapping loadMapping(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new UsageProblem("mapping file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new UsageProblem("cannot read mapping file " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            return RowMapping.parse(text, file.toString());
+        } catch (MappingException e) {
+            throw new UsageProblem(e.getMessage(), e); // names the file and the path inside it
+        }
+    }
+
+    /**
+     * The definition with {@code cleaning.maxPastAge} lifted, for a historical file: the limit guards live
+     * traffic against replayed or misdated events, while a backfill is old on purpose. The fingerprint stays
+     * (the profiles' layout is the same), so the runtime accepts it over profiles built with the original.
+     */
+    static Definition historical(Definition d) {
+        ProfileDefinition p = d.definition();
+        CleaningPolicy c = p.cleaning();
+        CleaningPolicy lifted = new CleaningPolicy(c.unknownEvents(), c.allowReturns(), c.maxFutureSkew(), null,
+                c.maxStringLength(), c.maxMapEntries(), c.maxArrayLength(), c.maxDepth(), c.redactCardNumbers());
+        return new Definition(new ProfileDefinition(p.name(), p.version(), lifted, p.events(), p.traits(), p.features(),
+                p.identity(), p.segments(), p.models(), p.fingerprint()), d.text(), d.source(), d.explicit());
     }
 
     /** Checks files, formats and the mapping; returns each file's format. */

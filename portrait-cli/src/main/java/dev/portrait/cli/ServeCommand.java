@@ -12,7 +12,6 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -94,7 +93,7 @@ final class ServeCommand implements Callable<Integer> {
         PortraitServer server;
         try {
             server = PortraitServer.start(new PortraitServer.Settings(dir.path(), d.definition(), http,
-                    RuntimeOptions.defaults(), StoreOptions.defaults()), Clock.systemUTC());
+                    RuntimeOptions.defaults(), StoreOptions.defaults()), dir.clock());
         } catch (PortraitException e) {
             throw dir.explain(e, d);
         } catch (RuntimeException e) {

@@ -1,11 +1,15 @@
 package dev.portrait.cli;
 
 import dev.portrait.cli.PortraitCli.UsageProblem;
+import dev.portrait.core.mapping.RowMapping;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +37,7 @@ class CsvImportTest {
     private static List<ImportItem> read(String mapping, String csv) throws IOException {
         List<ImportItem> items = new ArrayList<>();
         try (CsvSource s = new CsvSource("rows.csv", new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
-                CsvMapping.parse(mapping, "map.yaml"))) {
+                RowMapping.parse(mapping, "map.yaml"))) {
             while (s.read(items, 3)) {
                 // drain
             }
@@ -106,7 +110,7 @@ class CsvImportTest {
     void aMappedColumnMissingFromTheHeaderFailsBeforeAnyRowIsRead() {
         assertThatThrownBy(() -> read(MAPPING, "row,customer,action\nr1,u1,A\n"))
                 .isInstanceOf(UsageProblem.class)
-                .hasMessageContaining("rows.csv has no column \"at\" (the mapping reads it for timestamp)")
+                .hasMessageContaining("rows.csv has no column \"at\" (the mapping map.yaml reads it)")
                 .hasMessageContaining("[row, customer, action]");
     }
 
@@ -128,18 +132,14 @@ class CsvImportTest {
     }
 
     @Test
-    void mappingsAreCheckedWhenTheyLoadAndErrorsNameThePath() {
-        assertThatThrownBy(() -> CsvMapping.parse("columns: {userId: u}\nproperties: {price: {column: p, type: money}}\n",
-                "m.yaml")).hasMessage("m.yaml: properties.price.type: \"money\" is not one of string, integer, number, "
-                + "boolean, timestamp");
-        assertThatThrownBy(() -> CsvMapping.parse("columns: {event: e}\n", "m.yaml"))
-                .hasMessageContaining("needs userId or anonymousId");
-        assertThatThrownBy(() -> CsvMapping.parse("columns: {user: u}\n", "m.yaml"))
-                .hasMessageContaining("columns.user is not a Segment field");
-        assertThatThrownBy(() -> CsvMapping.parse("columns: {userId: u}\ntype: purchase\n", "m.yaml"))
-                .hasMessageContaining("type: \"purchase\"");
-        assertThatThrownBy(() -> CsvMapping.parse("colums: {userId: u}\n", "m.yaml"))
-                .hasMessageContaining("unknown key \"colums\"");
+    void mappingErrorsReachTheUserNamingTheFileAndThePath(@TempDir Path dir) throws IOException {
+        Path m = dir.resolve("m.yaml");
+        Files.writeString(m, "columns: {userId: u}\nproperties: {price: {column: p, type: money}}\n");
+        assertThatThrownBy(() -> ImportCommand.loadMapping(m)).isInstanceOf(UsageProblem.class)
+                .hasMessage(m + ": properties.price.type: \"money\" is not one of string, integer, number, boolean, "
+                        + "timestamp");
+        assertThatThrownBy(() -> ImportCommand.loadMapping(dir.resolve("none.yaml")))
+                .hasMessageContaining("does not exist");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.portrait.cli;
+package dev.portrait.core.mapping;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -12,20 +12,22 @@ import java.util.List;
  * an unquoted cell is taken literally, as spreadsheet exports expect.
  *
  * <p>Hand-written because the module table allows no CSV library (Jackson's CSV format is not in the
- * build) and the format is small; the reader is one pass over a buffered {@link Reader}.
+ * build) and the format is small; the reader is one pass over a buffered {@link Reader}. It lives in the
+ * core (a {@link Reader} is given, no file is opened) so that the import command and the evaluation harness
+ * read a file the same way.
  *
  * <p>A quoted cell that runs past {@link #MAX_RECORD_CHARS} fails the file: the usual cause is a missing
  * closing quote, after which no record boundary can be trusted.
  */
-final class CsvReader implements Closeable {
-    static final int MAX_RECORD_CHARS = 1 << 20;
+public final class CsvRecords implements Closeable {
+    public static final int MAX_RECORD_CHARS = 1 << 20;
 
     /** A record and the line it starts on. */
-    record Row(List<String> cells, long line) {
+    public record Row(List<String> cells, long line) {
     }
 
     /** The file cannot be read as CSV from this point on. */
-    static final class CsvFormatException extends IOException {
+    public static final class CsvFormatException extends IOException {
         private static final long serialVersionUID = 1L;
 
         CsvFormatException(String message) {
@@ -42,14 +44,14 @@ final class CsvReader implements Closeable {
     private long line = 1;
     private boolean first = true;
 
-    CsvReader(Reader in, char delimiter, String name) {
+    public CsvRecords(Reader in, char delimiter, String name) {
         this.in = in;
         this.delimiter = delimiter;
         this.name = name;
     }
 
     /** The next record, or {@code null} at the end. A blank line is a record of one empty cell. */
-    Row next() throws IOException {
+    public Row next() throws IOException {
         int c = read();
         if (c < 0) {
             return null;
