@@ -19,14 +19,13 @@ import java.util.List;
  * A CSV file with a header row, turned into Segment events by a {@link RowMapping} (in the core, which
  * the evaluation harness reads files with too). Opening it reads the header and checks that every
  * column the mapping names is there, so a wrong mapping fails before anything is imported. Blank lines
- * are skipped; a row with another number of cells than the header is {@code malformed_csv}.
+ * are skipped.
  */
 final class CsvSource implements EventSource {
     private final String name;
     private final RowMapping mapping;
     private final CountingStream counted;
     private final CsvRecords reader;
-    private final int width;
     private final MappedRows rows;
     private final MappedSource out = new MappedSource();
     private boolean finished;
@@ -48,7 +47,6 @@ final class CsvSource implements EventSource {
             reader.close();
             throw new UsageProblem(name + " is empty: a CSV file needs a header row naming its columns");
         }
-        this.width = header.cells().size();
         try {
             this.rows = mapping.bind(header.cells(), name);
         } catch (IllegalArgumentException e) {
@@ -81,13 +79,7 @@ final class CsvSource implements EventSource {
             if (cells.size() == 1 && cells.get(0).isBlank()) {
                 continue;
             }
-            String where = name + ":" + row.line();
-            if (cells.size() != width) {
-                out.unreadable(new ImportItem.Unreadable("malformed_csv", where + ": the row has " + cells.size()
-                        + " cells, the header " + width, textOf(cells).getBytes(StandardCharsets.UTF_8), where));
-                continue;
-            }
-            rows.add(new MappedSource.Row(cells, where, () -> textOf(cells)), out);
+            rows.add(new MappedSource.Row(cells, name + ":" + row.line(), () -> textOf(cells)), out);
         }
         return true;
     }

@@ -2,8 +2,6 @@ package dev.portrait.cli;
 
 import dev.portrait.cli.DataDirectory.Definition;
 import dev.portrait.cli.PortraitCli.UsageProblem;
-import dev.portrait.core.definition.CleaningPolicy;
-import dev.portrait.core.definition.ProfileDefinition;
 import dev.portrait.core.mapping.MappingException;
 import dev.portrait.core.mapping.RowMapping;
 import dev.portrait.server.runtime.EmbeddedRuntime;
@@ -100,7 +98,7 @@ final class ImportCommand implements Callable<Integer> {
             Definition d = dir.definition(definition);
             Definition cleaning = d;
             if (rows != null && rows.historical()) {
-                cleaning = historical(d);
+                cleaning = new Definition(rows.cleaningUnder(d.definition()), d.text(), d.source(), d.explicit());
                 Optional<Instant> now = rows.now();
                 Optional<Instant> before = dir.rememberedNow();
                 if (now.isPresent() && (before.isEmpty() || now.get().isAfter(before.get()))) {
@@ -177,20 +175,6 @@ final class ImportCommand implements Callable<Integer> {
         } catch (MappingException e) {
             throw new UsageProblem(e.getMessage(), e); // names the file and the path inside it
         }
-    }
-
-    /**
-     * The definition with {@code cleaning.maxPastAge} lifted, for a historical file: the limit guards live
-     * traffic against replayed or misdated events, while a backfill is old on purpose. The fingerprint stays
-     * (the profiles' layout is the same), so the runtime accepts it over profiles built with the original.
-     */
-    static Definition historical(Definition d) {
-        ProfileDefinition p = d.definition();
-        CleaningPolicy c = p.cleaning();
-        CleaningPolicy lifted = new CleaningPolicy(c.unknownEvents(), c.allowReturns(), c.maxFutureSkew(), null,
-                c.maxStringLength(), c.maxMapEntries(), c.maxArrayLength(), c.maxDepth(), c.redactCardNumbers());
-        return new Definition(new ProfileDefinition(p.name(), p.version(), lifted, p.events(), p.traits(), p.features(),
-                p.identity(), p.segments(), p.models(), p.fingerprint()), d.text(), d.source(), d.explicit());
     }
 
     /** Checks files, formats and the mapping; returns each file's format. */

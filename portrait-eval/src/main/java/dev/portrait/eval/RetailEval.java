@@ -1,18 +1,25 @@
 package dev.portrait.eval;
 
+import dev.portrait.core.clean.CleanResult;
+import dev.portrait.core.clean.Cleaner;
+import dev.portrait.core.definition.DefinitionLoader;
+import dev.portrait.core.event.Event;
+import dev.portrait.core.mapping.CsvRecords;
+import dev.portrait.core.mapping.MappedItem;
+import dev.portrait.core.mapping.MappedRows;
+import dev.portrait.core.mapping.RowMapping;
+import dev.portrait.core.mapping.SourceRow;
 import dev.portrait.core.model.DelayedLabels;
 import dev.portrait.core.model.LabelledExample;
 import dev.portrait.core.model.OnlineLogisticRegression;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,7 +32,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Online retail: what cleaning does to the raw lines, and repeat-purchase propensity. Every purchase
+ * Online retail: what the import does to the raw lines (read through the shipped mapping, {@link
+ * #SHIPPED_MAPPING}, and the cleaner, as {@code portrait import} reads them), and repeat-purchase propensity. Every purchase
  * (one invoice of a known customer) opens an example "will this customer buy again within 30 days?"
  * with the customer's features at that moment; {@link DelayedLabels} settles it when the next
  * purchase comes or the 30 days pass, and only then does the online model ({@link
@@ -44,11 +52,17 @@ public final class RetailEval {
 
     /**
      * @param path        a CSV file in the UCI Online Retail layout, or a folder holding one
+     * @param mapping     the mapping that reads it, or null for the shipped one ({@link #SHIPPED_MAPPING})
      * @param horizonDays the repeat window
      * @param trainShare  share of the time range the offline model trains on
      * @param alpha       FTRL's learning-rate scale
      */
-    public record Settings(Path path, int horizonDays, double trainShare, double alpha) {
+    public record Settings(Path path, Path mapping, int horizonDays, double trainShare, double alpha) {
+        /** With the shipped mapping. */
+        public Settings(Path path, int horizonDays, double trainShare, double alpha) {
+            this(path, null, horizonDays, trainShare, alpha);
+        }
+
         public Settings {
             Objects.requireNonNull(path, "path");
             if (horizonDays < 1) {
@@ -63,20 +77,24 @@ public final class RetailEval {
         }
     }
 
+    /**
+     * docs/examples/online-retail.yaml, packed into this module's jar by its pom: the mapping a user runs
+     * {@code portrait import} with is the one this harness reads the file with.
+     */
+    public static final String SHIPPED_MAPPING = "/dev/portrait/eval/examples/online-retail.yaml";
+
     private final Path path;
+    private final Path mapping;
     private final int horizonDays;
     private final double trainShare;
     private final double alpha;
 
     public RetailEval(Settings settings) {
         this.path = settings.path();
+        this.mapping = settings.mapping();
         this.horizonDays = settings.horizonDays();
         this.trainShare = settings.trainShare();
         this.alpha = settings.alpha();
-    }
-
-    private record Line(String invoice, String stockCode, long quantity, long time, double price, String customer,
-                        String country) {
     }
 
     record Purchase(String customer, String invoice, long time, double amount, int lines, Set<String> items,
@@ -111,48 +129,9 @@ public final class RetailEval {
             }
         }
         MetricTable table = new MetricTable("retail");
-        List<Line> lines = read(file);
-
-        // ---- cleaning ----
-        long cancellations = 0;
-        long returns = 0;
-        long guests = 0;
-        long badPrice = 0;
-        Map<String, List<Line>> invoices = new TreeMap<>();
-        for (Line l : lines) {
-            boolean cancelled = l.invoice().startsWith("C");
-            cancellations += cancelled ? 1 : 0;
-            returns += l.quantity() < 0 ? 1 : 0;
-            boolean guest = l.customer().isEmpty();
-            guests += guest ? 1 : 0;
-            badPrice += l.price() <= 0 ? 1 : 0;
-            if (!cancelled && l.quantity() > 0 && !guest && l.price() > 0) {
-                invoices.computeIfAbsent(l.customer() + "\u0000" + l.invoice(), k -> new ArrayList<>()).add(l);
-            }
-        }
-        List<Purchase> purchases = new ArrayList<>();
-        for (List<Line> inv : invoices.values()) {
-            double amount = 0;
-            Set<String> items = new HashSet<>();
-            long time = Long.MAX_VALUE;
-            for (Line l : inv) {
-                amount += l.quantity() * l.price();
-                items.add(l.stockCode());
-                time = Math.min(time, l.time());
-            }
-            Line first = inv.get(0);
-            purchases.add(new Purchase(first.customer(), first.invoice(), time, amount, inv.size(), items, first.country()));
-        }
-        purchases.sort((a, b) -> a.time() != b.time() ? Long.compare(a.time(), b.time())
-                : (a.invoice() + a.customer()).compareTo(b.invoice() + b.customer()));
+        List<Purchase> purchases = purchases(file, table);
         Set<String> customers = new HashSet<>();
         purchases.forEach(p -> customers.add(p.customer()));
-        table.put("cleaning", "lines", "rows", lines.size());
-        table.put("cleaning", "lines", "cancellations", cancellations);
-        table.put("cleaning", "lines", "returns", returns);
-        table.put("cleaning", "lines", "guests", guests);
-        table.put("cleaning", "lines", "nonPositivePrice", badPrice);
-        table.put("cleaning", "lines", "keptPurchaseLines", invoices.values().stream().mapToInt(List::size).sum());
         table.put("cleaning", "purchases", "invoices", purchases.size());
         table.put("cleaning", "purchases", "customers", customers.size());
 
@@ -259,84 +238,129 @@ public final class RetailEval {
         f.put("first_purchase", previous == Long.MIN_VALUE ? 1.0 : 0.0);
         f.put("log_days_since_previous", previous == Long.MIN_VALUE ? 0.0 : Math.log1p((p.time() - previous) / (double) DAY));
         f.put("log_tenure_days", Math.log1p(Math.max(0, p.time() - c.first) / (double) DAY));
-        f.put("uk", "United Kingdom".equals(p.country()) ? 1.0 : 0.0);
+        // the cleaner writes countries as ISO 3166 codes (context.traits.country "United Kingdom" is "GB")
+        f.put("uk", "GB".equals(p.country()) ? 1.0 : 0.0);
         return f;
     }
 
-    private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm[:ss]");
-    private static final DateTimeFormatter UCI = DateTimeFormatter.ofPattern("M/d/yyyy H:mm");
-
-    private static List<Line> read(Path file) {
-        List<Line> out = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = r.readLine();
+    /**
+     * Reads the file the way {@code portrait import FILE --mapping M} does: the core's CSV reader, the
+     * mapping's rows-to-events (one event an invoice, with its products and revenue), and the cleaner of
+     * the shipped e-commerce definition under the mapping's history rules; the accepted
+     * {@code Order Completed} events of known customers are the purchases, in time order. The cleaning
+     * part of the table counts what became of the rows: events made, accepted, and quarantined by code.
+     */
+    private List<Purchase> purchases(Path file, MetricTable table) {
+        RowMapping rows = mapping();
+        Cleaner cleaner = new Cleaner(rows.cleaningUnder(DefinitionLoader.defaultEcommerce()));
+        Instant receivedAt = rows.now().orElse(null);
+        List<MappedItem> items = new ArrayList<>();
+        long read;
+        try (CsvRecords records = new CsvRecords(Files.newBufferedReader(file, StandardCharsets.UTF_8), rows.delimiter(),
+                file.toString())) {
+            CsvRecords.Row header = records.next();
             if (header == null) {
-                return out;
+                throw new IllegalArgumentException(file + " is empty: a CSV file needs a header row");
             }
-            List<String> names = split(header.replace("\uFEFF", ""));
-            int[] at = new int[8];
-            String[] wanted = {"InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID",
-                    "Country"};
-            for (int k = 0; k < wanted.length; k++) {
-                at[k] = names.indexOf(wanted[k]);
-                if (at[k] < 0) {
-                    throw new IllegalArgumentException(file + ": the header has no " + wanted[k] + " column: " + header);
-                }
-            }
-            String line;
-            long n = 1;
-            while ((line = r.readLine()) != null) {
-                n++;
-                if (line.isBlank()) {
+            MappedRows mapped = rows.bind(header.cells(), file.toString());
+            CsvRecords.Row r;
+            while ((r = records.next()) != null) {
+                if (r.cells().size() == 1 && r.cells().get(0).isBlank()) {
                     continue;
                 }
-                List<String> f = split(line);
-                try {
-                    String date = f.get(at[4]).trim();
-                    LocalDateTime t = date.contains("/") ? LocalDateTime.parse(date, UCI) : LocalDateTime.parse(date, ISO);
-                    String customer = f.get(at[6]).trim();
-                    if (customer.endsWith(".0")) {
-                        customer = customer.substring(0, customer.length() - 2);
+                CsvRecords.Row row = r;
+                mapped.add(new SourceRow() {
+                    @Override
+                    public List<String> cells() {
+                        return row.cells();
                     }
-                    out.add(new Line(f.get(at[0]).trim(), f.get(at[1]).trim(), Long.parseLong(f.get(at[3]).trim()),
-                            t.toInstant(ZoneOffset.UTC).toEpochMilli(), Double.parseDouble(f.get(at[5]).trim()), customer,
-                            f.get(at[7]).trim()));
-                } catch (RuntimeException e) {
-                    throw new IllegalArgumentException(file + " line " + n + ": " + e.getMessage() + ": " + line, e);
+
+                    @Override
+                    public String where() {
+                        return file + ":" + row.line();
+                    }
+
+                    @Override
+                    public String raw() {
+                        return String.join(String.valueOf(rows.delimiter()), row.cells());
+                    }
+                }, items::add);
+            }
+            mapped.finish(items::add);
+            read = mapped.rows();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, Long> quarantined = new TreeMap<>();
+        long events = 0;
+        long accepted = 0;
+        long refunds = 0;
+        List<Purchase> purchases = new ArrayList<>();
+        for (MappedItem item : items) {
+            if (item instanceof MappedItem.Unconverted u) {
+                quarantined.merge(u.code(), 1L, Long::sum);
+                continue;
+            }
+            events++;
+            CleanResult result = cleaner.clean(((MappedItem.Event) item).json(), receivedAt);
+            if (result instanceof CleanResult.Rejected x) {
+                quarantined.merge(x.code(), 1L, Long::sum);
+                continue;
+            }
+            accepted++;
+            Event e = ((CleanResult.Accepted) result).event();
+            if ("Order Refunded".equals(e.event())) {
+                refunds++;
+            } else if ("Order Completed".equals(e.event()) && e.userId() != null) {
+                purchases.add(purchase(e));
+            }
+        }
+        purchases.sort((a, b) -> a.time() != b.time() ? Long.compare(a.time(), b.time())
+                : (a.invoice() + a.customer()).compareTo(b.invoice() + b.customer()));
+        table.put("cleaning", "rows", "read", read);
+        table.put("cleaning", "events", "made", events);
+        table.put("cleaning", "events", "accepted", accepted);
+        table.put("cleaning", "events", "orders", purchases.size());
+        table.put("cleaning", "events", "refunds", refunds);
+        quarantined.forEach((code, n) -> table.put("cleaning", "quarantined", code, n));
+        return purchases;
+    }
+
+    private RowMapping mapping() {
+        try {
+            if (mapping != null) {
+                return RowMapping.parse(Files.readString(mapping, StandardCharsets.UTF_8), mapping.toString());
+            }
+            try (InputStream in = RetailEval.class.getResourceAsStream(SHIPPED_MAPPING)) {
+                if (in == null) {
+                    throw new IllegalStateException(SHIPPED_MAPPING + " is not in the jar (portrait-eval's pom packs it "
+                            + "from docs/examples)");
                 }
+                return RowMapping.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "online-retail.yaml");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out;
     }
 
-    /** One CSV record on one line: commas separate, double quotes quote, a doubled quote is a quote. */
-    static List<String> split(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (quoted) {
-                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cell.append('"');
-                    i++;
-                } else if (ch == '"') {
-                    quoted = false;
-                } else {
-                    cell.append(ch);
+    /** An order as the profile sees it: its lines, revenue and time; the country from the customer's traits. */
+    @SuppressWarnings("unchecked")
+    private static Purchase purchase(Event e) {
+        Set<String> items = new HashSet<>();
+        int lines = 0;
+        Object products = e.properties().get("products");
+        if (products instanceof List<?> list) {
+            for (Object line : list) {
+                lines++;
+                if (line instanceof Map<?, ?> m && m.get("product_id") != null) {
+                    items.add(String.valueOf(m.get("product_id")));
                 }
-            } else if (ch == '"') {
-                quoted = true;
-            } else if (ch == ',') {
-                out.add(cell.toString());
-                cell.setLength(0);
-            } else {
-                cell.append(ch);
             }
         }
-        out.add(cell.toString());
-        return out;
+        Object traits = e.context().get("traits");
+        Object country = traits instanceof Map<?, ?> t ? t.get("country") : null;
+        Object revenue = e.properties().get("revenue");
+        return new Purchase(e.userId(), String.valueOf(e.properties().get("order_id")), e.time(),
+                revenue instanceof Number n ? n.doubleValue() : 0, lines, items, country == null ? "" : country.toString());
     }
 }

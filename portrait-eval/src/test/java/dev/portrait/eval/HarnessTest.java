@@ -37,10 +37,11 @@ class HarnessTest {
     }
 
     @Test
-    void retailCountsWhatCleaningRemoves() {
+    void retailReadsTheFileThroughTheShippedMappingAndCountsWhatCleaningQuarantines() {
         MetricTable table = new RetailEval(new RetailEval.Settings(fixture("retail-like").resolve("purchases.csv"), 30, 0.7,
                 0.1)).run();
-        assertThat(table.flat()).containsEntry("retail.cleaning.lines.cancellations", 1.0)
+        assertThat(table.flat()).containsEntry("retail.cleaning.events.refunds", 1.0)
+                .containsEntry("retail.cleaning.quarantined.missing_id", 1.0)
                 .containsEntry("retail.cleaning.purchases.customers", 40.0);
     }
 

@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  * folds an order-lines file in the order it happened).
  *
  * <h2>Rows that do not convert</h2>
- * Nothing is dropped: a row whose cell does not convert is quarantined alone ({@code wrong_type}, naming
+ * Nothing is dropped: a row with another number of cells than the header is {@code malformed_csv}; a row whose cell does not convert is quarantined alone ({@code wrong_type}, naming
  * its row, column and value); a row whose type, userId, anonymousId or event name differs from its
  * group's first row's is quarantined alone ({@code group_conflict}), since folding it into another
  * person's order would be worse than holding it; a row with an empty key is {@code missing_group_key}.
@@ -50,6 +50,7 @@ public final class MappedRows {
     private final int[] traitAt;
     private final int[] lineAt;
     private final int[] keyAt;
+    private final int width;
     private final Map<String, Group> open = new LinkedHashMap<>();
     private Group current;
     private long rows;
@@ -81,8 +82,9 @@ public final class MappedRows {
         }
     }
 
-    MappedRows(RowMapping mapping, Map<String, Integer> index) {
+    MappedRows(RowMapping mapping, Map<String, Integer> index, int width) {
         this.mapping = mapping;
+        this.width = width;
         this.grouping = mapping.grouping;
         this.fieldAt = positions(mapping.fields, index);
         this.propertyAt = positions(mapping.properties, index);
@@ -108,6 +110,11 @@ public final class MappedRows {
     public void add(SourceRow row, Consumer<MappedItem> out) {
         rows++;
         List<String> cells = row.cells();
+        if (cells.size() != width) {
+            out.accept(new MappedItem.Unconverted("malformed_csv", row.where() + ": the row has " + cells.size()
+                    + " cells, the header " + width, row.raw(), row.where()));
+            return;
+        }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("type", mapping.type());
         Map<String, Object> properties = new LinkedHashMap<>();

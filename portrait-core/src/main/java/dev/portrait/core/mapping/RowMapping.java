@@ -3,6 +3,8 @@ package dev.portrait.core.mapping;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.portrait.core.definition.CleaningPolicy;
+import dev.portrait.core.definition.ProfileDefinition;
 import dev.portrait.core.mapping.FieldRule.Kind;
 
 import java.time.DateTimeException;
@@ -331,6 +333,23 @@ public final class RowMapping {
         return Optional.ofNullable(now);
     }
 
+    /**
+     * The definition this mapping's files are cleaned under: for a historical file, {@code
+     * cleaning.maxPastAge} is lifted (the limit guards live traffic against replayed or misdated events,
+     * while a backfill is old on purpose); otherwise the definition itself. The fingerprint stays, since
+     * the profiles' layout does not change, so a runtime accepts it over profiles built with the original.
+     */
+    public ProfileDefinition cleaningUnder(ProfileDefinition d) {
+        if (!historical) {
+            return d;
+        }
+        CleaningPolicy c = d.cleaning();
+        CleaningPolicy lifted = new CleaningPolicy(c.unknownEvents(), c.allowReturns(), c.maxFutureSkew(), null,
+                c.maxStringLength(), c.maxMapEntries(), c.maxArrayLength(), c.maxDepth(), c.redactCardNumbers());
+        return new ProfileDefinition(d.name(), d.version(), lifted, d.events(), d.traits(), d.features(), d.identity(),
+                d.segments(), d.models(), d.fingerprint());
+    }
+
     public boolean grouped() {
         return grouping != null;
     }
@@ -370,6 +389,6 @@ public final class RowMapping {
                         + " reads it); its header is " + header);
             }
         }
-        return new MappedRows(this, index);
+        return new MappedRows(this, index, header.size());
     }
 }
