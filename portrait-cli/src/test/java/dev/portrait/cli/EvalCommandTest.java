@@ -65,14 +65,17 @@ class EvalCommandTest {
     }
 
     @Test
-    void retailCountsCancellationsReturnsAndGuestsAndScoresBothPropensityModels() throws Exception {
+    void retailReadsThroughTheImportMappingCountsRefundsAndGuestsAndScoresBothPropensityModels() throws Exception {
         Cli.Run run = Cli.run("eval", "retail", fixture("retail-like").resolve("purchases.csv").toString());
         assertThat(run.exit()).as(run.toString()).isZero();
         JsonNode out = JSON.readTree(run.out());
-        assertThat(metric(out, "cleaning", "lines", "cancellations")).isEqualTo(1.0);
-        assertThat(metric(out, "cleaning", "lines", "returns")).isEqualTo(2.0);
-        assertThat(metric(out, "cleaning", "lines", "guests")).isEqualTo(1.0);
+        assertThat(metric(out, "cleaning", "rows", "read")).isEqualTo(492.0);
+        assertThat(metric(out, "cleaning", "events", "refunds")).as("the C invoice").isEqualTo(1.0);
+        assertThat(metric(out, "cleaning", "quarantined", "missing_id")).as("the guest's invoice").isEqualTo(1.0);
         assertThat(metric(out, "cleaning", "purchases", "customers")).isEqualTo(40.0);
+        Cli.Run same = Cli.run("eval", "retail", fixture("retail-like").resolve("purchases.csv").toString(), "--mapping",
+                "../docs/examples/online-retail.yaml");
+        assertThat(same.out()).as("the shipped mapping is the one in the jar").isEqualTo(run.out());
         // loyal customers buy monthly, the others once: both models see it
         assertThat(metric(out, "repeat30d", "online-ftrl", "AUC")).isGreaterThan(0.6);
         assertThat(metric(out, "repeat30d", "offline-logistic", "AUC")).isGreaterThan(0.6);

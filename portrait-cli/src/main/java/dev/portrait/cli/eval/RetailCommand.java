@@ -11,10 +11,16 @@ import java.util.concurrent.Callable;
 /** {@code portrait eval retail}: the flags of {@link RetailEval}, which says what it measures and how. */
 @Command(name = "retail", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Cleaning report and repeat-purchase-within-30-days AUC of the online propensity model against "
-                + "an offline logistic regression (FILE: the UCI Online Retail CSV layout).")
+                + "an offline logistic regression (FILE: the UCI Online Retail CSV layout, read through the same mapping "
+                + "portrait import uses).")
 final class RetailCommand extends EvalOutput implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PATH", description = "A CSV file, or a folder holding one.")
     Path path;
+
+    @Option(names = "--mapping", paramLabel = "FILE",
+            description = "The mapping that reads the file (default: docs/examples/online-retail.yaml, in the jar), "
+                    + "as portrait import takes it.")
+    Path mapping;
 
     @Option(names = "--horizon-days", defaultValue = "30", description = "The repeat window (default ${DEFAULT-VALUE}).")
     int horizonDays;
@@ -29,6 +35,7 @@ final class RetailCommand extends EvalOutput implements Callable<Integer> {
     @Override
     public Integer call() {
         Path file = existing(path, "retail file");
-        return finish(new RetailEval(settings(() -> new RetailEval.Settings(file, horizonDays, trainShare, alpha))).run());
+        return finish(new RetailEval(settings(() -> new RetailEval.Settings(file,
+                mapping == null ? null : existing(mapping, "mapping file"), horizonDays, trainShare, alpha))).run());
     }
 }
