@@ -17,7 +17,8 @@ import java.util.List;
 /**
  * JSON lines that are not Segment events (an app's log: {@code {"ts": "...", "user": {"id": 7}, "action":
  * "login"}}), turned into events by a {@link RowMapping} as CSV rows are: the mapping's "columns" are
- * keys of each line's object, a dotted name reaching into nested objects ({@code user.id}). A scalar is
+ * keys of each line's object, a dotted name reaching into nested objects ({@code user.id}) unless the
+ * object has that very key. A scalar is
  * taken as its text ({@code 7}, {@code true}), a missing key or {@code null} as an empty cell, an object
  * or array as its JSON text. A line that is no JSON object is {@code malformed_json}; blank lines are
  * skipped.
@@ -27,6 +28,7 @@ final class MappedJsonLinesSource implements EventSource {
 
     private final String name;
     private final LineReader lines;
+    private final List<String> columns;
     private final List<String[]> paths = new ArrayList<>();
     private final MappedRows rows;
     private final MappedSource out = new MappedSource();
@@ -35,7 +37,7 @@ final class MappedJsonLinesSource implements EventSource {
     MappedJsonLinesSource(String name, InputStream in, RowMapping mapping) {
         this.name = name;
         this.lines = new LineReader(in, JsonLinesSource.MAX_LINE_BYTES);
-        List<String> columns = mapping.columnsUsed();
+        this.columns = mapping.columnsUsed();
         columns.forEach(c -> paths.add(c.split("\\.", -1)));
         this.rows = mapping.bind(columns, name);
     }
@@ -89,10 +91,13 @@ final class MappedJsonLinesSource implements EventSource {
 
     private List<String> cells(JsonNode object) {
         List<String> cells = new ArrayList<>(paths.size());
-        for (String[] path : paths) {
-            JsonNode n = object;
-            for (String key : path) {
-                n = n == null ? null : n.get(key);
+        for (int i = 0; i < paths.size(); i++) {
+            JsonNode n = object.get(columns.get(i)); // a key that holds a dot itself comes first
+            if (n == null) {
+                n = object;
+                for (String key : paths.get(i)) {
+                    n = n == null ? null : n.get(key);
+                }
             }
             if (n == null || n.isNull()) {
                 cells.add("");
