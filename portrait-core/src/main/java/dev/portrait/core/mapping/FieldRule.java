@@ -1,7 +1,5 @@
 package dev.portrait.core.mapping;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -11,11 +9,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * How one target field gets its value: from a column (through text transforms, an optional list of
@@ -31,12 +26,9 @@ import java.util.Set;
  * {@code lower}, {@code upper}, {@code id}) run in the order written; the first case whose test holds
  * replaces the text with its value, else {@code otherwise} does, else the text stays; the type converts
  * it; {@code abs} (numbers only) runs last. A constant is converted once, when the mapping loads, so a
- * wrong constant is a mapping error and never a row error.
+ * wrong constant is a mapping error and never a row error. {@link FieldRuleReader} reads rules from YAML.
  */
 final class FieldRule {
-    private static final Set<String> KEYS = Set.of("column", "value", "type", "transform", "cases", "otherwise",
-            "pattern", "zone");
-
     enum Kind {
         STRING, INTEGER, NUMBER, BOOLEAN, TIMESTAMP;
 
@@ -93,7 +85,7 @@ final class FieldRule {
     private final String patternText;
     private final ZoneId zone;
 
-    private FieldRule(String target, String column, Kind kind, Object constant, List<Transform> transforms,
+    FieldRule(String target, String column, Kind kind, Object constant, List<Transform> transforms,
                       List<Case> cases, String otherwise, String pattern, ZoneId zone) {
         this.target = target;
         this.column = column;
@@ -110,168 +102,6 @@ final class FieldRule {
 
     boolean isConstant() {
         return column == null;
-    }
-
-    /** {@code target: Header} or {@code target: {...}}; errors name {@code path}. */
-    static FieldRule parse(String target, JsonNode node, Kind fallback, String path, String source) {
-        if (node.isTextual()) {
-            return new FieldRule(target, node.asText(), fallback, null, List.of(), List.of(), null, null, null);
-        }
-        if (!node.isObject() || !(node.has("column") || node.has("value"))) {
-            throw new MappingException(source, path, "must be a column header, {column: header, …} or {value: constant}");
-        }
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!KEYS.contains(k)) {
-                throw new MappingException(source, path + "." + k, "is not known (column, value, type, transform, "
-                        + "cases, otherwise, pattern, zone)");
-            }
-        }
-        if (node.has("column") && node.has("value")) {
-            throw new MappingException(source, path, "has both column and value; a field is read from a column or "
-                    + "is a constant");
-        }
-        Kind kind = fallback;
-        if (node.has("type")) {
-            String t = node.get("type").asText();
-            try {
-                kind = Kind.valueOf(t.strip().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new MappingException(source, path + ".type", "\"" + t + "\" is not one of string, integer, "
-                        + "number, boolean, timestamp");
-            }
-        }
-        String pattern = null;
-        if (node.has("pattern")) {
-            if (kind != Kind.TIMESTAMP) {
-                throw new MappingException(source, path + ".pattern", "is for timestamps; add type: timestamp");
-            }
-            pattern = node.get("pattern").asText();
-            try {
-                DateTimeFormatter.ofPattern(pattern, Locale.ROOT);
-            } catch (IllegalArgumentException e) {
-                throw new MappingException(source, path + ".pattern", "\"" + node.get("pattern").asText()
-                        + "\" is not a date-time pattern: " + e.getMessage());
-            }
-        }
-        ZoneId zone = null;
-        if (node.has("zone")) {
-            if (kind != Kind.TIMESTAMP) {
-                throw new MappingException(source, path + ".zone", "is for timestamps; add type: timestamp");
-            }
-            try {
-                zone = ZoneId.of(node.get("zone").asText().strip());
-            } catch (DateTimeException e) {
-                throw new MappingException(source, path + ".zone", "\"" + node.get("zone").asText() + "\" is not a time "
-                        + "zone (Europe/London, UTC, +08:00)");
-            }
-        }
-        List<Transform> transforms = transforms(node.get("transform"), kind, path + ".transform", source);
-        if (node.has("value")) {
-            JsonNode v = node.get("value");
-            if (!v.isValueNode() || v.isNull()) {
-                throw new MappingException(source, path + ".value", "must be a text, a number or a boolean");
-            }
-            for (String k : List.of("transform", "cases", "otherwise", "pattern", "zone")) {
-                if (node.has(k)) {
-                    throw new MappingException(source, path + "." + k, "applies to a column, not to a constant");
-                }
-            }
-            FieldRule probe = new FieldRule(target, "", kind, null, List.of(), List.of(), null, null, null);
-            Object constant;
-            try {
-                constant = probe.convert(v.asText());
-            } catch (IllegalArgumentException e) {
-                throw new MappingException(source, path + ".value", e.getMessage());
-            }
-            return new FieldRule(target, null, kind, constant, List.of(), List.of(), null, null, null);
-        }
-        String column = node.get("column").asText();
-        List<Case> cases = cases(node.get("cases"), path + ".cases", source);
-        String otherwise = node.has("otherwise") ? node.get("otherwise").asText() : null;
-        FieldRule rule = new FieldRule(target, column, kind, null, transforms, cases, otherwise, pattern, zone);
-        // a case's value is converted on every row it matches: check it converts once, here
-        for (int i = 0; i < cases.size(); i++) {
-            rule.check(cases.get(i).value(), path + ".cases[" + i + "].value", source);
-        }
-        if (otherwise != null) {
-            rule.check(otherwise, path + ".otherwise", source);
-        }
-        return rule;
-    }
-
-    private void check(String value, String path, String source) {
-        try {
-            convert(value);
-        } catch (IllegalArgumentException e) {
-            throw new MappingException(source, path, e.getMessage());
-        }
-    }
-
-    private static List<Transform> transforms(JsonNode node, Kind kind, String path, String source) {
-        if (node == null || node.isNull()) {
-            return List.of();
-        }
-        List<JsonNode> items = new ArrayList<>();
-        if (node.isArray()) {
-            node.forEach(items::add);
-        } else {
-            items.add(node);
-        }
-        List<Transform> out = new ArrayList<>();
-        for (int i = 0; i < items.size(); i++) {
-            String word = items.get(i).asText();
-            String at = node.isArray() ? path + "[" + i + "]" : path;
-            Transform t;
-            try {
-                t = Transform.valueOf(word.strip().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new MappingException(source, at, "\"" + word + "\" is not one of trim, lower, upper, id, abs");
-            }
-            if (t == Transform.ABS && kind != Kind.INTEGER && kind != Kind.NUMBER) {
-                throw new MappingException(source, at, "abs is for numbers; add type: integer or type: number");
-            }
-            out.add(t);
-        }
-        return List.copyOf(out);
-    }
-
-    private static List<Case> cases(JsonNode node, String path, String source) {
-        if (node == null || node.isNull()) {
-            return List.of();
-        }
-        if (!node.isArray()) {
-            throw new MappingException(source, path, "must be a list of tests, e.g. [{startsWith: C, value: Order "
-                    + "Refunded}]");
-        }
-        List<Case> out = new ArrayList<>();
-        for (int i = 0; i < node.size(); i++) {
-            JsonNode c = node.get(i);
-            String at = path + "[" + i + "]";
-            if (!c.isObject() || !c.has("value") || c.size() != 2) {
-                throw new MappingException(source, at, "must be one test (startsWith, endsWith, equals or contains) "
-                        + "and a value, e.g. {startsWith: C, value: Order Refunded}");
-            }
-            Test test = null;
-            for (Test t : Test.values()) {
-                if (c.has(t.key)) {
-                    test = t;
-                }
-            }
-            if (test == null) {
-                String key = null;
-                for (Iterator<String> it = c.fieldNames(); it.hasNext(); ) {
-                    String k = it.next();
-                    if (!k.equals("value")) {
-                        key = k;
-                    }
-                }
-                throw new MappingException(source, at + "." + key, "is not a test (startsWith, endsWith, equals, "
-                        + "contains)");
-            }
-            out.add(new Case(test, c.get(test.key).asText(), c.get("value").asText()));
-        }
-        return List.copyOf(out);
     }
 
     /**

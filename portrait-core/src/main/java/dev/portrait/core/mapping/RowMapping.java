@@ -159,7 +159,7 @@ public final class RowMapping {
                         + "(known: anonymousId, event, groupId, messageId, name, previousId, timestamp, type, userId; "
                         + "other columns go under properties: or traits:)");
             }
-            fields.add(FieldRule.parse(e.getKey(), e.getValue(), kind, "columns." + e.getKey(), source));
+            fields.add(FieldRuleReader.read(e.getKey(), e.getValue(), kind, "columns." + e.getKey(), source));
         }
         if (fields.stream().noneMatch(f -> f.target.equals("userId") || f.target.equals("anonymousId"))) {
             throw new MappingException(source, "columns", "needs userId or anonymousId, or no row could be "
@@ -229,7 +229,7 @@ public final class RowMapping {
         }
         List<FieldRule> out = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : node.properties()) {
-            out.add(FieldRule.parse(e.getKey(), e.getValue(), Kind.STRING, section + "." + e.getKey(), source));
+            out.add(FieldRuleReader.read(e.getKey(), e.getValue(), Kind.STRING, section + "." + e.getKey(), source));
         }
         return List.copyOf(out);
     }
