@@ -23,13 +23,16 @@ import java.util.Map;
 final class IngestRoutes {
     private final IngestPort ingest;
     private final Keyring keyring;
+    private final RateLimits rateLimits;
     private final HttpConfig.Limits limits;
     private final HttpMetrics metrics;
     private final Clock clock;
 
-    IngestRoutes(IngestPort ingest, Keyring keyring, HttpConfig.Limits limits, HttpMetrics metrics, Clock clock) {
+    IngestRoutes(IngestPort ingest, Keyring keyring, RateLimits rateLimits, HttpConfig.Limits limits,
+                 HttpMetrics metrics, Clock clock) {
         this.ingest = ingest;
         this.keyring = keyring;
+        this.rateLimits = rateLimits;
         this.limits = limits;
         this.metrics = metrics;
         this.clock = clock;
@@ -47,14 +50,20 @@ final class IngestRoutes {
     private void take(Context ctx, EventType endpoint) throws IOException {
         // the server's clock when the request arrived is the events' authoritative receivedAt
         Instant receivedAt = clock.instant();
-        String headerKey = Keyring.keyFromHeader(ctx.header("Authorization"));
+        String headerKey;
+        try {
+            headerKey = Keyring.keyFromHeader(ctx.header("Authorization"));
+        } catch (RuntimeException unreadable) {
+            rateLimits.admitUnauthenticated(ctx.ip());
+            throw unreadable;
+        }
         if (headerKey != null) {
-            keyring.authorize(headerKey, Scope.INGEST);
+            admit(ctx, headerKey);
         }
         byte[] body = RequestBody.read(ctx, limits.maxRequestBytes());
         IngestBody parsed = endpoint == null ? IngestBody.batch(body, limits) : IngestBody.single(body, endpoint, limits);
         if (headerKey == null) {
-            keyring.authorize(parsed.writeKey(), Scope.INGEST);
+            admit(ctx, parsed.writeKey());
         }
 
         List<IncomingEvent> events = new ArrayList<>(parsed.events().size());
@@ -73,6 +82,18 @@ final class IngestRoutes {
         answer.put("position", position);
         ctx.header(POSITION_HEADER, Long.toString(position));
         Json.write(ctx, 200, answer);
+    }
+
+    /** Checks the key and its ingest rate limit; a caller without a known key is limited by its address. */
+    private void admit(Context ctx, String key) {
+        Keyring.Caller caller = keyring.find(key);
+        if (caller == null) {
+            rateLimits.admitUnauthenticated(ctx.ip());
+            keyring.authorize(key, Scope.INGEST); // throws: no key, or an unknown one
+            return;
+        }
+        Keyring.requireScope(caller, Scope.INGEST);
+        rateLimits.admit(caller, Scope.INGEST);
     }
 
     /** The header (and body field) carrying an ingest answer's position token; reads accept it back. */
