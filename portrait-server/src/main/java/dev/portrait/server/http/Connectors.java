@@ -39,10 +39,15 @@ final class Connectors {
     private Connectors() {
     }
 
-    static ServerConnector create(Server server, HttpConfiguration http, HttpConfig config) {
+    /**
+     * The connector for these settings.
+     *
+     * @param certificate {@link #keyStore} of the settings' TLS, or {@code null} for plain HTTP
+     */
+    static ServerConnector create(Server server, HttpConfiguration http, HttpConfig config, KeyStore certificate) {
         HttpConfig.Perimeter perimeter = config.perimeter();
         ServerConnector connector;
-        if (perimeter.tls() == null) {
+        if (certificate == null) {
             connector = new ServerConnector(server, new HttpConnectionFactory(http));
         } else {
             HttpConfiguration https = new HttpConfiguration(http);
@@ -51,7 +56,7 @@ final class Connectors {
             secure.setSniHostCheck(false);
             https.addCustomizer(secure);
             SslContextFactory.Server ssl = new SslContextFactory.Server();
-            ssl.setKeyStore(keyStore(perimeter.tls()));
+            ssl.setKeyStore(certificate);
             ssl.setKeyStorePassword("");
             ssl.setKeyManagerPassword("");
             ConnectionFactory[] factories = {new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),

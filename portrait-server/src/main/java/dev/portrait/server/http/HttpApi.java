@@ -76,12 +76,15 @@ public final class HttpApi implements AutoCloseable {
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(clock, "clock");
+        // the certificate is read before anything starts, so a bad one fails here naming the setting
+        java.security.KeyStore certificate = config.perimeter().tls() == null ? null
+                : Connectors.keyStore(config.perimeter().tls());
         HttpMetrics meters = new HttpMetrics(metrics);
         Keyring keyring = new Keyring(config.keys());
         RateLimits rateLimits = new RateLimits(config.perimeter().rates(), keyring.size(), System::nanoTime);
         List<String> routes = new ArrayList<>();
         Javalin app = Javalin.create(c -> {
-            configure(c, config, meters);
+            configure(c, config, certificate, meters);
             routes(new Routes(c, keyring, rateLimits, config.perimeter().readTimeout().toNanos(), routes), ingest,
                     new IngestRoutes(ingest, keyring, rateLimits, config.limits(), meters, clock),
                     new SdkMetricsRoute(metrics), new QueryRoutes(query), new AudienceRoutes(query, config.limits()), query,
@@ -111,7 +114,8 @@ public final class HttpApi implements AutoCloseable {
         app.stop();
     }
 
-    private static void configure(JavalinConfig c, HttpConfig config, HttpMetrics meters) {
+    private static void configure(JavalinConfig c, HttpConfig config, java.security.KeyStore certificate,
+                                  HttpMetrics meters) {
         c.startup.showJavalinBanner = false;
         c.startup.showOldJavalinVersionWarning = false;
         c.http.prefer405over404 = true;
@@ -144,7 +148,7 @@ public final class HttpApi implements AutoCloseable {
         c.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
         c.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
         // our connector (plain or TLS) replaces Javalin's default one; its idle timeout is the read deadline
-        c.jetty.addConnector((server, http) -> Connectors.create(server, http, config));
+        c.jetty.addConnector((server, http) -> Connectors.create(server, http, config, certificate));
         c.requestLogger.http((ctx, millis) -> meters.request(ctx.attribute(ROUTE), ctx.method().name(),
                 ctx.statusCode(), millis));
         c.routes.exception(Exception.class, ErrorAnswers::answer);
