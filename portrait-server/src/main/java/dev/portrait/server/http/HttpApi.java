@@ -81,12 +81,13 @@ public final class HttpApi implements AutoCloseable {
                 : Connectors.keyStore(config.perimeter().tls());
         HttpMetrics meters = new HttpMetrics(metrics);
         Keyring keyring = new Keyring(config.keys());
-        RateLimits rateLimits = new RateLimits(config.perimeter().rates(), keyring.size(), System::nanoTime);
+        Admission admission = new Admission(keyring, new RateLimits(config.perimeter().rates(), keyring.size(),
+                System::nanoTime));
         List<String> routes = new ArrayList<>();
         Javalin app = Javalin.create(c -> {
             configure(c, config, certificate, meters);
-            routes(new Routes(c, keyring, rateLimits, config.perimeter().readTimeout().toNanos(), routes), ingest,
-                    new IngestRoutes(ingest, keyring, rateLimits, config.limits(), meters, clock),
+            routes(new Routes(c, admission, config.perimeter().readTimeout().toNanos(), routes), ingest,
+                    new IngestRoutes(ingest, admission, config.limits(), meters, clock),
                     new SdkMetricsRoute(metrics), new QueryRoutes(query), new AudienceRoutes(query, config.limits()), query,
                     new AdminRoutes(admin, config.limits()), metrics, config.openMetrics() ? null : Scope.QUERY);
         });
@@ -231,8 +232,7 @@ public final class HttpApi implements AutoCloseable {
      * header-keyed scope, check the key and its rate limit. A caller without a known key (none, a wrong one,
      * or on an open route) is rate limited by its address; ingest routes count their callers themselves.
      */
-    private record Routes(JavalinConfig c, Keyring keyring, RateLimits rateLimits, long readTimeoutNanos,
-                          List<String> declared) {
+    private record Routes(JavalinConfig c, Admission admission, long readTimeoutNanos, List<String> declared) {
         void add(HandlerType method, String path, Scope scope, Handler handler) {
             declared.add(method.name() + " " + path);
             // health checks are exempt: they are cheap, name nothing, and a probe answered 429 would take a
@@ -243,30 +243,12 @@ public final class HttpApi implements AutoCloseable {
                 ctx.attribute(ROUTE, path);
                 ctx.attribute(RequestBody.DEADLINE, System.nanoTime() + readTimeoutNanos);
                 if (scope != null) {
-                    admit(ctx, scope);
+                    admission.admit(ctx, admission.headerKey(ctx), scope);
                 } else if (limitedByAddress) {
-                    rateLimits.admitUnauthenticated(ctx.ip());
+                    admission.admitOpen(ctx);
                 }
                 handler.handle(ctx);
             });
-        }
-
-        private void admit(io.javalin.http.Context ctx, Scope scope) {
-            String key;
-            try {
-                key = Keyring.keyFromHeader(ctx.header("Authorization"));
-            } catch (RuntimeException unreadable) {
-                rateLimits.admitUnauthenticated(ctx.ip());
-                throw unreadable;
-            }
-            Keyring.Caller caller = keyring.find(key);
-            if (caller == null) {
-                rateLimits.admitUnauthenticated(ctx.ip());
-                keyring.authorize(key, scope); // throws: no key, or an unknown one
-                return;
-            }
-            Keyring.requireScope(caller, scope);
-            rateLimits.admit(caller, scope);
         }
     }
 }

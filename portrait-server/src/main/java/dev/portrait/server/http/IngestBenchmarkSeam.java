@@ -36,9 +36,9 @@ public final class IngestBenchmarkSeam {
     }
 
     /**
-     * The rate-limit check an ingest call by a known write key makes once its key is found, as
-     * {@code IngestRoutes} makes it: with the ingest limit off (the default), or on at a rate it never
-     * reaches (every call admitted, so the timing is the bucket's compare-and-set, not a refusal).
+     * The rate-limit check an ingest call by a known write key makes once its key is found ({@code Admission}
+     * calls it): with the ingest limit off (the default), or on at a rate it never reaches (every call
+     * admitted, so the timing is the bucket's compare-and-set, not a refusal).
      */
     public static Runnable ingestAdmission(boolean limited) {
         String key = "wk_benchmark_0123456789abcdef";

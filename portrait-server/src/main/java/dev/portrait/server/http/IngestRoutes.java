@@ -22,17 +22,14 @@ import java.util.Map;
  */
 final class IngestRoutes {
     private final IngestPort ingest;
-    private final Keyring keyring;
-    private final RateLimits rateLimits;
+    private final Admission admission;
     private final HttpConfig.Limits limits;
     private final HttpMetrics metrics;
     private final Clock clock;
 
-    IngestRoutes(IngestPort ingest, Keyring keyring, RateLimits rateLimits, HttpConfig.Limits limits,
-                 HttpMetrics metrics, Clock clock) {
+    IngestRoutes(IngestPort ingest, Admission admission, HttpConfig.Limits limits, HttpMetrics metrics, Clock clock) {
         this.ingest = ingest;
-        this.keyring = keyring;
-        this.rateLimits = rateLimits;
+        this.admission = admission;
         this.limits = limits;
         this.metrics = metrics;
         this.clock = clock;
@@ -50,20 +47,14 @@ final class IngestRoutes {
     private void take(Context ctx, EventType endpoint) throws IOException {
         // the server's clock when the request arrived is the events' authoritative receivedAt
         Instant receivedAt = clock.instant();
-        String headerKey;
-        try {
-            headerKey = Keyring.keyFromHeader(ctx.header("Authorization"));
-        } catch (RuntimeException unreadable) {
-            rateLimits.admitUnauthenticated(ctx.ip());
-            throw unreadable;
-        }
+        String headerKey = admission.headerKey(ctx);
         if (headerKey != null) {
-            admit(ctx, headerKey);
+            admission.admit(ctx, headerKey, Scope.INGEST);
         }
         byte[] body = RequestBody.read(ctx, limits.maxRequestBytes());
         IngestBody parsed = endpoint == null ? IngestBody.batch(body, limits) : IngestBody.single(body, endpoint, limits);
         if (headerKey == null) {
-            admit(ctx, parsed.writeKey());
+            admission.admit(ctx, parsed.writeKey(), Scope.INGEST);
         }
 
         List<IncomingEvent> events = new ArrayList<>(parsed.events().size());
@@ -82,18 +73,6 @@ final class IngestRoutes {
         answer.put("position", position);
         ctx.header(POSITION_HEADER, Long.toString(position));
         Json.write(ctx, 200, answer);
-    }
-
-    /** Checks the key and its ingest rate limit; a caller without a known key is limited by its address. */
-    private void admit(Context ctx, String key) {
-        Keyring.Caller caller = keyring.find(key);
-        if (caller == null) {
-            rateLimits.admitUnauthenticated(ctx.ip());
-            keyring.authorize(key, Scope.INGEST); // throws: no key, or an unknown one
-            return;
-        }
-        Keyring.requireScope(caller, Scope.INGEST);
-        rateLimits.admit(caller, Scope.INGEST);
     }
 
     /** The header (and body field) carrying an ingest answer's position token; reads accept it back. */
