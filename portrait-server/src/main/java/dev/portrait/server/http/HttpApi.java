@@ -10,6 +10,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -228,6 +229,15 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /**
+     * When the request's first byte arrived, so the read deadline counts the time its headers took too (a
+     * client that trickled them is out of time by the first body read).
+     */
+    private static long arrival(io.javalin.http.Context ctx) {
+        ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
+        return request == null ? System.nanoTime() : request.getBeginNanoTime();
+    }
+
+    /**
      * Declares routes that record their template for metrics, start the request's read deadline and, for a
      * header-keyed scope, check the key and its rate limit. A caller without a known key (none, a wrong one,
      * or on an open route) is rate limited by its address; ingest routes count their callers themselves.
@@ -241,7 +251,7 @@ public final class HttpApi implements AutoCloseable {
                     && !(CROSS_ORIGIN_PATHS.contains(path) && !path.equals("/v1/m"));
             c.routes.addHttpHandler(method, path, ctx -> {
                 ctx.attribute(ROUTE, path);
-                ctx.attribute(RequestBody.DEADLINE, System.nanoTime() + readTimeoutNanos);
+                ctx.attribute(RequestBody.DEADLINE, arrival(ctx) + readTimeoutNanos);
                 if (scope != null) {
                     admission.admit(ctx, admission.headerKey(ctx), scope);
                 } else if (limitedByAddress) {
