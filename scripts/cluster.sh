@@ -97,7 +97,7 @@ echo "flink job: log in $WORK/flink.log"
 for _ in $(seq 1 120); do grep -q "topics ready" "$WORK/flink.log" 2>/dev/null && break; sleep 1; done
 
 # ---- 3. the HTTP API in Kafka mode ----
-WRITE_KEY=wk_local_$RANDOM READ_KEY=rk_local_$RANDOM
+WRITE_KEY=wk_local_$(od -An -N12 -tx1 /dev/urandom | tr -d " \n") READ_KEY=rk_local_$(od -An -N12 -tx1 /dev/urandom | tr -d " \n")  # 33 characters: serve wants 24 or more
 "$JAVA" -jar portrait-cli/target/portrait.jar serve --kafka "localhost:$KAFKA_PORT" \
   --port "$PORT" --write-key "$WRITE_KEY" --read-key "$READ_KEY" > "$WORK/server.log" 2>&1 &
 PIDS+=($!)

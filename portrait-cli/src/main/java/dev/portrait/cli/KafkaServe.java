@@ -2,7 +2,6 @@ package dev.portrait.cli;
 
 import dev.portrait.core.definition.DefinitionLoader;
 import dev.portrait.core.definition.ProfileDefinition;
-import dev.portrait.server.http.HttpConfig;
 import dev.portrait.server.kafka.KafkaModeServer;
 import dev.portrait.server.kafka.KafkaTopics;
 
@@ -36,9 +35,10 @@ final class KafkaServe {
             source = s.definition().toString();
         }
         KafkaModeServer server = KafkaModeServer.start(c.kafka, new KafkaTopics(c.topicPrefix), definition,
-                new HttpConfig(s.host(), s.port(), s.keys(), HttpConfig.Limits.DEFAULT), Clock.systemUTC());
+                s.http(), Clock.systemUTC());
         PrintWriter out = c.spec.commandLine().getOut();
-        out.println("portrait listening on " + ServeCommand.url(s.host(), server.port()) + " (Kafka mode)");
+        out.println("portrait listening on " + ServeCommand.url(s.host(), server.port(), s.perimeter().tls() != null)
+                + " (Kafka mode)");
         out.println("kafka: " + c.kafka + ", topics " + new KafkaTopics(c.topicPrefix).events() + " → "
                 + new KafkaTopics(c.topicPrefix).profiles() + " (definition: " + source
                 + "; it must be the Flink job's)");

@@ -19,7 +19,9 @@ import java.util.concurrent.CountDownLatch;
 
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs the embedded runtime and its HTTP API on a data directory until Ctrl-C or SIGTERM.",
-                "Keys come from the flags and the --config file together; at least one is needed."})
+                "Keys come from the flags and the --config file together; at least one is needed, each at least "
+                        + "24 characters. Prefer the config file's apiKeys: with {env: NAME}, {file: PATH} or "
+                        + "{sha256: HEX} entries: a key given as a flag shows in `ps` to every user of the machine."})
 final class ServeCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -39,18 +41,21 @@ final class ServeCommand implements Callable<Integer> {
     Path definition;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "YAML with data:, port:, host:, definition:, writeKeys:, readKeys:, adminKeys:. Flags win; "
-                    + "keys from both count.")
+            description = "YAML with data:, port:, host:, definition:, apiKeys:, tls:, rateLimits:, readTimeout: "
+                    + "(docs/SECURITY.md). Flags win; keys from both count.")
     Path config;
 
-    @Option(names = "--write-key", paramLabel = "K", description = "A key that may send events (repeatable).")
+    @Option(names = "--write-key", paramLabel = "K",
+            description = "A key that may send events (repeatable). Visible in `ps`: prefer the config file.")
     List<String> writeKeys = new ArrayList<>();
 
-    @Option(names = "--read-key", paramLabel = "K", description = "A key that may read profiles (repeatable).")
+    @Option(names = "--read-key", paramLabel = "K",
+            description = "A key that may read profiles (repeatable). Visible in `ps`: prefer the config file.")
     List<String> readKeys = new ArrayList<>();
 
     @Option(names = "--admin-key", paramLabel = "K",
-            description = "A key that may read, forget people and re-drive the quarantine (repeatable).")
+            description = "A key that may read, forget people and re-drive the quarantine (repeatable). Visible in "
+                    + "`ps`: prefer the config file.")
     List<String> adminKeys = new ArrayList<>();
 
     @Option(names = "--kafka", paramLabel = "BOOTSTRAP",
@@ -76,9 +81,10 @@ final class ServeCommand implements Callable<Integer> {
         ServeConfig.Settled s = settings();
         DataDirectory dir = DataDirectory.createIfMissing(s.data());
         Definition d = dir.definition(s.definition());
-        PortraitServer server = start(dir, d, new HttpConfig(s.host(), s.port(), s.keys(), HttpConfig.Limits.DEFAULT));
+        PortraitServer server = start(dir, d, s.http());
         PrintWriter out = spec.commandLine().getOut();
-        out.println("portrait listening on " + url(s.host(), server.port()) + boundTo(s.host()));
+        out.println("portrait listening on " + url(s.host(), server.port(), s.perimeter().tls() != null)
+                + boundTo(s.host()));
         out.println("data: " + dir.path().toAbsolutePath() + " (definition: " + d.source() + "; "
                 + server.runtime().recoveredEvents() + " logged events replayed at start)");
         out.println("keys: " + s.keys());
@@ -141,9 +147,13 @@ final class ServeCommand implements Callable<Integer> {
 
     /** A URL a person can paste: the bound address, or localhost when bound to every interface. */
     static String url(String host, int port) {
+        return url(host, port, false);
+    }
+
+    static String url(String host, int port, boolean tls) {
         String shown = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "localhost"
                 : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-        return "http://" + shown + ":" + port;
+        return (tls ? "https://" : "http://") + shown + ":" + port;
     }
 
     private static String boundTo(String host) {

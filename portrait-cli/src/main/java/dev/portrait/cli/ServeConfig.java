@@ -30,18 +30,28 @@ import java.util.Set;
  * port: 8080
  * host: 0.0.0.0
  * definition: ./shop.yaml
- * writeKeys: [wk_live_1]
- * readKeys: [rk_dashboard]
- * adminKeys: [ak_ops]
+ * apiKeys:                  # each a key, {env: NAME}, {file: PATH} or {sha256: HEX}; at least 24 characters
+ *   write: [{env: PORTRAIT_WRITE_KEY}]
+ *   read: [{file: /run/secrets/portrait_read}]
+ *   admin: [{sha256: 5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8}]
+ * tls: {certificate: fullchain.pem, privateKey: privkey.pem}
+ * rateLimits: {query: {perSecond: 1000, burst: 2000}}
+ * readTimeout: 30s
  * </pre>
+ *
+ * The older {@code writeKeys: [..]}, {@code readKeys: [..]}, {@code adminKeys: [..]} take the same entries.
+ * {@link PerimeterYaml} reads keys, TLS, rate limits and the read deadline.
+ *
+ * @param perimeter TLS, rate limits and read deadline from the file; {@code null} for the defaults (flags
+ *                  never set them)
  */
 record ServeConfig(Path data, Integer port, String host, Path definition, List<String> writeKeys,
-                   List<String> readKeys, List<String> adminKeys) {
+                   List<String> readKeys, List<String> adminKeys, HttpConfig.Perimeter perimeter) {
     static final int DEFAULT_PORT = 8080;
     static final String DEFAULT_HOST = "0.0.0.0";
     private static final ObjectMapper YAML = new YAMLMapper();
     private static final Set<String> KNOWN = Set.of("data", "port", "host", "definition", "writeKeys", "readKeys",
-            "adminKeys");
+            "adminKeys", "apiKeys", "tls", "rateLimits", "readTimeout");
 
     ServeConfig {
         writeKeys = writeKeys == null ? List.of() : List.copyOf(writeKeys);
@@ -49,10 +59,21 @@ record ServeConfig(Path data, Integer port, String host, Path definition, List<S
         adminKeys = adminKeys == null ? List.of() : List.copyOf(adminKeys);
     }
 
+    /** From flags: no perimeter settings. */
+    ServeConfig(Path data, Integer port, String host, Path definition, List<String> writeKeys, List<String> readKeys,
+                List<String> adminKeys) {
+        this(data, port, host, definition, writeKeys, readKeys, adminKeys, null);
+    }
+
     static final ServeConfig EMPTY = new ServeConfig(null, null, null, null, null, null, null);
 
     /** The settings it ends with: port and host defaulted, the data directory and at least one key required. */
-    record Settled(Path data, int port, String host, Path definition, HttpConfig.ApiKeys keys) {
+    record Settled(Path data, int port, String host, Path definition, HttpConfig.ApiKeys keys,
+                   HttpConfig.Perimeter perimeter) {
+        /** The HTTP settings with the default request limits. */
+        HttpConfig http() {
+            return new HttpConfig(host, port, keys, HttpConfig.Limits.DEFAULT).withPerimeter(perimeter);
+        }
     }
 
     /**
@@ -62,7 +83,8 @@ record ServeConfig(Path data, Integer port, String host, Path definition, List<S
     ServeConfig over(ServeConfig file) {
         return new ServeConfig(data != null ? data : file.data, port != null ? port : file.port,
                 host != null ? host : file.host, definition != null ? definition : file.definition,
-                union(file.writeKeys, writeKeys), union(file.readKeys, readKeys), union(file.adminKeys, adminKeys));
+                union(file.writeKeys, writeKeys), union(file.readKeys, readKeys), union(file.adminKeys, adminKeys),
+                perimeter != null ? perimeter : file.perimeter);
     }
 
     private static List<String> union(List<String> a, List<String> b) {
@@ -95,7 +117,19 @@ record ServeConfig(Path data, Integer port, String host, Path definition, List<S
         } catch (IllegalArgumentException e) {
             throw new UsageProblem(e.getMessage(), e);
         }
-        return new Settled(data, p, h, definition, keys);
+        // the file's keys were checked with their place in it; what is left short came from a flag
+        checkFlagKeys(writeKeys, "--write-key");
+        checkFlagKeys(readKeys, "--read-key");
+        checkFlagKeys(adminKeys, "--admin-key");
+        return new Settled(data, p, h, definition, keys, perimeter == null ? HttpConfig.Perimeter.DEFAULT : perimeter);
+    }
+
+    private static void checkFlagKeys(List<String> keys, String flag) {
+        for (String k : keys) {
+            if (!k.startsWith(HttpConfig.ApiKeys.HASHED)) {
+                PerimeterYaml.checkedLength(k, flag, "given on the command line");
+            }
+        }
     }
 
     /** Reads a config file; relative paths in it are resolved against the file's folder. */
@@ -112,6 +146,11 @@ record ServeConfig(Path data, Integer port, String host, Path definition, List<S
     }
 
     static ServeConfig parse(String yaml, Path file) {
+        return parse(yaml, file, System.getenv());
+    }
+
+    /** @param env where {@code {env: NAME}} entries are looked up */
+    static ServeConfig parse(String yaml, Path file, Map<String, String> env) {
         JsonNode root;
         try {
             root = YAML.readTree(yaml);
@@ -128,14 +167,21 @@ record ServeConfig(Path data, Integer port, String host, Path definition, List<S
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!KNOWN.contains(name)) {
-                throw new UsageProblem(file + ": unknown setting \"" + name + "\" (known: adminKeys, data, definition, "
-                        + "host, port, readKeys, writeKeys)");
+                throw new UsageProblem(file + ": unknown setting \"" + name + "\" (known: adminKeys, apiKeys, data, "
+                        + "definition, host, port, rateLimits, readKeys, readTimeout, tls, writeKeys)");
             }
         }
         Path base = file.toAbsolutePath().getParent();
+        PerimeterYaml edge = new PerimeterYaml(file, env);
+        HttpConfig.Perimeter perimeter;
+        try {
+            perimeter = new HttpConfig.Perimeter(edge.tls(root), edge.rates(root), edge.readTimeout(root));
+        } catch (IllegalArgumentException e) {
+            throw new UsageProblem(file + ": " + e.getMessage(), e);
+        }
         return new ServeConfig(path(root, "data", file, base), port(root, file), text(root, "host", file),
-                path(root, "definition", file, base), keys(root, "writeKeys", file), keys(root, "readKeys", file),
-                keys(root, "adminKeys", file));
+                path(root, "definition", file, base), keys(root, "writeKeys", edge, "write"),
+                keys(root, "readKeys", edge, "read"), keys(root, "adminKeys", edge, "admin"), perimeter);
     }
 
     private static String text(JsonNode root, String name, Path file) {
@@ -169,24 +215,13 @@ record ServeConfig(Path data, Integer port, String host, Path definition, List<S
         return n.intValue();
     }
 
-    private static List<String> keys(JsonNode root, String name, Path file) {
+    /** A scope's keys from the older list ({@code writeKeys:}) and from {@code apiKeys:}, together. */
+    private static List<String> keys(JsonNode root, String name, PerimeterYaml edge, String scope) {
         JsonNode n = root.get(name);
-        if (n == null || n.isNull()) {
-            return List.of();
+        if (n != null && !n.isNull() && !n.isArray()) {
+            throw new UsageProblem(edge.fileName() + ": " + name + " must be a list of keys ([k1, k2]), got " + kind(n));
         }
-        if (!n.isArray()) {
-            throw new UsageProblem(file + ": " + name + " must be a list of keys ([k1, k2]), got " + kind(n));
-        }
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < n.size(); i++) {
-            JsonNode k = n.get(i);
-            if (!k.isTextual()) {
-                // a key is a secret, so the message shows its kind and place, never its value
-                throw new UsageProblem(file + ": " + name + "[" + i + "] must be text, got " + kind(k));
-            }
-            out.add(k.asText());
-        }
-        return out;
+        return union(edge.keys(n, name), edge.apiKeys(root, scope));
     }
 
     private static String kind(JsonNode n) {
@@ -205,6 +240,7 @@ record ServeConfig(Path data, Integer port, String host, Path definition, List<S
     public String toString() {
         return "ServeConfig" + Map.of("data", String.valueOf(data), "port", String.valueOf(port), "host",
                 String.valueOf(host), "definition", String.valueOf(definition), "keys", writeKeys.size() + " write, "
-                        + readKeys.size() + " read, " + adminKeys.size() + " admin");
+                        + readKeys.size() + " read, " + adminKeys.size() + " admin", "perimeter",
+                String.valueOf(perimeter));
     }
 }

@@ -88,14 +88,14 @@ class CommandLineParsingTest {
 
     @Test
     void serveWithoutADataDirectoryAnywhereIsAUsageError() {
-        Cli.Run r = Cli.run("serve", "--write-key", "w1");
+        Cli.Run r = Cli.run("serve", "--write-key", "wk_0123456789abcdefghijkl");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--data DIR");
     }
 
     @Test
     void aKeyWithAColonIsRefusedWithoutShowingTheKey() {
-        Cli.Run r = Cli.run("serve", "--data", tmp.toString(), "--write-key", "secret:part");
+        Cli.Run r = Cli.run("serve", "--data", tmp.toString(), "--write-key", "secret:part_0123456789abcdef");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("':'").doesNotContain("secret");
     }
@@ -107,23 +107,23 @@ class CommandLineParsingTest {
                 data: ./var/portrait
                 port: 9000
                 host: 127.0.0.1
-                writeKeys: [w-file]
-                readKeys: [r-file, r-file-2]
+                writeKeys: [wk_file_0123456789abcdefgh]
+                readKeys: [rk_file_0123456789abcdefgh, rk_file_2_0123456789abcdefg]
                 """);
-        ServeCommand serve = parse("--config", config.toString(), "--port", "9100", "--write-key", "w-flag",
-                "--admin-key", "a-flag");
+        ServeCommand serve = parse("--config", config.toString(), "--port", "9100", "--write-key", "wk_flag_0123456789abcdefgh",
+                "--admin-key", "ak_flag_0123456789abcdefgh");
         ServeConfig.Settled s = serve.settings();
         assertThat(s.port()).isEqualTo(9100);
         assertThat(s.host()).isEqualTo("127.0.0.1");
         assertThat(s.data()).isEqualTo(dir.toAbsolutePath().resolve("var/portrait"));
-        assertThat(s.keys().write()).containsExactlyInAnyOrder("w-file", "w-flag");
-        assertThat(s.keys().read()).containsExactlyInAnyOrder("r-file", "r-file-2");
-        assertThat(s.keys().admin()).containsExactly("a-flag");
+        assertThat(s.keys().write()).containsExactlyInAnyOrder("wk_file_0123456789abcdefgh", "wk_flag_0123456789abcdefgh");
+        assertThat(s.keys().read()).containsExactlyInAnyOrder("rk_file_0123456789abcdefgh", "rk_file_2_0123456789abcdefg");
+        assertThat(s.keys().admin()).containsExactly("ak_flag_0123456789abcdefgh");
     }
 
     @Test
     void aDataFlagReplacesTheConfigFilesAndDefaultsFillTheRest() throws IOException {
-        Path config = Files.writeString(tmp.resolve("c.yaml"), "data: /srv/a\nadminKeys: [a1]\n");
+        Path config = Files.writeString(tmp.resolve("c.yaml"), "data: /srv/a\nadminKeys: [ak_0123456789abcdefghijkl]\n");
         ServeConfig.Settled s = parse("--config", config.toString(), "--data", "/srv/b").settings();
         assertThat(s.data()).isEqualTo(Path.of("/srv/b"));
         assertThat(s.port()).isEqualTo(8080);
@@ -132,8 +132,8 @@ class CommandLineParsingTest {
 
     @Test
     void keysInTheConfigFileAloneAreEnough() throws IOException {
-        Path config = Files.writeString(tmp.resolve("c.yaml"), "readKeys: [r1]\n");
-        assertThat(parse("--config", config.toString(), "--data", "d").settings().keys().read()).containsExactly("r1");
+        Path config = Files.writeString(tmp.resolve("c.yaml"), "readKeys: [rk_0123456789abcdefghijkl]\n");
+        assertThat(parse("--config", config.toString(), "--data", "d").settings().keys().read()).containsExactly("rk_0123456789abcdefghijkl");
     }
 
     @Test
@@ -152,7 +152,7 @@ class CommandLineParsingTest {
 
     @Test
     void aPortOutOfRangeIsNamed() {
-        assertThatThrownBy(parse("--data", "d", "--write-key", "w", "--port", "70000")::settings)
+        assertThatThrownBy(parse("--data", "d", "--write-key", "wk_0123456789abcdefghijkl", "--port", "70000")::settings)
                 .hasMessageContaining("port 70000");
     }
 

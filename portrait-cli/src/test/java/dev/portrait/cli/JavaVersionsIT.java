@@ -97,12 +97,12 @@ class JavaVersionsIT {
     private void servesAnEventAndItsProfile(Jdk jdk) throws Exception {
         Path data = tmp.resolve("data-" + jdk.feature() + "-" + Math.abs(jdk.home().hashCode()));
         Process server = new ProcessBuilder(jdk.java().toString(), "-Xmx256m", "-jar", jar().toString(), "serve",
-                "--data", data.toString(), "--port", "0", "--host", "127.0.0.1", "--write-key", "wk-jv", "--read-key", "rk-jv")
+                "--data", data.toString(), "--port", "0", "--host", "127.0.0.1", "--write-key", "wk-jv-0123456789abcdefghij", "--read-key", "rk-jv-0123456789abcdefghij")
                 .redirectErrorStream(true).start();
         try {
             String base = "http://127.0.0.1:" + port(server, jdk);
             HttpResponse<String> track = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/track"))
-                    .header("Authorization", basic("wk-jv"))
+                    .header("Authorization", basic("wk-jv-0123456789abcdefghij"))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"jv-user\",\"event\":\"Product Viewed\","
                             + "\"messageId\":\"jv-1\",\"properties\":{\"product_id\":\"p1\",\"category\":\"books\"}}"))
@@ -113,7 +113,7 @@ class JavaVersionsIT {
             String position = track.headers().firstValue("X-Portrait-Position").orElseThrow();
             HttpResponse<String> profile = http.send(HttpRequest.newBuilder(
                             URI.create(base + "/v1/profiles/user_id/jv-user?position=" + position))
-                    .header("Authorization", basic("rk-jv")).timeout(Duration.ofSeconds(10)).GET().build(),
+                    .header("Authorization", basic("rk-jv-0123456789abcdefghij")).timeout(Duration.ofSeconds(10)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(profile.statusCode()).as(jdk + ": " + profile.body()).isEqualTo(200);
             JsonNode features = new ObjectMapper().readTree(profile.body()).path("features");

@@ -60,7 +60,7 @@ class PortraitJarIT {
     void theShadedJarServesIngestsAnswersAProfileAndShutsDownCleanly() throws Exception {
         Path data = tmp.resolve("data");
         Process server = new ProcessBuilder(java("serve", "--data", data.toString(), "--port", "0", "--host", "127.0.0.1",
-                "--write-key", "wk-it", "--read-key", "rk-it"))
+                "--write-key", "wk-it-0123456789abcdefghij", "--read-key", "rk-it-0123456789abcdefghij"))
                 .redirectErrorStream(true).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
@@ -86,7 +86,7 @@ class PortraitJarIT {
             assertThat(get(base + "/health", null).statusCode()).isEqualTo(200);
 
             HttpResponse<String> track = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/track"))
-                    .header("Authorization", basic("wk-it"))
+                    .header("Authorization", basic("wk-it-0123456789abcdefghij"))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"jar-user\",\"event\":\"Product Viewed\","
                             + "\"messageId\":\"m-1\",\"properties\":{\"product_id\":\"p1\",\"category\":\"books\"}}"))
@@ -96,12 +96,12 @@ class PortraitJarIT {
 
             // reads never wait for folding unless they carry the ingest answer's position (read-your-writes)
             String position = track.headers().firstValue("X-Portrait-Position").orElseThrow();
-            HttpResponse<String> profile = get(base + "/v1/profiles/user_id/jar-user?position=" + position, "rk-it");
+            HttpResponse<String> profile = get(base + "/v1/profiles/user_id/jar-user?position=" + position, "rk-it-0123456789abcdefghij");
             assertThat(profile.statusCode()).as(profile.body()).isEqualTo(200);
             JsonNode json = new ObjectMapper().readTree(profile.body());
             assertThat(json.path("version").asLong()).isEqualTo(1);
             assertThat(json.path("features").path("views_24h").asLong()).isEqualTo(1);
-            assertThat(get(base + "/v1/profiles/user_id/jar-user", "wk-it").statusCode()).as("a write key may not read")
+            assertThat(get(base + "/v1/profiles/user_id/jar-user", "wk-it-0123456789abcdefghij").statusCode()).as("a write key may not read")
                     .isEqualTo(403);
 
             server.destroy(); // SIGTERM: the shutdown hook closes HTTP, the runtime and the store

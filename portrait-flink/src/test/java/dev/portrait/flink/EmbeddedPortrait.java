@@ -33,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class EmbeddedPortrait implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on http://([^:/\\s]+):(\\d+)");
-    private static final String READ_KEY = "rk-equivalence";
-    private static final String WRITE_KEY = "wk-equivalence";
+    private static final String READ_KEY = "rk-equivalence-0123456789ab";
+    private static final String WRITE_KEY = "wk-equivalence-0123456789ab";
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();

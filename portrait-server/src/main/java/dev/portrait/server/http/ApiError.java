@@ -46,4 +46,27 @@ final class ApiError {
     static PortraitException notFound(String code, String message) {
         return new PortraitException(code, message, null);
     }
+
+    static RateLimited rateLimited(String message, long retryAfterSeconds) {
+        return new RateLimited(message, retryAfterSeconds);
+    }
+
+    static PortraitException requestTimeout(String message) {
+        return new PortraitException("request_timeout", message, "$");
+    }
+
+    /** A 429 that says when to come back: {@link ErrorAnswers} sends {@link #retryAfterSeconds()} as Retry-After. */
+    static final class RateLimited extends PortraitException {
+        private static final long serialVersionUID = 1L;
+        private final long retryAfterSeconds;
+
+        RateLimited(String message, long retryAfterSeconds) {
+            super("rate_limited", message, null);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
 }

@@ -40,12 +40,17 @@ final class ErrorAnswers {
             Map.entry("profile_not_found", 404),
             Map.entry("unknown_segment", 404),
             Map.entry("method_not_allowed", 405),
+            Map.entry("request_timeout", 408),
             Map.entry("request_too_large", 413),
             Map.entry("event_too_large", 413),
             Map.entry("too_many_events", 413),
+            Map.entry("uri_too_long", 414),
             Map.entry("unsupported_media_type", 415),
+            Map.entry("rate_limited", 429),
+            Map.entry("headers_too_large", 431),
             Map.entry("not_supported", 501),
             Map.entry("unavailable", 503),
+            Map.entry("http_version_not_supported", 505),
             Map.entry("overloaded", 503),
             Map.entry("internal_error", 500));
 
@@ -53,7 +58,10 @@ final class ErrorAnswers {
     }
 
     static void answer(Exception e, Context ctx) {
-        if (e instanceof PortraitException p && STATUS.containsKey(p.code())) {
+        if (e instanceof ApiError.RateLimited r) {
+            ctx.header("Retry-After", Long.toString(r.retryAfterSeconds()));
+            write(ctx, 429, r.code(), r.getMessage(), r.path());
+        } else if (e instanceof PortraitException p && STATUS.containsKey(p.code())) {
             write(ctx, STATUS.get(p.code()), p.code(), p.getMessage(), p.path());
         } else if (e instanceof HttpResponseException h) {
             // thrown by Javalin itself (our routes throw PortraitException)
@@ -116,5 +124,14 @@ final class ErrorAnswers {
             ctx.header("Retry-After", "1");
         }
         Json.write(ctx, status, Map.of("error", error));
+    }
+
+    /** The answer body in our shape, for the answers Jetty writes itself ({@link JettyErrors}). */
+    static byte[] body(String code, String message, String path) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", code);
+        error.put("message", message == null || message.isEmpty() ? code : message);
+        error.put("path", path);
+        return Json.bytes(Map.of("error", error));
     }
 }

@@ -10,6 +10,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -76,12 +77,18 @@ public final class HttpApi implements AutoCloseable {
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(clock, "clock");
+        // the certificate is read before anything starts, so a bad one fails here naming the setting
+        java.security.KeyStore certificate = config.perimeter().tls() == null ? null
+                : Connectors.keyStore(config.perimeter().tls());
         HttpMetrics meters = new HttpMetrics(metrics);
         Keyring keyring = new Keyring(config.keys());
+        Admission admission = new Admission(keyring, new RateLimits(config.perimeter().rates(), keyring.size(),
+                System::nanoTime));
         List<String> routes = new ArrayList<>();
         Javalin app = Javalin.create(c -> {
-            configure(c, config, meters);
-            routes(new Routes(c, keyring, routes), ingest, new IngestRoutes(ingest, keyring, config.limits(), meters, clock),
+            configure(c, config, certificate, meters);
+            routes(new Routes(c, admission, config.perimeter().readTimeout().toNanos(), routes), ingest,
+                    new IngestRoutes(ingest, admission, config.limits(), meters, clock),
                     new SdkMetricsRoute(metrics), new QueryRoutes(query), new AudienceRoutes(query, config.limits()), query,
                     new AdminRoutes(admin, config.limits()), metrics, config.openMetrics() ? null : Scope.QUERY);
         });
@@ -109,7 +116,8 @@ public final class HttpApi implements AutoCloseable {
         app.stop();
     }
 
-    private static void configure(JavalinConfig c, HttpConfig config, HttpMetrics meters) {
+    private static void configure(JavalinConfig c, HttpConfig config, java.security.KeyStore certificate,
+                                  HttpMetrics meters) {
         c.startup.showJavalinBanner = false;
         c.startup.showOldJavalinVersionWarning = false;
         c.http.prefer405over404 = true;
@@ -124,10 +132,25 @@ public final class HttpApi implements AutoCloseable {
         // pays one preflight per path (/v1/t, /v1/i, …), not one per event.
         // Origin stays "*": no route reads a cookie, so an SDK configured with credentials "include" is
         // refused by the browser rather than given a credentialed answer (docs/openapi.yaml, "Browsers").
-        c.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
-            rule.anyHost();
-            rule.maxAge = PREFLIGHT_MAX_AGE_SECONDS;
-        }));
+        // Only the routes browsers post events to are cross-origin: a preflight for a query or admin route gets
+        // no Access-Control-Allow-* headers, so a page on another origin cannot read profiles or forget people
+        // with a key it got hold of (one rule per path: Javalin matches a rule's path like a route's).
+        c.bundledPlugins.enableCors(cors -> {
+            for (String path : CROSS_ORIGIN_PATHS) {
+                cors.addRule(rule -> {
+                    rule.path = path;
+                    rule.anyHost();
+                    rule.maxAge = PREFLIGHT_MAX_AGE_SECONDS;
+                });
+            }
+        });
+        // Jetty's own answers (a request it cannot parse, headers too large, a URI it will not decode) in our
+        // JSON shape; the servlet context asks its own handler first, so both get one
+        c.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
+        c.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
+        c.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
+        // our connector (plain or TLS) replaces Javalin's default one; its idle timeout is the read deadline
+        c.jetty.addConnector((server, http) -> Connectors.create(server, http, config, certificate));
         c.requestLogger.http((ctx, millis) -> meters.request(ctx.attribute(ROUTE), ctx.method().name(),
                 ctx.statusCode(), millis));
         c.routes.exception(Exception.class, ErrorAnswers::answer);
@@ -189,14 +212,50 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    /** Declares routes that record their template for metrics and, for a header-keyed scope, check the key. */
-    private record Routes(JavalinConfig c, Keyring keyring, List<String> declared) {
+    /**
+     * The paths browsers post to (analytics.js and RudderStack's JS SDK): Segment's ingest routes, analytics.js's
+     * one-letter short forms, and its delivery metrics. These, and only these, answer CORS preflights; they
+     * also check their own key (it may be in the body), so {@link Routes} leaves them to it.
+     */
+    static final List<String> CROSS_ORIGIN_PATHS = crossOriginPaths();
+
+    private static List<String> crossOriginPaths() {
+        List<String> paths = new ArrayList<>(List.of("/v1/batch", "/v1/import", "/v1/b", "/v1/m"));
+        for (EventType type : EventType.values()) {
+            paths.add("/v1/" + type.wireName());
+            paths.add("/v1/" + type.wireName().charAt(0));
+        }
+        return List.copyOf(paths);
+    }
+
+    /**
+     * When the request's first byte arrived, so the read deadline counts the time its headers took too (a
+     * client that trickled them is out of time by the first body read).
+     */
+    private static long arrival(io.javalin.http.Context ctx) {
+        ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
+        return request == null ? System.nanoTime() : request.getBeginNanoTime();
+    }
+
+    /**
+     * Declares routes that record their template for metrics, start the request's read deadline and, for a
+     * header-keyed scope, check the key and its rate limit. A caller without a known key (none, a wrong one,
+     * or on an open route) is rate limited by its address; ingest routes count their callers themselves.
+     */
+    private record Routes(JavalinConfig c, Admission admission, long readTimeoutNanos, List<String> declared) {
         void add(HandlerType method, String path, Scope scope, Handler handler) {
             declared.add(method.name() + " " + path);
+            // health checks are exempt: they are cheap, name nothing, and a probe answered 429 would take a
+            // healthy server out of its load balancer
+            boolean limitedByAddress = scope == null && !path.startsWith("/health")
+                    && !(CROSS_ORIGIN_PATHS.contains(path) && !path.equals("/v1/m"));
             c.routes.addHttpHandler(method, path, ctx -> {
                 ctx.attribute(ROUTE, path);
+                ctx.attribute(RequestBody.DEADLINE, arrival(ctx) + readTimeoutNanos);
                 if (scope != null) {
-                    keyring.authorize(Keyring.keyFromHeader(ctx.header("Authorization")), scope);
+                    admission.admit(ctx, admission.headerKey(ctx), scope);
+                } else if (limitedByAddress) {
+                    admission.admitOpen(ctx);
                 }
                 handler.handle(ctx);
             });

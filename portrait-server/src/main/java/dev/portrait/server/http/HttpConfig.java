@@ -2,6 +2,8 @@ package dev.portrait.server.http;
 
 import dev.portrait.server.port.SegmentBatch;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 
@@ -17,8 +19,11 @@ import java.util.Set;
  * @param openMetrics whether {@code GET /metrics} answers without a key; off by default (a read or admin
  *                    key is needed: the figures name no person, but they say how big and how busy the
  *                    installation is), on in {@code portrait demo}. {@code /health} is always open.
+ * @param perimeter TLS, rate limits and the read deadline ({@link Perimeter#DEFAULT}: plain HTTP, limits on
+ *                  admin calls and unauthenticated callers only, 30 s)
  */
-public record HttpConfig(String host, int port, ApiKeys keys, Limits limits, boolean openMetrics) {
+public record HttpConfig(String host, int port, ApiKeys keys, Limits limits, boolean openMetrics,
+                         Perimeter perimeter) {
     public HttpConfig {
         Objects.requireNonNull(host, "host");
         if (host.isBlank()) {
@@ -29,6 +34,12 @@ public record HttpConfig(String host, int port, ApiKeys keys, Limits limits, boo
         }
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(perimeter, "perimeter");
+    }
+
+    /** With the default perimeter. */
+    public HttpConfig(String host, int port, ApiKeys keys, Limits limits, boolean openMetrics) {
+        this(host, port, keys, limits, openMetrics, Perimeter.DEFAULT);
     }
 
     /** With {@code /metrics} behind a read or admin key. */
@@ -42,24 +53,41 @@ public record HttpConfig(String host, int port, ApiKeys keys, Limits limits, boo
     }
 
     public HttpConfig withLimits(Limits newLimits) {
-        return new HttpConfig(host, port, keys, newLimits, openMetrics);
+        return new HttpConfig(host, port, keys, newLimits, openMetrics, perimeter);
     }
 
     public HttpConfig withHost(String newHost) {
-        return new HttpConfig(newHost, port, keys, limits, openMetrics);
+        return new HttpConfig(newHost, port, keys, limits, openMetrics, perimeter);
     }
 
     /** Whether {@code /metrics} answers without a key (demo mode, or a scraper on a private network). */
     public HttpConfig withOpenMetrics(boolean open) {
-        return new HttpConfig(host, port, keys, limits, open);
+        return new HttpConfig(host, port, keys, limits, open, perimeter);
+    }
+
+    public HttpConfig withPerimeter(Perimeter newPerimeter) {
+        return new HttpConfig(host, port, keys, limits, openMetrics, newPerimeter);
     }
 
     /**
      * The API keys. Write keys may only ingest; read keys may only query; admin keys may query and
      * administer (forget people, list and re-drive the quarantine). A key listed in two sets has both
      * scopes. An empty set means nobody has that scope: there is no "open" mode.
+     *
+     * <p>An entry {@code sha256:HEX} stands for the key whose SHA-256 digest (of its UTF-8 bytes) is
+     * {@code HEX}, so a config file need not hold the key itself; since a key cannot hold a {@code ':'}, the
+     * two forms never collide. Keys given here may be of any length (tests use short ones); whoever reads
+     * the operator's settings enforces {@link #MIN_LENGTH}.
      */
     public record ApiKeys(Set<String> write, Set<String> read, Set<String> admin) {
+        /** The prefix of a key given by its SHA-256 digest. */
+        public static final String HASHED = "sha256:";
+        /**
+         * The shortest key an operator may configure: 24 characters of base64 are 144 bits, out of reach of
+         * guessing even without rate limits.
+         */
+        public static final int MIN_LENGTH = 24;
+
         public ApiKeys {
             write = checked(write, "write");
             read = checked(read, "read");
@@ -71,6 +99,14 @@ public record HttpConfig(String host, int port, ApiKeys keys, Limits limits, boo
             for (String key : keys) {
                 if (key == null || key.isBlank()) {
                     throw new IllegalArgumentException("a " + scope + " key is blank");
+                }
+                if (key.startsWith(HASHED)) {
+                    String hex = key.substring(HASHED.length());
+                    if (!hex.matches("[0-9a-fA-F]{64}")) {
+                        throw new IllegalArgumentException("a hashed " + scope + " key must be sha256: and 64 hex "
+                                + "digits, got " + hex.length() + " characters after sha256:");
+                    }
+                    continue;
                 }
                 // HTTP Basic cannot carry a ':' in the user name, and white space would not survive headers
                 for (int i = 0; i < key.length(); i++) {
@@ -151,6 +187,124 @@ public record HttpConfig(String host, int port, ApiKeys keys, Limits limits, boo
         /** The limits a batch body (or a batch line of an import) is read under. */
         public SegmentBatch.Limits batch() {
             return new SegmentBatch.Limits(maxEventBytes, maxMergedBytes, maxBatchEvents);
+        }
+    }
+
+    /**
+     * What guards the edge: TLS, rate limits, and how long a request may take to arrive.
+     *
+     * @param tls         the certificate to serve HTTPS with, or {@code null} for plain HTTP (behind a reverse
+     *                    proxy that terminates TLS, docs/SECURITY.md)
+     * @param rates       the rate limits
+     * @param readTimeout how long a request body may take to arrive, whatever its pace (a body trickled byte by
+     *                    byte is answered 408 once it is spent), and how long a connection may stay silent
+     */
+    public record Perimeter(Tls tls, Rates rates, Duration readTimeout) {
+        public static final Perimeter DEFAULT = new Perimeter(null, Rates.DEFAULT, Duration.ofSeconds(30));
+
+        public Perimeter {
+            Objects.requireNonNull(rates, "rates");
+            Objects.requireNonNull(readTimeout, "readTimeout");
+            if (readTimeout.isNegative() || readTimeout.isZero()) {
+                throw new IllegalArgumentException("http.readTimeout must be positive, got " + readTimeout);
+            }
+        }
+
+        public Perimeter withTls(Tls newTls) {
+            return new Perimeter(newTls, rates, readTimeout);
+        }
+
+        public Perimeter withRates(Rates newRates) {
+            return new Perimeter(tls, newRates, readTimeout);
+        }
+
+        public Perimeter withReadTimeout(Duration newTimeout) {
+            return new Perimeter(tls, rates, newTimeout);
+        }
+    }
+
+    /**
+     * The server's certificate and private key: a PKCS#12 file and its password, or a PEM certificate chain
+     * and a PEM private key (PKCS#8, {@code BEGIN PRIVATE KEY}, as Let's Encrypt's certbot and
+     * {@code openssl pkcs8 -topk8 -nocrypt} write it). Exactly one of the two forms is set.
+     */
+    public record Tls(Path pkcs12, String password, Path certificatePem, Path privateKeyPem) {
+        public Tls {
+            boolean store = pkcs12 != null;
+            boolean pem = certificatePem != null || privateKeyPem != null;
+            if (store == pem) {
+                throw new IllegalArgumentException("http.tls needs either a PKCS#12 file (keyStore + password) or "
+                        + "a PEM certificate and private key (certificate + privateKey), not "
+                        + (store ? "both" : "neither"));
+            }
+            if (pem && (certificatePem == null || privateKeyPem == null)) {
+                throw new IllegalArgumentException("http.tls: a PEM " + (certificatePem == null ? "certificate"
+                        : "private key") + " is missing; give both certificate and privateKey");
+            }
+            if (store && password == null) {
+                throw new IllegalArgumentException("http.tls: the PKCS#12 file " + pkcs12 + " needs its password "
+                        + "(an empty one is \"\")");
+            }
+        }
+
+        public static Tls pkcs12(Path file, String password) {
+            return new Tls(file, password, null, null);
+        }
+
+        public static Tls pem(Path certificate, Path privateKey) {
+            return new Tls(null, null, certificate, privateKey);
+        }
+
+        /** Without the password. */
+        @Override
+        public String toString() {
+            return pkcs12 != null ? "Tls[pkcs12=" + pkcs12 + "]"
+                    : "Tls[certificate=" + certificatePem + ", privateKey=" + privateKeyPem + "]";
+        }
+    }
+
+    /**
+     * Token buckets, one per key and route class, and one per remote address for callers without a known key
+     * (no key, a wrong key, the open routes). Ingest and query are off by default: a backend may read or send
+     * thousands of calls a second with one key, and a limit there would only slow the product down; admin
+     * calls (forget, re-drive) are rare and costly, and unauthenticated callers are either probes or someone
+     * guessing keys.
+     */
+    public record Rates(Rate ingest, Rate query, Rate admin, Rate unauthenticated) {
+        public static final Rates DEFAULT = new Rates(Rate.OFF, Rate.OFF, new Rate(20, 40), new Rate(50, 100));
+        /** No limit at all. */
+        public static final Rates OFF = new Rates(Rate.OFF, Rate.OFF, Rate.OFF, Rate.OFF);
+
+        public Rates {
+            Objects.requireNonNull(ingest, "ingest rate");
+            Objects.requireNonNull(query, "query rate");
+            Objects.requireNonNull(admin, "admin rate");
+            Objects.requireNonNull(unauthenticated, "unauthenticated rate");
+        }
+    }
+
+    /**
+     * A sustained rate and the burst allowed on top of an idle period: {@code burst} calls at once, then one
+     * every {@code 1/perSecond} seconds. {@code perSecond} 0 is no limit.
+     */
+    public record Rate(double perSecond, int burst) {
+        public static final Rate OFF = new Rate(0, 0);
+
+        public Rate {
+            if (!(perSecond >= 0) || Double.isInfinite(perSecond)) {
+                throw new IllegalArgumentException("a rate must be 0 (off) or a positive number per second, got "
+                        + perSecond);
+            }
+            if (perSecond > 0 && burst < 1) {
+                throw new IllegalArgumentException("a rate's burst must be at least 1, got " + burst);
+            }
+            if (perSecond > 1e9) {
+                throw new IllegalArgumentException("a rate over 10^9 per second is no limit: use 0, got " + perSecond);
+            }
+        }
+
+        public boolean off() {
+            return perSecond == 0;
         }
     }
 }

@@ -22,14 +22,14 @@ import java.util.Map;
  */
 final class IngestRoutes {
     private final IngestPort ingest;
-    private final Keyring keyring;
+    private final Admission admission;
     private final HttpConfig.Limits limits;
     private final HttpMetrics metrics;
     private final Clock clock;
 
-    IngestRoutes(IngestPort ingest, Keyring keyring, HttpConfig.Limits limits, HttpMetrics metrics, Clock clock) {
+    IngestRoutes(IngestPort ingest, Admission admission, HttpConfig.Limits limits, HttpMetrics metrics, Clock clock) {
         this.ingest = ingest;
-        this.keyring = keyring;
+        this.admission = admission;
         this.limits = limits;
         this.metrics = metrics;
         this.clock = clock;
@@ -47,14 +47,14 @@ final class IngestRoutes {
     private void take(Context ctx, EventType endpoint) throws IOException {
         // the server's clock when the request arrived is the events' authoritative receivedAt
         Instant receivedAt = clock.instant();
-        String headerKey = Keyring.keyFromHeader(ctx.header("Authorization"));
+        String headerKey = admission.headerKey(ctx);
         if (headerKey != null) {
-            keyring.authorize(headerKey, Scope.INGEST);
+            admission.admit(ctx, headerKey, Scope.INGEST);
         }
         byte[] body = RequestBody.read(ctx, limits.maxRequestBytes());
         IngestBody parsed = endpoint == null ? IngestBody.batch(body, limits) : IngestBody.single(body, endpoint, limits);
         if (headerKey == null) {
-            keyring.authorize(parsed.writeKey(), Scope.INGEST);
+            admission.admit(ctx, parsed.writeKey(), Scope.INGEST);
         }
 
         List<IncomingEvent> events = new ArrayList<>(parsed.events().size());

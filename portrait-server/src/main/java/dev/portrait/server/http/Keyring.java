@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,32 +21,55 @@ import java.util.Set;
  * lookup; there is no early exit.
  */
 final class Keyring {
-    private record Entry(byte[] digest, Set<Scope> scopes) {
+    /** A known key: its digest, what it may do, and its place in the ring (rate limits keep a bucket per place). */
+    record Caller(int index, byte[] digest, Set<Scope> scopes) {
     }
 
-    private final List<Entry> entries;
+    private final List<Caller> entries;
 
     Keyring(HttpConfig.ApiKeys keys) {
-        Map<String, EnumSet<Scope>> byKey = new LinkedHashMap<>();
-        keys.write().forEach(k -> byKey.computeIfAbsent(k, x -> EnumSet.noneOf(Scope.class)).add(Scope.INGEST));
-        keys.read().forEach(k -> byKey.computeIfAbsent(k, x -> EnumSet.noneOf(Scope.class)).add(Scope.QUERY));
-        keys.admin().forEach(k -> byKey.computeIfAbsent(k, x -> EnumSet.noneOf(Scope.class))
+        // by digest, so a key given in clear for one scope and hashed for another is one caller with both
+        Map<String, EnumSet<Scope>> byDigest = new LinkedHashMap<>();
+        keys.write().forEach(k -> byDigest.computeIfAbsent(hex(k), x -> EnumSet.noneOf(Scope.class)).add(Scope.INGEST));
+        keys.read().forEach(k -> byDigest.computeIfAbsent(hex(k), x -> EnumSet.noneOf(Scope.class)).add(Scope.QUERY));
+        keys.admin().forEach(k -> byDigest.computeIfAbsent(hex(k), x -> EnumSet.noneOf(Scope.class))
                 .addAll(EnumSet.of(Scope.QUERY, Scope.ADMIN)));
-        List<Entry> list = new ArrayList<>();
-        byKey.forEach((k, scopes) -> list.add(new Entry(digest(k), Set.copyOf(scopes))));
+        List<Caller> list = new ArrayList<>();
+        byDigest.forEach((d, scopes) -> list.add(new Caller(list.size(), HexFormat.of().parseHex(d),
+                Set.copyOf(scopes))));
         this.entries = List.copyOf(list);
+    }
+
+    /** How many known keys there are (callers are numbered 0 … size - 1). */
+    int size() {
+        return entries.size();
     }
 
     /** The scopes of this key; empty when it is unknown. */
     Set<Scope> scopesOf(String presented) {
+        Caller c = find(presented);
+        return c == null ? Set.of() : c.scopes();
+    }
+
+    /** The caller this key belongs to, or {@code null} for no key or an unknown one. */
+    Caller find(String presented) {
+        if (presented == null) {
+            return null;
+        }
         byte[] d = digest(presented);
-        Set<Scope> found = Set.of();
-        for (Entry e : entries) {
-            if (MessageDigest.isEqual(d, e.digest)) {
-                found = e.scopes;
+        Caller found = null;
+        for (Caller e : entries) {
+            if (MessageDigest.isEqual(d, e.digest())) {
+                found = e;
             }
         }
         return found;
+    }
+
+    private static String hex(String configured) {
+        return configured.startsWith(HttpConfig.ApiKeys.HASHED)
+                ? configured.substring(HttpConfig.ApiKeys.HASHED.length()).toLowerCase(java.util.Locale.ROOT)
+                : HexFormat.of().formatHex(digest(configured));
     }
 
     /**
@@ -96,17 +120,27 @@ final class Keyring {
      * @throws dev.portrait.core.PortraitException {@code unauthorized} with no key or an unknown one,
      *         {@code forbidden} for a known key without the scope
      */
-    void authorize(String key, Scope needed) {
+    Caller authorize(String key, Scope needed) {
         if (key == null) {
             throw ApiError.unauthorized(needed == Scope.INGEST
                     ? "no API key: send a write key by HTTP Basic (the key as user name) or as writeKey in the body"
                     : "no API key: send a key by HTTP Basic (the key as user name) or as a Bearer token");
         }
-        Set<Scope> scopes = scopesOf(key);
-        if (scopes.isEmpty()) {
+        Caller caller = find(key);
+        if (caller == null) {
             throw ApiError.unauthorized("unknown API key");
         }
-        if (!scopes.contains(needed)) {
+        requireScope(caller, needed);
+        return caller;
+    }
+
+    /**
+     * Lets a known caller on when it has the scope.
+     *
+     * @throws dev.portrait.core.PortraitException {@code forbidden} when it has not
+     */
+    static void requireScope(Caller caller, Scope needed) {
+        if (!caller.scopes().contains(needed)) {
             throw ApiError.forbidden("this key may not " + switch (needed) {
                 case INGEST -> "ingest events: that needs a write key";
                 case QUERY -> "read profiles: that needs a read or admin key";

@@ -25,6 +25,13 @@ import java.util.zip.ZipException;
  * that would never inflate to anything.
  */
 final class RequestBody {
+    /**
+     * The context attribute holding the {@link System#nanoTime()} by which the body must have arrived. The
+     * connection's idle timeout cuts a client that goes silent; this cuts one that trickles a byte now and
+     * then, which would reset an idle timeout forever (slowloris).
+     */
+    static final String DEADLINE = "portrait.readDeadline";
+
     private RequestBody() {
     }
 
@@ -37,7 +44,9 @@ final class RequestBody {
     static byte[] read(Context ctx, int maxBytes) throws IOException {
         checkContentType(ctx.header("Content-Type"));
         boolean gzip = gzip(ctx.header("Content-Encoding"));
-        InputStream wire = ctx.req().getInputStream();
+        Long deadline = ctx.attribute(DEADLINE);
+        InputStream wire = deadline == null ? ctx.req().getInputStream()
+                : new Deadlined(ctx.req().getInputStream(), deadline);
         long declared = ctx.req().getContentLengthLong();
         if (!gzip && declared > maxBytes) {
             drain(wire, maxBytes);
@@ -56,9 +65,25 @@ final class RequestBody {
         } catch (ZipException | EOFException e) {
             throw invalidGzip(e);
         } catch (PortraitException e) {
-            drain(wire, maxBytes);
+            if (!e.code().equals("request_timeout")) {
+                drain(wire, maxBytes);
+            }
+            throw e;
+        } catch (IOException e) {
+            if (timedOut(e)) {
+                throw ApiError.requestTimeout("the connection went silent before the request body arrived");
+            }
             throw e;
         }
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException || t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -75,8 +100,8 @@ final class RequestBody {
             while (left > 0 && (n = wire.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
                 left -= n;
             }
-        } catch (IOException e) {
-            // the client went away: nothing left to be polite to
+        } catch (IOException | PortraitException e) {
+            // the client went away or ran out of time: nothing left to be polite to
         }
     }
 
@@ -177,6 +202,37 @@ final class RequestBody {
             if (count > max) {
                 // for plain bodies readNBytes(max + 1) stops first; this is the compressed side's bound
                 throw tooLarge(max, "more on the wire");
+            }
+        }
+    }
+
+    /** Fails once the deadline has passed, checked after every read (a blocked read ends at the idle timeout). */
+    private static final class Deadlined extends FilterInputStream {
+        private final long deadline;
+
+        Deadlined(InputStream in, long deadline) {
+            super(in);
+            this.deadline = deadline;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            check();
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            check();
+            return n;
+        }
+
+        private void check() {
+            if (System.nanoTime() - deadline > 0) {
+                throw ApiError.requestTimeout("the request body did not arrive within the read deadline "
+                        + "(http.readTimeout); send it at once");
             }
         }
     }

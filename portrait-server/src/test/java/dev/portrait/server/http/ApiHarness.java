@@ -45,8 +45,16 @@ final class ApiHarness implements AutoCloseable {
     }
 
     ApiHarness(HttpConfig.Limits limits) {
+        this(limits, HttpConfig.Perimeter.DEFAULT);
+    }
+
+    ApiHarness(HttpConfig.Perimeter perimeter) {
+        this(HttpConfig.Limits.DEFAULT, perimeter);
+    }
+
+    ApiHarness(HttpConfig.Limits limits, HttpConfig.Perimeter perimeter) {
         HttpConfig config = new HttpConfig("127.0.0.1", 0, new HttpConfig.ApiKeys(Set.of(WRITE_KEY), Set.of(READ_KEY),
-                Set.of(ADMIN_KEY)), limits);
+                Set.of(ADMIN_KEY)), limits, false, perimeter);
         api = HttpApi.start(config, runtime, runtime, runtime, registry, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
