@@ -1,6 +1,8 @@
 package dev.portrait.server.http;
 
 import dev.portrait.core.event.EventType;
+import dev.portrait.server.console.Console;
+import dev.portrait.server.console.ConsoleRole;
 import dev.portrait.server.port.AdminPort;
 import dev.portrait.server.port.HealthPort;
 import dev.portrait.server.port.IngestPort;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Portrait's HTTP API: Segment's tracking API for ingest, the query and admin APIs, health and
@@ -79,9 +82,11 @@ public final class HttpApi implements AutoCloseable {
         HttpMetrics meters = new HttpMetrics(metrics);
         Keyring keyring = new Keyring(config.keys());
         List<String> routes = new ArrayList<>();
+        Console console = Console.create(key -> consoleRole(keyring, key), query, metrics, clock); // issue 12
         Javalin app = Javalin.create(c -> {
             configure(c, config, meters);
-            routes(new Routes(c, keyring, routes), ingest, new IngestRoutes(ingest, keyring, config.limits(), meters, clock),
+            console.register(c);
+            routes(new Routes(c, keyring, routes, console), ingest, new IngestRoutes(ingest, keyring, config.limits(), meters, clock),
                     new SdkMetricsRoute(metrics), new QueryRoutes(query), new AudienceRoutes(query, config.limits()), query,
                     new AdminRoutes(admin, config.limits()), metrics, config.openMetrics() ? null : Scope.QUERY);
         });
@@ -180,6 +185,13 @@ public final class HttpApi implements AutoCloseable {
                 .contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     }
 
+    /** The console role a key signs in with: admin keys administer, read keys read, write keys none. */
+    private static Optional<ConsoleRole> consoleRole(Keyring keyring, String key) {
+        java.util.Set<Scope> scopes = keyring.scopesOf(key);
+        return scopes.contains(Scope.ADMIN) ? Optional.of(ConsoleRole.ADMIN)
+                : scopes.contains(Scope.QUERY) ? Optional.of(ConsoleRole.READ) : Optional.empty();
+    }
+
     private static void readiness(io.javalin.http.Context ctx, HealthPort health) {
         List<String> reasons = health.notReady();
         if (reasons.isEmpty()) {
@@ -190,7 +202,7 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /** Declares routes that record their template for metrics and, for a header-keyed scope, check the key. */
-    private record Routes(JavalinConfig c, Keyring keyring, List<String> declared) {
+    private record Routes(JavalinConfig c, Keyring keyring, List<String> declared, Console console) {
         void add(HandlerType method, String path, Scope scope, Handler handler) {
             declared.add(method.name() + " " + path);
             c.routes.addHttpHandler(method, path, ctx -> {
@@ -200,6 +212,14 @@ public final class HttpApi implements AutoCloseable {
                 }
                 handler.handle(ctx);
             });
+            if (scope == Scope.QUERY || scope == Scope.ADMIN) {
+                // the console's pages call the same handler behind its session instead of a key (console.Console)
+                c.routes.addHttpHandler(method, Console.DATA + path, console.guard(
+                        scope == Scope.ADMIN ? ConsoleRole.ADMIN : ConsoleRole.READ, ctx -> {
+                            ctx.attribute(ROUTE, Console.DATA + path);
+                            handler.handle(ctx);
+                        }));
+            }
         }
     }
 }
