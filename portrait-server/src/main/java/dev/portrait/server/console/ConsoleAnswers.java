@@ -31,7 +31,8 @@ final class ConsoleAnswers {
         ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("X-Frame-Options", "DENY");
-        ctx.header("Referrer-Policy", "no-referrer");
+        // not no-referrer: with it Chromium sends "Origin: null" on the sign-in form post, which the origin check refuses
+        ctx.header("Referrer-Policy", "same-origin");
     }
 
     static void json(Context ctx, int status, Object body) {
