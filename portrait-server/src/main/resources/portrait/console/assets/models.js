@@ -7,7 +7,7 @@ const statusEl = document.getElementById('status');
 function line(el, series) {
   chart(el).setOption({
     animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0 },
-    grid: { left: 50, right: 20, top: 35, bottom: 30 }, xAxis: { type: 'time' }, yAxis: { type: 'value' },
+    grid: { left: 50, right: 20, top: 35, bottom: 30 }, xAxis: { type: 'time', axisLabel: { hideOverlap: true } }, yAxis: { type: 'value' },
     series: series.map(([name, data]) => ({ name, type: 'line', showSymbol: false, data })),
   }, true);
 }

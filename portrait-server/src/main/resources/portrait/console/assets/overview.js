@@ -34,7 +34,7 @@ function lines(series) {
     tooltip: { trigger: 'axis' },
     legend: { type: 'scroll', top: 0 },
     grid: { left: 50, right: 20, top: 35, bottom: 30 },
-    xAxis: { type: 'time' },
+    xAxis: { type: 'time', axisLabel: { hideOverlap: true } },
     yAxis: { type: 'value', min: 0 },
     series: series.map(([name, points, extra]) => Object.assign({ name, type: 'line', showSymbol: false, data: points }, extra || {})),
   };

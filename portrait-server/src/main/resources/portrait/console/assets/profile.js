@@ -11,6 +11,10 @@ let current = null;
 
 const isScoreMap = v => v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0
   && Object.values(v).every(x => typeof x === 'number');
+// The profile's JSON does not say a feature's kind; decayed score maps (interests) are told from the other
+// maps of numbers (sessions, RFM) by name, as the shipped definitions name them (interest_category, …).
+const isInterest = (name, v) => /interest|affinit|preference/i.test(name) && isScoreMap(v);
+const isTime = (name, v) => typeof v === 'number' && v > 1e11 && /(first|last)_seen|_at$|time/i.test(name);
 
 function path(idType, id) {
   return `/v1/profiles/${encodeURIComponent(idType)}/${encodeURIComponent(id)}`;
@@ -44,9 +48,11 @@ function renderTraits(p) {
 function renderFeatures(p) {
   const rows = [];
   for (const [name, v] of Object.entries(p.features)) {
-    if (isScoreMap(v)) continue; // charted under Interests
+    if (isInterest(name, v)) continue; // charted under Interests
     if (Array.isArray(v)) {
       rows.push([name, v.map(x => typeof x === 'object' ? (x.item ?? JSON.stringify(x)) : x).join(', ')]);
+    } else if (isTime(name, v)) {
+      rows.push([name, new Date(v).toISOString()]);
     } else {
       rows.push([name, valueText(v)]);
     }
@@ -56,7 +62,7 @@ function renderFeatures(p) {
 
 function renderInterests(p) {
   const box = document.getElementById('chart-interests');
-  const maps = Object.entries(p.features).filter(([, v]) => isScoreMap(v));
+  const maps = Object.entries(p.features).filter(([name, v]) => isInterest(name, v));
   const c = chart(box);
   if (!maps.length) {
     c.clear();
@@ -87,8 +93,9 @@ function renderInterestHistory() {
   const c = chart(box);
   const byKey = new Map();
   for (const ch of [...changes].reverse()) {
-    if (!ch.field.startsWith('features.') || !isScoreMap(ch.newValue)) continue;
-    const feature = ch.field.slice('features.'.length).replace(/^interest_/, '');
+    const name = ch.field.slice('features.'.length);
+    if (!ch.field.startsWith('features.') || !isInterest(name, ch.newValue)) continue;
+    const feature = name.replace(/^interest_/, '');
     for (const [item, score] of Object.entries(ch.newValue)) {
       const key = `${item} (${feature})`;
       if (!byKey.has(key)) byKey.set(key, []);
@@ -98,7 +105,8 @@ function renderInterestHistory() {
   const strongest = [...byKey.entries()].sort((a, b) => b[1][b[1].length - 1][1] - a[1][a[1].length - 1][1]).slice(0, 8);
   c.setOption({
     animation: false, tooltip: { trigger: 'axis' }, legend: { type: 'scroll', top: 0 },
-    grid: { left: 50, right: 20, top: 35, bottom: 30 }, xAxis: { type: 'time' }, yAxis: { type: 'value' },
+    grid: { left: 50, right: 20, top: 35, bottom: 30 }, xAxis: { type: 'time', axisLabel: { hideOverlap: true } },
+    yAxis: { type: 'value' },
     series: strongest.map(([name, points]) => ({ name, type: 'line', step: 'end', data: points })),
   }, true);
 }

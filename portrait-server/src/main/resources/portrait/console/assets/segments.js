@@ -100,7 +100,7 @@ async function sizes() {
   const points = answer.samples.filter((s, i) => i % 10 === 0 || i === answer.samples.length - 1);
   chart(document.getElementById('chart-segment-sizes')).setOption({
     animation: false, tooltip: { trigger: 'axis' }, legend: { type: 'scroll', top: 0 },
-    grid: { left: 50, right: 20, top: 35, bottom: 30 }, xAxis: { type: 'time' }, yAxis: { type: 'value', min: 0 },
+    grid: { left: 50, right: 20, top: 35, bottom: 30 }, xAxis: { type: 'time', axisLabel: { hideOverlap: true } }, yAxis: { type: 'value', min: 0 },
     series: [...names].sort().map(n => ({ name: n, type: 'line', showSymbol: false,
       data: points.map(s => [s.time, s.segments[n] ?? null]) })),
   }, true);
