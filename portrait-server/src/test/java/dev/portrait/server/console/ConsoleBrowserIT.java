@@ -10,7 +10,6 @@ import dev.portrait.server.runtime.RuntimeOptions;
 import dev.portrait.store.StoreOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -18,16 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -40,7 +31,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +39,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.logging.Level;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -74,7 +63,6 @@ class ConsoleBrowserIT {
     private static final String ADMIN = "ak-console-it";
     private static final long SEED = 20_261_203L;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path SHOTS = Path.of("target", "console-screenshots");
 
     private Path data;
     private PortraitServer server;
@@ -84,12 +72,8 @@ class ConsoleBrowserIT {
 
     @BeforeAll
     void start() throws Exception {
-        Path chromium = firstExecutable("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome");
-        Path driver = firstExecutable("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
-        Assumptions.assumeTrue(chromium != null && driver != null, "ConsoleBrowserIT skipped: no Chromium and "
-                + "chromedriver here (apt-get install chromium chromium-driver; .ci/run installs them)");
+        browser = HeadlessChromium.startOrSkip("ConsoleBrowserIT");
         data = Files.createTempDirectory("portrait-console-it");
-        Files.createDirectories(SHOTS);
 
         // the definition of the day refuses undeclared events: one goes to the quarantine
         ProfileDefinition strict = DefinitionLoader.parse(DefinitionLoader.defaultEcommerceText()
@@ -139,16 +123,6 @@ class ConsoleBrowserIT {
         assertThat(server.runtime().lag()).isZero();
         Thread.sleep(2_500); // the overview's sampler has seen the folded events
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1400,1800", "--lang=en-GB");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile())
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
         base = "http://127.0.0.1:" + server.port();
     }
 
@@ -180,12 +154,7 @@ class ConsoleBrowserIT {
         if (browser == null) {
             return;
         }
-        List<String> errors = new ArrayList<>();
-        for (LogEntry e : browser.manage().logs().get(LogType.BROWSER)) {
-            if (e.getLevel().intValue() >= Level.SEVERE.intValue()) {
-                errors.add(e.getMessage());
-            }
-        }
+        List<String> errors = HeadlessChromium.consoleErrors(browser);
         assertThat(errors).as("errors in the browser's console").isEmpty();
     }
 
@@ -312,7 +281,7 @@ class ConsoleBrowserIT {
     }
 
     private void until(java.util.function.BooleanSupplier condition) {
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> condition.getAsBoolean());
+        HeadlessChromium.until(browser, condition);
     }
 
     private Object js(String script) {
@@ -320,18 +289,7 @@ class ConsoleBrowserIT {
     }
 
     private void shot(String page) throws IOException {
-        File png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(png.toPath(), SHOTS.resolve(page + ".png"), StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static Path firstExecutable(String... candidates) {
-        for (String c : candidates) {
-            Path p = Path.of(c);
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        return null;
+        HeadlessChromium.screenshot(browser, page);
     }
 
     // ---- the API, for comparison
