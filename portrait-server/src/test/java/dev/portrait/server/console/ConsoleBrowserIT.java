@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -182,8 +183,7 @@ class ConsoleBrowserIT {
         WebElement id = waitFor(By.id("id"));
         browser.findElement(By.id("idType")).clear();
         browser.findElement(By.id("idType")).sendKeys("email");
-        id.sendKeys("ada@example.com");
-        id.submit();
+        id.sendKeys("ada@example.com", Keys.ENTER); // the keyboard alone is enough
         WebElement interests = waitFor(By.cssSelector("#chart-interests[data-bars]"));
         until(() -> Integer.parseInt(interests.getAttribute("data-bars")) > 0);
         assertThat(interests.findElements(By.tagName("canvas"))).isNotEmpty();
@@ -199,6 +199,18 @@ class ConsoleBrowserIT {
         assertThat(browser.findElement(By.id("traits")).getText()).contains("ada@example.com", "GB");
         until(() -> browser.findElement(By.id("changes")).getText().contains("features.interest_category"));
         shot("profile");
+
+        // time travel: the same person as they were 45 minutes ago, when fewer of their views had happened
+        Instant before = Instant.now().minus(Duration.ofMinutes(45)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        JsonNode then = get("/v1/profiles/user_id/u1?at=" + before, READ);
+        browser.get(base + "/console/profile?idType=user_id&id=u1&at=" + before);
+        until(() -> browser.findElement(By.id("status")).getText().contains("As it was at " + before));
+        until(() -> browser.findElement(By.id("identities")).getText().contains("read as of " + then.get("asOf").asText()));
+        assertThat(browser.findElement(By.id("features")).getText())
+                .contains("views_24h " + then.get("features").get("views_24h").asLong());
+        assertThat(then.get("features").get("views_24h").asLong())
+                .isLessThan(profile.get("features").get("views_24h").asLong());
+        assertThat(browser.findElement(By.id("at")).getAttribute("value")).startsWith(before.toString().substring(0, 16)); // the date picker shows it (seconds dropped when :00)
     }
 
     @Test
@@ -268,8 +280,7 @@ class ConsoleBrowserIT {
         browser.manage().deleteAllCookies();
         browser.get(base + "/console");
         assertThat(browser.getCurrentUrl()).isEqualTo(base + "/console/signin");
-        browser.findElement(By.id("key")).sendKeys(key);
-        browser.findElement(By.id("signin")).click();
+        browser.findElement(By.id("key")).sendKeys(key, Keys.ENTER);
         waitFor(By.id("signout"));
     }
 
