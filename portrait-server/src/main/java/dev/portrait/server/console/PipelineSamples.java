@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * <p>The figures are read from the meters the server already keeps (the same objects {@code /metrics}
  * renders, read as numbers, never as exposition text) and from {@link QueryPort#segments()} for segment
  * sizes. Counters are kept as running totals; the page turns two neighbouring samples into a rate, so a
- * missed tick costs nothing but resolution. 3,600 samples of a dozen numbers is a few hundred kilobytes;
+ * missed tick costs nothing but resolution. An hour is ≈ 330 bytes of JSON a sample with a handful of
+ * segments (≈ 1.2 MB, compressed ≈ 10× on the wire, docs/BENCHMARKS.md) on a page's first load; after that
  * the page asks only for the samples after the last one it has ({@link #since}).
  */
 final class PipelineSamples {

@@ -39,6 +39,8 @@ import java.util.Optional;
  *       <td>admin</td></tr>
  *   <tr><td>GET /metrics</td><td>read or admin, unless {@link HttpConfig#openMetrics()}</td></tr>
  *   <tr><td>GET /health, /health/live, /health/ready</td><td>none</td></tr>
+ *   <tr><td>/console/… (the console; the read and admin routes above again under /console/data)</td>
+ *       <td>a console session, signed in with a read or admin key ({@link Console})</td></tr>
  * </table>
  *
  * <p>Trailing slashes are ignored ({@code /v1/import/} is where analytics-java posts). The full

@@ -97,7 +97,7 @@ class ConsoleSecurityTest {
         String cookie = a.header("Set-Cookie");
         assertThat(cookie).startsWith("portrait_console=").contains("; Path=/console", "; HttpOnly", "; SameSite=Strict")
                 .doesNotContain("Max-Age", "Expires")
-                .doesNotContain("Secure"); // plain HTTP here; over TLS the cookie is Secure (ConsoleTest)
+                .doesNotContain("Secure"); // plain HTTP here; over TLS the cookie is Secure (ConsoleSessionsTest)
         String id = cookie.substring("portrait_console=".length(), cookie.indexOf(';'));
         assertThat(id).matches("[A-Za-z0-9_-]{43}"); // 256 random bits, base64url
         assertThat(a.body()).doesNotContain(ApiHarness.READ_KEY);
@@ -181,6 +181,28 @@ class ConsoleSecurityTest {
             assertThat(viaConsole.status()).as(path).isEqualTo(viaApi.status());
             assertThat(viaConsole.body()).as(path).isEqualTo(viaApi.body());
         }
+    }
+
+    @Test
+    void theOverviewAnswersTheSamplesNewerThanAskedAndRefusesAnUnreadableTime() throws Exception {
+        String session = session(ApiHarness.READ_KEY);
+        JsonNode all = get("/console/data/overview", session).json().get("samples");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (all.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(200); // the sampler takes one a second from the server's start
+            all = get("/console/data/overview", session).json().get("samples");
+        }
+        assertThat(all.size()).isGreaterThanOrEqualTo(2);
+        // the harness's clock stands still, so every sample carries the same time: nothing is newer than it
+        long last = all.get(all.size() - 1).get("time").asLong();
+        assertThat(get("/console/data/overview?since=" + last, session).json().get("samples")).isEmpty();
+        JsonNode newer = get("/console/data/overview?since=" + (last - 1), session).json().get("samples");
+        assertThat(newer.size()).isGreaterThanOrEqualTo(2);
+        newer.forEach(sample -> assertThat(sample.get("time").asLong()).isEqualTo(last));
+        assertThat(newer.get(0).get("figures").has("received")).isTrue();
+        ApiHarness.Answer bad = get("/console/data/overview?since=yesterday", session);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.error().get("code").asText()).isEqualTo("invalid_parameter");
     }
 
     @Test
