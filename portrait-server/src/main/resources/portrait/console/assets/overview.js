@@ -56,7 +56,7 @@ function render() {
   charts.lag.setOption(lines([['lag', levels(f('lag'))]]), true);
   const segments = new Set();
   samples.forEach(s => Object.keys(s.segments).forEach(n => segments.add(n)));
-  charts.sizes.setOption(lines([['profiles (estimated)', levels(f('profiles'))],
+  charts.sizes.setOption(lines([['profiles', levels(f('profiles'))],
     ...[...segments].sort().map(n => [n, levels(s => s.segments[n])])]), true);
   document.getElementById('chart-events').dataset.points = String(Math.max(0, samples.length - 1));
 
@@ -74,7 +74,7 @@ function render() {
     ['quarantined /s (10 s)', (quarantinedTotal(last) - quarantinedTotal(back)) / dt],
     ['duplicates (total)', last.figures.duplicates],
     ['lag (events)', last.figures.lag],
-    ['profiles (estimated)', last.figures.profiles],
+    ['profiles', last.figures.profiles],
     ['segments', Object.keys(last.segments).length],
   ];
   for (const [label, value] of shown) {

@@ -1,5 +1,6 @@
 package dev.portrait.server.console;
 
+import dev.portrait.core.segment.AudienceSpec;
 import dev.portrait.server.port.QueryPort;
 import dev.portrait.server.port.SegmentSummary;
 import io.micrometer.core.instrument.Counter;
@@ -18,8 +19,8 @@ import java.util.TreeMap;
  * The last hour of the server's own figures, one sample a second, for the console's overview charts.
  *
  * <p>The figures are read from the meters the server already keeps (the same objects {@code /metrics}
- * renders, read as numbers, never as exposition text) and from {@link QueryPort#segments()} for segment
- * sizes. Counters are kept as running totals; the page turns two neighbouring samples into a rate, so a
+ * renders, read as numbers, never as exposition text), from {@link QueryPort#segments()} for segment sizes and
+ * from {@link QueryPort#countAudience} of everyone for the number of profiles. Counters are kept as running totals; the page turns two neighbouring samples into a rate, so a
  * missed tick costs nothing but resolution. An hour is ≈ 330 bytes of JSON a sample with a handful of
  * segments (≈ 1.2 MB, compressed ≈ 10× on the wire, docs/BENCHMARKS.md) on a page's first load; after that
  * the page asks only for the samples after the last one it has ({@link #since}).
@@ -66,6 +67,9 @@ final class PipelineSamples {
             "regressionBaselineRmse", "portrait.regression.baseline.rmse",
             "suspectedBots", "portrait.suspected.bots");
 
+    /** An audience with no segment and no condition: everyone. */
+    private static final AudienceSpec EVERYONE = new AudienceSpec(null, null, null, null);
+
     private final MeterRegistry meters;
     private final QueryPort query;
     private final Clock clock;
@@ -92,9 +96,12 @@ final class PipelineSamples {
                 figures.put(figure, g.value());
             }
         });
-        Gauge profiles = meters.find("portrait.store.keys").tag("table", "profiles").gauge();
-        if (profiles != null && Double.isFinite(profiles.value())) {
-            figures.put("profiles", profiles.value());
+        // every published profile, exactly, from the audience bitmaps; not the store's key estimate, whose gauge
+        // caches a reading for a second (StoreMeters), so sampling it here would serve /metrics a stale one
+        try {
+            figures.put("profiles", (double) query.countAudience(EVERYONE).count());
+        } catch (RuntimeException e) {
+            // a runtime without audiences (not_supported), or recovering: no profile count this second
         }
         Map<String, Double> quarantined = new TreeMap<>();
         for (Counter c : meters.find("portrait.events.quarantined").counters()) {

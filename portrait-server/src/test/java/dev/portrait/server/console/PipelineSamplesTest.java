@@ -45,6 +45,16 @@ class PipelineSamplesTest {
         public Page<String> segmentMembers(String segment, String cursor, int limit) {
             return new Page<>(List.of(), null);
         }
+
+        @Override
+        public dev.portrait.server.port.AudienceCount countAudience(dev.portrait.core.segment.AudienceSpec spec) {
+            // everyone: no segment, no condition
+            assertThat(spec.all()).isEmpty();
+            assertThat(spec.any()).isEmpty();
+            assertThat(spec.none()).isEmpty();
+            assertThat(spec.where()).isNull();
+            return new dev.portrait.server.port.AudienceCount(42, 0.1);
+        }
     };
 
     @Test
@@ -63,7 +73,7 @@ class PipelineSamplesTest {
 
         PipelineSamples.Sample s = samples.since(0).get(0);
         assertThat(s.time()).isEqualTo(1_000);
-        assertThat(s.figures()).containsEntry("received", 7.0).containsEntry("lag", 11.0)
+        assertThat(s.figures()).containsEntry("received", 7.0).containsEntry("lag", 11.0).containsEntry("profiles", 42.0)
                 .doesNotContainKey("stored"); // no such meter on this server: absent, not zero
         assertThat(s.quarantined()).isEqualTo(Map.of("missing_field", 4.0));
         assertThat(s.segments()).isEqualTo(Map.of("vip", 7L));
@@ -108,6 +118,9 @@ class PipelineSamplesTest {
         };
         PipelineSamples samples = new PipelineSamples(meters, failing, Clock.systemUTC());
         samples.sample();
-        assertThat(samples.since(0)).singleElement().satisfies(s -> assertThat(s.segments()).isEmpty());
+        assertThat(samples.since(0)).singleElement().satisfies(s -> {
+            assertThat(s.segments()).isEmpty();
+            assertThat(s.figures()).doesNotContainKey("profiles"); // this runtime counts no audiences
+        });
     }
 }
