@@ -83,6 +83,9 @@ final class DemoCommand implements Callable<Integer> {
             throw e;
         }
         String base = ServeCommand.url(host, server.port());
+        // the console first: it is what most people opening a demo came to see (issue 12)
+        out.printf(Locale.ROOT, "console: %s/console   (sign in with the admin key below; a read key hides admin actions)%n",
+                base);
         out.printf(Locale.ROOT, "Portrait demo listening on %s (data in %s, deleted when the demo stops)%n", base, tmp);
         out.println("keys of this run:");
         out.println("  write  " + write + "   sends events (/v1/batch, /v1/track, /v1/identify, ...)");

@@ -50,7 +50,9 @@ class ModuleTableTest {
                 "at.yawk.lz4:lz4-java"));
         MAY_DEPEND_ON.put("portrait-server", Set.of("portrait-core", "portrait-store"));
         MAY_USE.put("portrait-server", List.of("io.javalin:", "io.micrometer:", "com.fasterxml.jackson",
-                "org.slf4j:", "com.google.crypto.tink:", "org.apache.kafka:"));
+                "org.slf4j:", "com.google.crypto.tink:", "org.apache.kafka:",
+                // the console's browser libraries (ECharts, swagger-ui), served from the classpath (issue 12)
+                "org.webjars:", "org.webjars.npm:"));
         MAY_DEPEND_ON.put("portrait-cli", Set.of("portrait-core", "portrait-synth", "portrait-eval",
                 "portrait-store", "portrait-server"));
         MAY_USE.put("portrait-cli", List.of("info.picocli:", "org.slf4j:", "com.fasterxml.jackson"));

@@ -1,6 +1,8 @@
 package dev.portrait.server.http;
 
 import dev.portrait.core.event.EventType;
+import dev.portrait.server.console.Console;
+import dev.portrait.server.console.ConsoleRole;
 import dev.portrait.server.port.AdminPort;
 import dev.portrait.server.port.HealthPort;
 import dev.portrait.server.port.IngestPort;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Portrait's HTTP API: Segment's tracking API for ingest, the query and admin APIs, health and
@@ -37,6 +40,8 @@ import java.util.Objects;
  *       <td>admin</td></tr>
  *   <tr><td>GET /metrics</td><td>read or admin, unless {@link HttpConfig#openMetrics()}</td></tr>
  *   <tr><td>GET /health, /health/live, /health/ready</td><td>none</td></tr>
+ *   <tr><td>/console/… (the console; the read and admin routes above again under /console/data)</td>
+ *       <td>a console session, signed in with a read or admin key ({@link Console})</td></tr>
  * </table>
  *
  * <p>Trailing slashes are ignored ({@code /v1/import/} is where analytics-java posts). The full
@@ -85,9 +90,11 @@ public final class HttpApi implements AutoCloseable {
         Admission admission = new Admission(keyring, new RateLimits(config.perimeter().rates(), keyring.size(),
                 System::nanoTime));
         List<String> routes = new ArrayList<>();
+        Console console = Console.create(key -> consoleRole(keyring, key), query, metrics, clock); // issue 12
         Javalin app = Javalin.create(c -> {
             configure(c, config, certificate, meters);
-            routes(new Routes(c, admission, config.perimeter().readTimeout().toNanos(), routes), ingest,
+            console.register(c);
+            routes(new Routes(c, admission, config.perimeter().readTimeout().toNanos(), routes, console), ingest,
                     new IngestRoutes(ingest, admission, config.limits(), meters, clock),
                     new SdkMetricsRoute(metrics), new QueryRoutes(query), new AudienceRoutes(query, config.limits()), query,
                     new AdminRoutes(admin, config.limits()), metrics, config.openMetrics() ? null : Scope.QUERY);
@@ -203,6 +210,13 @@ public final class HttpApi implements AutoCloseable {
                 .contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     }
 
+    /** The console role a key signs in with: admin keys administer, read keys read, write keys none. */
+    private static Optional<ConsoleRole> consoleRole(Keyring keyring, String key) {
+        java.util.Set<Scope> scopes = keyring.scopesOf(key);
+        return scopes.contains(Scope.ADMIN) ? Optional.of(ConsoleRole.ADMIN)
+                : scopes.contains(Scope.QUERY) ? Optional.of(ConsoleRole.READ) : Optional.empty();
+    }
+
     private static void readiness(io.javalin.http.Context ctx, HealthPort health) {
         List<String> reasons = health.notReady();
         if (reasons.isEmpty()) {
@@ -240,9 +254,11 @@ public final class HttpApi implements AutoCloseable {
     /**
      * Declares routes that record their template for metrics, start the request's read deadline and, for a
      * header-keyed scope, check the key and its rate limit. A caller without a known key (none, a wrong one,
-     * or on an open route) is rate limited by its address; ingest routes count their callers themselves.
+     * or on an open route) is rate limited by its address; ingest routes count their callers themselves. Read
+     * and admin routes are mirrored under {@link Console#DATA} behind a console session instead of a key.
      */
-    private record Routes(JavalinConfig c, Admission admission, long readTimeoutNanos, List<String> declared) {
+    private record Routes(JavalinConfig c, Admission admission, long readTimeoutNanos, List<String> declared,
+                          Console console) {
         void add(HandlerType method, String path, Scope scope, Handler handler) {
             declared.add(method.name() + " " + path);
             // health checks are exempt: they are cheap, name nothing, and a probe answered 429 would take a
@@ -259,6 +275,17 @@ public final class HttpApi implements AutoCloseable {
                 }
                 handler.handle(ctx);
             });
+            if (scope == Scope.QUERY || scope == Scope.ADMIN) {
+                // the console's pages call the same handler behind its session instead of a key (console.Console)
+                c.routes.addHttpHandler(method, Console.DATA + path, console.guard(
+                        scope == Scope.ADMIN ? ConsoleRole.ADMIN : ConsoleRole.READ, ctx -> {
+                            ctx.attribute(ROUTE, Console.DATA + path);
+                            ctx.attribute(RequestBody.DEADLINE, arrival(ctx) + readTimeoutNanos);
+                            // a session is not a key: its requests count against the caller's address
+                            admission.admitOpen(ctx);
+                            handler.handle(ctx);
+                        }));
+            }
         }
     }
 }
