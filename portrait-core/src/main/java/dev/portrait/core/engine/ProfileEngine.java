@@ -42,6 +42,10 @@ import java.util.Objects;
  * profile never depends on how far behind they are. A runtime checkpoints them with
  * {@link SharedModels#encode()} at a log position and restores them before replaying from there.
  *
+ * <p><b>Accounts.</b> Group calls make account profiles ({@link dev.portrait.core.account.Accounts}):
+ * a step lists what the accounts learn as {@link ModelUpdate.ForAccount} updates, derived from the
+ * person's profile (its memberships) alone, and the runtime absorbs them with the shared models.
+ *
  * <p><b>Purity.</b> No clock, no I/O: time comes from events and from {@link #advance}'s argument.
  * Not thread-safe: one engine per writer thread (or per Flink subtask).
  */
@@ -52,6 +56,7 @@ public final class ProfileEngine {
     private final ProfileCodec codec;
     private final SharedModels shared;
     private final CounterpartIdentities counterparts;
+    private final AccountFeed accounts;
     private IdentityStore graphStore;
     private IdentityGraph graph;
 
@@ -71,6 +76,7 @@ public final class ProfileEngine {
         this.codec = new ProfileCodec(updater);
         this.shared = models.newShared();
         this.counterparts = new CounterpartIdentities(definition);
+        this.accounts = new AccountFeed(definition);
     }
 
     public ProfileDefinition definition() {
@@ -200,6 +206,9 @@ public final class ProfileEngine {
         if (models.any()) {
             models.forgotten(p, updates);
         }
+        if (accounts.any()) {
+            accounts.forgotten(p, updates);
+        }
         return updates;
     }
 
@@ -208,10 +217,16 @@ public final class ProfileEngine {
         if (models.any()) {
             models.observe(p, event, updates);
         }
+        if (accounts.any()) {
+            accounts.folded(p, event, updates);
+        }
         return u;
     }
 
     private UpdateResult mergeProfiles(Profile winner, Profile loser, List<ModelUpdate> updates) {
+        if (accounts.any()) {
+            accounts.merging(winner, loser, updates);
+        }
         UpdateResult merged = updater.merge(winner, loser);
         if (models.any()) {
             ModelState w = (ModelState) winner.extension();

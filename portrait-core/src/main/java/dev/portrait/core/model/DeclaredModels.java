@@ -155,6 +155,11 @@ public final class DeclaredModels {
         return specs.any();
     }
 
+    /** The definition's accounts section (its state rides with the shared models). */
+    dev.portrait.core.definition.AccountSpecs accountSpecs() {
+        return definition.accounts();
+    }
+
     /** Identifies the model settings, so a checkpoint is not restored under others. */
     String fingerprint() {
         return definition.fingerprint();
