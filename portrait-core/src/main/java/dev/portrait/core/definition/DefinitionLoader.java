@@ -107,9 +107,10 @@ public final class DefinitionLoader {
         List<SegmentSpec> segments = segmentSpecs(top);
         ModelSpecs models = ModelsLoader.read(top, features);
         AccountSpecs accounts = AccountsLoader.read(top, features, events.keySet());
+        ExperimentSpecs experiments = ExperimentsLoader.read(top, segments);
         top.rejectUnknown();
         ProfileDefinition def = new ProfileDefinition(name, version, cleaning, events, traits, features, identity,
-                segments, models, accounts, fingerprint(yaml));
+                segments, models, accounts, experiments, fingerprint(yaml));
         SegmentSet.compile(def); // type-checks every segment; throws DefinitionException naming it
         AccountSegments.compile(accounts); // and every account segment
         return def;

@@ -23,16 +23,18 @@ import java.util.Objects;
  * @param segments    declared segments, in definition order
  * @param models      the models the engine runs (the {@code models:} section)
  * @param accounts    how group calls make account profiles (the {@code accounts:} section)
+ * @param experiments the A/B tests (the {@code experiments:} section)
  * @param fingerprint a hash of the source text, stored with profiles so a runtime knows when a
  *                    profile was computed under another definition
  */
 public record ProfileDefinition(String name, int version, CleaningPolicy cleaning, Map<String, EventSpec> events,
                                 Map<String, TraitSpec> traits, List<Feature<?>> features,
                                 List<IdentityRule> identity, List<SegmentSpec> segments, ModelSpecs models,
-                                AccountSpecs accounts, String fingerprint) {
+                                AccountSpecs accounts, ExperimentSpecs experiments, String fingerprint) {
     public ProfileDefinition {
         Objects.requireNonNull(models, "models");
         Objects.requireNonNull(accounts, "accounts");
+        Objects.requireNonNull(experiments, "experiments");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(cleaning, "cleaning");
         events = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(events));
@@ -48,7 +50,7 @@ public record ProfileDefinition(String name, int version, CleaningPolicy cleanin
                              Map<String, TraitSpec> traits, List<Feature<?>> features, List<IdentityRule> identity,
                              List<SegmentSpec> segments, ModelSpecs models, String fingerprint) {
         this(name, version, cleaning, events, traits, features, identity, segments, models, AccountSpecs.none(),
-                fingerprint);
+                ExperimentSpecs.none(), fingerprint);
     }
 
     /** A definition without models. */

@@ -46,6 +46,10 @@ import java.util.Objects;
  * a step lists what the accounts learn as {@link ModelUpdate.ForAccount} updates, derived from the
  * person's profile (its memberships) alone, and the runtime absorbs them with the shared models.
  *
+ * <p><b>Experiments.</b> Likewise, each event an experiment measures lists a
+ * {@link ModelUpdate.ForExperiment} with the person's variant ({@code ExperimentAssignment}: a keyed
+ * hash of the profile id, so the survivor of a merge keeps its assignment) for the results.
+ *
  * <p><b>Purity.</b> No clock, no I/O: time comes from events and from {@link #advance}'s argument.
  * Not thread-safe: one engine per writer thread (or per Flink subtask).
  */
@@ -57,6 +61,7 @@ public final class ProfileEngine {
     private final SharedModels shared;
     private final CounterpartIdentities counterparts;
     private final AccountFeed accounts;
+    private final ExperimentFeed experiments;
     private IdentityStore graphStore;
     private IdentityGraph graph;
 
@@ -77,6 +82,7 @@ public final class ProfileEngine {
         this.shared = models.newShared();
         this.counterparts = new CounterpartIdentities(definition);
         this.accounts = new AccountFeed(definition);
+        this.experiments = new ExperimentFeed(definition);
     }
 
     public ProfileDefinition definition() {
@@ -96,6 +102,15 @@ public final class ProfileEngine {
     /** The declared models' logic, for queries (recommendations, scores, personas). */
     public DeclaredModels models() {
         return models;
+    }
+
+    /** Which variant of an experiment a profile is in (deterministic; the definition's key). */
+    public int experimentVariant(String experiment, String profileId) {
+        var e = definition.experiments().byName(experiment);
+        if (e == null) {
+            throw new IllegalArgumentException("no experiment " + experiment + " in definition " + definition.name());
+        }
+        return experiments.assignment().variant(e, profileId);
     }
 
     /** The models' shared state: fed by the runtime from each step's updates; read by queries; checkpointed. */
@@ -209,6 +224,9 @@ public final class ProfileEngine {
         if (accounts.any()) {
             accounts.forgotten(p, updates);
         }
+        if (experiments.any()) {
+            experiments.forgotten(p, updates);
+        }
         return updates;
     }
 
@@ -220,12 +238,18 @@ public final class ProfileEngine {
         if (accounts.any()) {
             accounts.folded(p, event, updates);
         }
+        if (experiments.any()) {
+            experiments.folded(p, event, updates);
+        }
         return u;
     }
 
     private UpdateResult mergeProfiles(Profile winner, Profile loser, List<ModelUpdate> updates) {
         if (accounts.any()) {
             accounts.merging(winner, loser, updates);
+        }
+        if (experiments.any()) {
+            experiments.merging(winner, loser, updates);
         }
         UpdateResult merged = updater.merge(winner, loser);
         if (models.any()) {

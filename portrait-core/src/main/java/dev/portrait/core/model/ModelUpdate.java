@@ -67,4 +67,11 @@ public sealed interface ModelUpdate {
             java.util.Objects.requireNonNull(update, "update");
         }
     }
+
+    /** What an experiment's results learn from the step ({@link dev.portrait.core.experiment.ExperimentResults}). */
+    record ForExperiment(dev.portrait.core.experiment.ExperimentUpdate update) implements ModelUpdate {
+        public ForExperiment {
+            java.util.Objects.requireNonNull(update, "update");
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.portrait.core.model;
 
 import dev.portrait.core.account.Accounts;
 import dev.portrait.core.encoding.BinaryIn;
+import dev.portrait.core.experiment.ExperimentResults;
 import dev.portrait.core.encoding.BinaryOut;
 
 import java.util.HashMap;
@@ -41,6 +42,8 @@ public final class SharedModels {
     long suspectedBots;
     /** The accounts' profiles (the definition's {@code accounts:}), or null without one. */
     final Accounts accounts;
+    /** The experiments' results (the definition's {@code experiments:}), or null without any. */
+    final ExperimentResults experiments;
     static final long SIZE_HALF_LIFE = 7L * 24 * 3_600_000;
 
     SharedModels(DeclaredModels declared) {
@@ -55,6 +58,8 @@ public final class SharedModels {
         this.regression = declared.regressionConfig == null ? null : new OnlineLinearRegression(declared.regressionConfig);
         this.pca = declared.pcaConfig == null ? null : new IncrementalPca(declared.pcaConfig);
         this.accounts = declared.accountSpecs().declared() ? new Accounts(declared.accountSpecs()) : null;
+        this.experiments = declared.experimentSpecs().experiments().isEmpty() ? null
+                : new ExperimentResults(declared.experimentSpecs());
     }
 
     /** Learns what one engine step asks, in order. */
@@ -99,6 +104,8 @@ public final class SharedModels {
             suspectedBots = Math.max(0, suspectedBots + b.delta());
         } else if (update instanceof ModelUpdate.ForAccount a && accounts != null) {
             accounts.absorb(a.update());
+        } else if (update instanceof ModelUpdate.ForExperiment e && experiments != null) {
+            experiments.absorb(e.update());
         }
     }
 
@@ -150,6 +157,11 @@ public final class SharedModels {
         return accounts;
     }
 
+    /** The experiments' results (read them on the thread that absorbs), or null without experiments. */
+    public ExperimentResults experiments() {
+        return experiments;
+    }
+
     /** The propensity model's prequential quality, or null without one. */
     public PrequentialMetrics propensityMetrics() {
         return propensity == null ? null : propensity.metrics();
@@ -191,6 +203,10 @@ public final class SharedModels {
         out.writeBoolean(accounts != null);
         if (accounts != null) {
             accounts.encode(out);
+        }
+        out.writeBoolean(experiments != null);
+        if (experiments != null) {
+            experiments.encode(out);
         }
         return out.toByteArray();
     }
@@ -242,6 +258,9 @@ public final class SharedModels {
         suspectedBots = in.readVarLong();
         if (in.readBoolean() && accounts != null) {
             accounts.restore(in);
+        }
+        if (in.readBoolean() && experiments != null) {
+            experiments.restore(in);
         }
         return true;
     }
