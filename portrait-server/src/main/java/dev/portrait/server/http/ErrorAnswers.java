@@ -39,6 +39,7 @@ final class ErrorAnswers {
             Map.entry("not_found", 404),
             Map.entry("profile_not_found", 404),
             Map.entry("account_not_found", 404),
+            Map.entry("unknown_experiment", 404),
             Map.entry("unknown_segment", 404),
             Map.entry("method_not_allowed", 405),
             Map.entry("request_too_large", 413),
