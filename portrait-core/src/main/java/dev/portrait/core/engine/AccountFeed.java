@@ -34,6 +34,9 @@ final class AccountFeed {
 
     /** After an event was folded into {@code p} (which now holds the group of a group call). */
     void folded(Profile p, Event event, List<ModelUpdate> out) {
+        if (Memberships.none(p.state(index))) {
+            return;
+        }
         List<String> groups = Memberships.groups(membership, p.state(index));
         if (groups.isEmpty()) {
             return;

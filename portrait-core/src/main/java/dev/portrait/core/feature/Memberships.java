@@ -15,6 +15,11 @@ public final class Memberships {
         return feature instanceof LastN l && l.keepsGroups();
     }
 
+    /** Whether a memberships state holds no group: the engine's per-event fast path for people in none. */
+    public static boolean none(Object state) {
+        return ((LastN.State) state).size() == 0;
+    }
+
     /**
      * The group ids a memberships state holds, most recently confirmed first.
      *
