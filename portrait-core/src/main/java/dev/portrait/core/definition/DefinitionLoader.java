@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.portrait.core.feature.Feature;
 import dev.portrait.core.feature.FeatureKind;
 import dev.portrait.core.feature.FeatureKinds;
+import dev.portrait.core.account.AccountSegments;
 import dev.portrait.core.segment.SegmentSet;
 
 import java.io.IOException;
@@ -105,10 +106,13 @@ public final class DefinitionLoader {
         List<Feature<?>> features = features(top);
         List<SegmentSpec> segments = segmentSpecs(top);
         ModelSpecs models = ModelsLoader.read(top, features);
+        AccountSpecs accounts = AccountsLoader.read(top, features, events.keySet());
+        ExperimentSpecs experiments = ExperimentsLoader.read(top, segments);
         top.rejectUnknown();
         ProfileDefinition def = new ProfileDefinition(name, version, cleaning, events, traits, features, identity,
-                segments, models, fingerprint(yaml));
+                segments, models, accounts, experiments, fingerprint(yaml));
         SegmentSet.compile(def); // type-checks every segment; throws DefinitionException naming it
+        AccountSegments.compile(accounts); // and every account segment
         return def;
     }
 

@@ -22,15 +22,19 @@ import java.util.Objects;
  * @param identity    identifier rules, in priority order
  * @param segments    declared segments, in definition order
  * @param models      the models the engine runs (the {@code models:} section)
+ * @param accounts    how group calls make account profiles (the {@code accounts:} section)
+ * @param experiments the A/B tests (the {@code experiments:} section)
  * @param fingerprint a hash of the source text, stored with profiles so a runtime knows when a
  *                    profile was computed under another definition
  */
 public record ProfileDefinition(String name, int version, CleaningPolicy cleaning, Map<String, EventSpec> events,
                                 Map<String, TraitSpec> traits, List<Feature<?>> features,
                                 List<IdentityRule> identity, List<SegmentSpec> segments, ModelSpecs models,
-                                String fingerprint) {
+                                AccountSpecs accounts, ExperimentSpecs experiments, String fingerprint) {
     public ProfileDefinition {
         Objects.requireNonNull(models, "models");
+        Objects.requireNonNull(accounts, "accounts");
+        Objects.requireNonNull(experiments, "experiments");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(cleaning, "cleaning");
         events = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(events));
@@ -39,6 +43,14 @@ public record ProfileDefinition(String name, int version, CleaningPolicy cleanin
         identity = List.copyOf(identity);
         segments = List.copyOf(segments);
         Objects.requireNonNull(fingerprint, "fingerprint");
+    }
+
+    /** A definition without accounts. */
+    public ProfileDefinition(String name, int version, CleaningPolicy cleaning, Map<String, EventSpec> events,
+                             Map<String, TraitSpec> traits, List<Feature<?>> features, List<IdentityRule> identity,
+                             List<SegmentSpec> segments, ModelSpecs models, String fingerprint) {
+        this(name, version, cleaning, events, traits, features, identity, segments, models, AccountSpecs.none(),
+                ExperimentSpecs.none(), fingerprint);
     }
 
     /** A definition without models. */

@@ -42,6 +42,14 @@ import java.util.Objects;
  * profile never depends on how far behind they are. A runtime checkpoints them with
  * {@link SharedModels#encode()} at a log position and restores them before replaying from there.
  *
+ * <p><b>Accounts.</b> Group calls make account profiles ({@link dev.portrait.core.account.Accounts}):
+ * a step lists what the accounts learn as {@link ModelUpdate.ForAccount} updates, derived from the
+ * person's profile (its memberships) alone, and the runtime absorbs them with the shared models.
+ *
+ * <p><b>Experiments.</b> Likewise, each event an experiment measures lists a
+ * {@link ModelUpdate.ForExperiment} with the person's variant ({@code ExperimentAssignment}: a keyed
+ * hash of the profile id, so the survivor of a merge keeps its assignment) for the results.
+ *
  * <p><b>Purity.</b> No clock, no I/O: time comes from events and from {@link #advance}'s argument.
  * Not thread-safe: one engine per writer thread (or per Flink subtask).
  */
@@ -52,6 +60,8 @@ public final class ProfileEngine {
     private final ProfileCodec codec;
     private final SharedModels shared;
     private final CounterpartIdentities counterparts;
+    private final AccountFeed accounts;
+    private final ExperimentFeed experiments;
     private IdentityStore graphStore;
     private IdentityGraph graph;
 
@@ -71,6 +81,8 @@ public final class ProfileEngine {
         this.codec = new ProfileCodec(updater);
         this.shared = models.newShared();
         this.counterparts = new CounterpartIdentities(definition);
+        this.accounts = new AccountFeed(definition);
+        this.experiments = new ExperimentFeed(definition);
     }
 
     public ProfileDefinition definition() {
@@ -90,6 +102,15 @@ public final class ProfileEngine {
     /** The declared models' logic, for queries (recommendations, scores, personas). */
     public DeclaredModels models() {
         return models;
+    }
+
+    /** Which variant of an experiment a profile is in (deterministic; the definition's key). */
+    public int experimentVariant(String experiment, String profileId) {
+        var e = definition.experiments().byName(experiment);
+        if (e == null) {
+            throw new IllegalArgumentException("no experiment " + experiment + " in definition " + definition.name());
+        }
+        return experiments.assignment().variant(e, profileId);
     }
 
     /** The models' shared state: fed by the runtime from each step's updates; read by queries; checkpointed. */
@@ -200,6 +221,12 @@ public final class ProfileEngine {
         if (models.any()) {
             models.forgotten(p, updates);
         }
+        if (accounts.any()) {
+            accounts.forgotten(p, updates);
+        }
+        if (experiments.any()) {
+            experiments.forgotten(p, updates);
+        }
         return updates;
     }
 
@@ -208,10 +235,22 @@ public final class ProfileEngine {
         if (models.any()) {
             models.observe(p, event, updates);
         }
+        if (accounts.any()) {
+            accounts.folded(p, event, updates);
+        }
+        if (experiments.any()) {
+            experiments.folded(p, event, updates);
+        }
         return u;
     }
 
     private UpdateResult mergeProfiles(Profile winner, Profile loser, List<ModelUpdate> updates) {
+        if (accounts.any()) {
+            accounts.merging(winner, loser, updates);
+        }
+        if (experiments.any()) {
+            experiments.merging(winner, loser, updates);
+        }
         UpdateResult merged = updater.merge(winner, loser);
         if (models.any()) {
             ModelState w = (ModelState) winner.extension();

@@ -23,6 +23,7 @@ public final class FeatureKinds {
             DistinctCount.KIND,
             FrequentItems.KIND,
             LastN.KIND,
+            LastN.MEMBERSHIPS,
             EventTimes.FIRST_SEEN,
             EventTimes.LAST_SEEN,
             EventTimes.TIME_SINCE,

@@ -23,6 +23,14 @@ import java.util.Map;
 final class LastN extends AbstractFeature<LastN.State> {
     static final FeatureKind KIND = new DeclaredKind("last_n",
             "The n most recent distinct values of a property with when each was last seen.", LastN::new);
+    /**
+     * {@code memberships}: the groups (accounts) a person belongs to, from Segment's {@code group} calls,
+     * each with when it was last confirmed, the {@code capacity} most recent kept. The same state and
+     * order as {@code last_n} (so the same merge laws hold), keyed by the call's {@code groupId}.
+     */
+    static final FeatureKind MEMBERSHIPS = new DeclaredKind("memberships",
+            "The groups (accounts) a person belongs to, from group calls, with when each was last confirmed.",
+            LastN::memberships);
 
     private static final int VERSION = 1;
 
@@ -70,6 +78,7 @@ final class LastN extends AbstractFeature<LastN.State> {
         }
     }
 
+    /** The property whose values are kept, or null for a memberships feature (it keeps groupIds). */
     private final String property;
     private final int n;
 
@@ -77,6 +86,34 @@ final class LastN extends AbstractFeature<LastN.State> {
         super(spec, "last_n", ValueType.ENTRIES);
         this.property = spec.params().requireString("property");
         this.n = spec.params().optInt("n", 20, 1, 1000);
+    }
+
+    private LastN(FeatureSpec spec, int capacity) {
+        super(spec, "memberships", ValueType.ENTRIES, java.util.Set.of("group"));
+        this.property = null;
+        this.n = capacity;
+    }
+
+    private static LastN memberships(FeatureSpec spec) {
+        if (!spec.events().isEmpty()) {
+            throw spec.params().error("events", "does not apply: memberships fold group calls only");
+        }
+        return new LastN(spec, spec.params().optInt("capacity", 50, 1, 1000));
+    }
+
+    /** Whether this is a {@code memberships} feature. */
+    boolean keepsGroups() {
+        return property == null;
+    }
+
+    /** The kept values, most recent first. */
+    List<String> values(State state) {
+        int[] ranked = state.ranked();
+        List<String> out = new ArrayList<>(ranked.length);
+        for (int i : ranked) {
+            out.add(state.key(i));
+        }
+        return out;
     }
 
     @Override
@@ -87,7 +124,7 @@ final class LastN extends AbstractFeature<LastN.State> {
     @Override
     public State update(State state, Event event) {
         long t = event.time();
-        Object value = event.properties().get(property);
+        Object value = property == null ? event.groupId() : event.properties().get(property);
         if (value instanceof String item) {
             state.see(item, t);
         } else {
@@ -145,6 +182,9 @@ final class LastN extends AbstractFeature<LastN.State> {
 
     @Override
     public java.util.Collection<String> changedKeys(Event event) {
+        if (property == null) {
+            return event.groupId() == null ? List.of() : List.of(event.groupId());
+        }
         return PropertyValues.strings(event, property);
     }
 
@@ -191,7 +231,7 @@ final class LastN extends AbstractFeature<LastN.State> {
 
     @Override
     public State decode(BinaryIn in) {
-        in.expectVersion("last_n", VERSION);
+        in.expectVersion(kind(), VERSION);
         int size = in.readLength();
         State s = new State(Math.max(4, Math.min(size, n)));
         long previous = 0;

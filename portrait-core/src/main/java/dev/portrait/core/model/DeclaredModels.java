@@ -155,6 +155,16 @@ public final class DeclaredModels {
         return specs.any();
     }
 
+    /** The definition's accounts section (its state rides with the shared models). */
+    dev.portrait.core.definition.AccountSpecs accountSpecs() {
+        return definition.accounts();
+    }
+
+    /** The definition's experiments (their results ride with the shared models). */
+    dev.portrait.core.definition.ExperimentSpecs experimentSpecs() {
+        return definition.experiments();
+    }
+
     /** Identifies the model settings, so a checkpoint is not restored under others. */
     String fingerprint() {
         return definition.fingerprint();
@@ -363,10 +373,14 @@ public final class DeclaredModels {
         return out;
     }
 
-    /** The scores as the profile JSON's {@code models} field shows them; null without models. */
+    /**
+     * The scores as the profile JSON's {@code models} field shows them, with the experiments the person
+     * takes part in and their variants; null without models and experiments.
+     */
     public Map<String, Object> scoresJson(Profile p, long now, SharedModels shared) {
         if (!any()) {
-            return null;
+            return shared.experiments == null ? null
+                    : Map.of("experiments", shared.experiments.enrolment(p.profileId()));
         }
         ModelScores s = scores(p, now, shared);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -381,6 +395,9 @@ public final class DeclaredModels {
         }
         out.put("botScore", s.botScore());
         out.put("segments", s.segments());
+        if (shared.experiments != null) {
+            out.put("experiments", shared.experiments.enrolment(p.profileId())); // name → variant, enrolled only
+        }
         return out;
     }
 

@@ -57,4 +57,21 @@ public sealed interface ModelUpdate {
     /** A person became ({@code +1}) or stopped being ({@code -1}) a suspected bot. */
     record SuspectedBots(int delta) implements ModelUpdate {
     }
+
+    /**
+     * What an account learns from the step ({@link dev.portrait.core.account.Accounts}): accounts ride
+     * the models' queue and checkpoint because, like them, they are state over many people.
+     */
+    record ForAccount(dev.portrait.core.account.AccountUpdate update) implements ModelUpdate {
+        public ForAccount {
+            java.util.Objects.requireNonNull(update, "update");
+        }
+    }
+
+    /** What an experiment's results learn from the step ({@link dev.portrait.core.experiment.ExperimentResults}). */
+    record ForExperiment(dev.portrait.core.experiment.ExperimentUpdate update) implements ModelUpdate {
+        public ForExperiment {
+            java.util.Objects.requireNonNull(update, "update");
+        }
+    }
 }

@@ -1,6 +1,8 @@
 package dev.portrait.core.model;
 
+import dev.portrait.core.account.Accounts;
 import dev.portrait.core.encoding.BinaryIn;
+import dev.portrait.core.experiment.ExperimentResults;
 import dev.portrait.core.encoding.BinaryOut;
 
 import java.util.HashMap;
@@ -16,7 +18,7 @@ import java.util.TreeMap;
  * <p>No person's identifiers or history are kept here: items, categories, weights and centroids only.
  */
 public final class SharedModels {
-    private static final int VERSION = 3;
+    private static final int VERSION = 4;
 
     private final DeclaredModels declared;
     ItemStatistics items;
@@ -38,6 +40,10 @@ public final class SharedModels {
     double[] personaSizes;
     long sizesAt = Long.MIN_VALUE;
     long suspectedBots;
+    /** The accounts' profiles (the definition's {@code accounts:}), or null without one. */
+    final Accounts accounts;
+    /** The experiments' results (the definition's {@code experiments:}), or null without any. */
+    final ExperimentResults experiments;
     static final long SIZE_HALF_LIFE = 7L * 24 * 3_600_000;
 
     SharedModels(DeclaredModels declared) {
@@ -51,6 +57,9 @@ public final class SharedModels {
                 : new OnlineLogisticRegression(OnlineLogisticRegression.Config.defaults());
         this.regression = declared.regressionConfig == null ? null : new OnlineLinearRegression(declared.regressionConfig);
         this.pca = declared.pcaConfig == null ? null : new IncrementalPca(declared.pcaConfig);
+        this.accounts = declared.accountSpecs().declared() ? new Accounts(declared.accountSpecs()) : null;
+        this.experiments = declared.experimentSpecs().experiments().isEmpty() ? null
+                : new ExperimentResults(declared.experimentSpecs());
     }
 
     /** Learns what one engine step asks, in order. */
@@ -93,6 +102,10 @@ public final class SharedModels {
             }
         } else if (update instanceof ModelUpdate.SuspectedBots b) {
             suspectedBots = Math.max(0, suspectedBots + b.delta());
+        } else if (update instanceof ModelUpdate.ForAccount a && accounts != null) {
+            accounts.absorb(a.update());
+        } else if (update instanceof ModelUpdate.ForExperiment e && experiments != null) {
+            experiments.absorb(e.update());
         }
     }
 
@@ -139,6 +152,16 @@ public final class SharedModels {
         return pca == null || !pca.ready() ? null : pca;
     }
 
+    /** The accounts (read them on the thread that absorbs), or null when the definition declares none. */
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    /** The experiments' results (read them on the thread that absorbs), or null without experiments. */
+    public ExperimentResults experiments() {
+        return experiments;
+    }
+
     /** The propensity model's prequential quality, or null without one. */
     public PrequentialMetrics propensityMetrics() {
         return propensity == null ? null : propensity.metrics();
@@ -177,6 +200,14 @@ public final class SharedModels {
             out.writeVarLong(pcaSamples);
         }
         out.writeVarLong(suspectedBots);
+        out.writeBoolean(accounts != null);
+        if (accounts != null) {
+            accounts.encode(out);
+        }
+        out.writeBoolean(experiments != null);
+        if (experiments != null) {
+            experiments.encode(out);
+        }
         return out.toByteArray();
     }
 
@@ -225,6 +256,12 @@ public final class SharedModels {
             pcaBasis = pca.ready() ? IncrementalPca.decode(new BinaryIn(encoded(pca))) : null;
         }
         suspectedBots = in.readVarLong();
+        if (in.readBoolean() && accounts != null) {
+            accounts.restore(in);
+        }
+        if (in.readBoolean() && experiments != null) {
+            experiments.restore(in);
+        }
         return true;
     }
 }

@@ -20,9 +20,17 @@ final class EngineEvents {
         return new Builder(EventType.IDENTIFY, null);
     }
 
+    /** A group call: the person belongs to {@code groupId}; {@code with} sets the group's traits. */
+    Builder group(String groupId) {
+        Builder b = new Builder(EventType.GROUP, null);
+        b.groupId = groupId;
+        return b;
+    }
+
     final class Builder {
         private final EventType type;
         private final String name;
+        private String groupId;
         private String user;
         private String anon;
         private long at = T0;
@@ -50,12 +58,12 @@ final class EngineEvents {
         }
 
         Builder with(String key, Object value) {
-            (type == EventType.IDENTIFY ? traits : properties).put(key, value);
+            (type == EventType.IDENTIFY || type == EventType.GROUP ? traits : properties).put(key, value);
             return this;
         }
 
         Event build() {
-            return new Event(type, "m" + (++next), user, anon, name, null, null, null, Map.copyOf(properties),
+            return new Event(type, "m" + (++next), user, anon, name, null, groupId, null, Map.copyOf(properties),
                     Map.copyOf(traits), Map.of(), Instant.ofEpochMilli(at), null, null, null, Map.of());
         }
     }

@@ -124,6 +124,8 @@ class FeatureContractTest {
                         Oracles.frequent("product_id", 10), 20 * 14 + 4),
                 contract("{kind: last_n, property: product_id, n: 5}", shop(30 * DAY, 8, 50),
                         Oracles.lastN("product_id", 5), 5 * 16 + 8),
+                contract("{kind: memberships, capacity: 4}", TestEvents.groups(30 * DAY, 9),
+                        Oracles.memberships(4), 4 * 16 + 8),
                 contract("{kind: first_seen}", shop(10 * DAY, 8, 50), Oracles.firstSeen(), 12),
                 contract("{kind: last_seen, events: [Product Added]}", shop(10 * DAY, 8, 50), Oracles.lastSeen(), 12),
                 contract("{kind: time_since, of: first, unit: 1h}", shop(10 * DAY, 8, 50),

@@ -184,6 +184,22 @@ final class Oracles {
         };
     }
 
+    /** The {@code n} groups last confirmed by a group call, most recent first, as last_n ranks. */
+    static Oracle memberships(int n) {
+        return (events, now) -> {
+            Map<String, Long> latest = new HashMap<>();
+            events.forEach(e -> latest.merge(e.groupId(), e.time(), Math::max));
+            List<Map.Entry<String, Long>> ranked = new ArrayList<>(latest.entrySet());
+            ranked.sort((x, y) -> x.getValue().equals(y.getValue())
+                    ? x.getKey().compareTo(y.getKey()) : Long.compare(y.getValue(), x.getValue()));
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Map.Entry<String, Long> e : ranked.subList(0, Math.min(n, ranked.size()))) {
+                out.add(Map.of("item", e.getKey(), "at", e.getValue()));
+            }
+            return out;
+        };
+    }
+
     static Oracle firstSeen() {
         return (events, now) -> events.stream().mapToLong(Event::time).min().stream().boxed().findFirst().orElse(null);
     }

@@ -40,6 +40,19 @@ final class TestEvents {
                 Map.of(), Map.of("plan", "pro"), Map.of(), Instant.ofEpochMilli(time), null, null, null, Map.of());
     }
 
+    /** Group calls of one person naming one of {@code groups} groups, spread uniformly over {@code span} ms. */
+    static Traffic groups(long span, int groups) {
+        return (random, n) -> {
+            List<Event> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                out.add(new Event(EventType.GROUP, "m" + IDS.incrementAndGet(), "u1", null, null, null,
+                        "g" + random.nextInt(groups), null, Map.of(), Map.of("plan", "pro"), Map.of(),
+                        Instant.ofEpochMilli(coarse(random, T0 + random.nextLong(span + 1))), null, null, null, Map.of()));
+            }
+            return out;
+        };
+    }
+
     /** A shape of random traffic; each contract picks one. */
     interface Traffic {
         List<Event> events(SplittableRandom random, int n);

@@ -38,6 +38,8 @@ final class ErrorAnswers {
             Map.entry("forbidden", 403),
             Map.entry("not_found", 404),
             Map.entry("profile_not_found", 404),
+            Map.entry("account_not_found", 404),
+            Map.entry("unknown_experiment", 404),
             Map.entry("unknown_segment", 404),
             Map.entry("method_not_allowed", 405),
             Map.entry("request_timeout", 408),

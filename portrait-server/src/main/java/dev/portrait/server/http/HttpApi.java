@@ -34,7 +34,7 @@ import java.util.Optional;
  *       <td>write (Basic, Bearer, or {@code writeKey} in the body)</td></tr>
  *   <tr><td>POST /v1/m (analytics.js's own delivery metrics, counted, never stored)</td><td>none</td></tr>
  *   <tr><td>GET /v1/profiles/{idType}/{id}, …/changes, /v1/segments, /v1/segments/{name}/members,
- *       POST /v1/audiences/count, /v1/audiences/members</td>
+ *       POST /v1/audiences/count, /v1/audiences/members, GET /v1/accounts/{groupId}, /v1/experiments/{name}</td>
  *       <td>read or admin</td></tr>
  *   <tr><td>DELETE /v1/profiles/{idType}/{id}, GET /v1/quarantine, POST /v1/quarantine/redrive</td>
  *       <td>admin</td></tr>
@@ -192,6 +192,8 @@ public final class HttpApi implements AutoCloseable {
         r.add(HandlerType.POST, "/v1/audiences/count", Scope.QUERY, audiences::count);
         r.add(HandlerType.POST, "/v1/audiences/members", Scope.QUERY, audiences::members);
         ModelRoutes.register(r::add, queryPort, metrics); // issue 5: recommendations, personas, scores
+        AccountRoutes.register(r::add, queryPort); // issue 15: GET /v1/accounts/{groupId}
+        ExperimentRoutes.register(r::add, queryPort); // issue 15: GET /v1/experiments/{name}
 
         r.add(HandlerType.DELETE, "/v1/profiles/{idType}/{id}", Scope.ADMIN, admin::forget);
         r.add(HandlerType.GET, "/v1/quarantine", Scope.ADMIN, admin::quarantine);

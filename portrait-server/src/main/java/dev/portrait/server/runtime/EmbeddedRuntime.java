@@ -1,8 +1,10 @@
 package dev.portrait.server.runtime;
 
+import dev.portrait.core.account.AccountView;
 import dev.portrait.core.clean.Cleaner;
 import dev.portrait.core.definition.ProfileDefinition;
 import dev.portrait.core.engine.ProfileEngine;
+import dev.portrait.core.experiment.ExperimentReport;
 import dev.portrait.core.model.Recommendation;
 import dev.portrait.core.profile.ProfileUpdater;
 import dev.portrait.core.profile.ProfileView;
@@ -15,6 +17,8 @@ import dev.portrait.server.port.HealthPort;
 import dev.portrait.server.port.IncomingEvent;
 import dev.portrait.server.port.IngestOutcome;
 import dev.portrait.server.port.IngestPort;
+import dev.portrait.server.port.AccountPort;
+import dev.portrait.server.port.ExperimentPort;
 import dev.portrait.server.port.ModelPort;
 import dev.portrait.server.port.Page;
 import dev.portrait.server.port.QuarantineView;
@@ -24,6 +28,8 @@ import dev.portrait.server.runtime.admin.ProfileAdmin;
 import dev.portrait.server.runtime.ingest.DurableIngest;
 import dev.portrait.server.runtime.ingest.GroupCommitter;
 import dev.portrait.server.runtime.ingest.PreparedEvents;
+import dev.portrait.server.runtime.read.AccountReads;
+import dev.portrait.server.runtime.read.ExperimentReads;
 import dev.portrait.server.runtime.read.ModelReads;
 import dev.portrait.server.runtime.read.ProfileQueries;
 import dev.portrait.server.runtime.worker.ModelConsumer;
@@ -58,7 +64,8 @@ import java.util.Optional;
  * acknowledged event is lost and none is applied twice. The port methods below only delegate; they
  * are here so one object can be handed to the HTTP layer and the tools.
  */
-public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, ModelPort, HealthPort, AutoCloseable {
+public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, ModelPort, AccountPort, ExperimentPort,
+        HealthPort, AutoCloseable {
     private final PortraitStore store;
     private final ProfileDefinition definition;
     private final InstantSource clock;
@@ -67,6 +74,8 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     private final DurableIngest ingest;
     private final ProfileQueries queries;
     private final ModelReads models;
+    private final AccountReads accounts;
+    private final ExperimentReads experiments;
     private final ProfileAdmin admin;
     private final Thread workerThread;
     private final Thread committerThread;
@@ -99,6 +108,8 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
                 this::stopped);
         this.queries = new ProfileQueries(definition, worker, store, clock);
         this.models = new ModelReads(worker, queries.profiles(), clock);
+        this.accounts = new AccountReads(worker, clock);
+        this.experiments = new ExperimentReads(worker);
         this.admin = new ProfileAdmin(definition, store, worker, cleaner, ingest);
         this.workerThread = new Thread(worker, "portrait-worker");
         this.committerThread = new Thread(committer, "portrait-commit");
@@ -399,5 +410,22 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     @Override
     public ModelQuality quality() {
         return models.quality();
+    }
+
+    // ---- accounts (issue 15) ----
+
+    @Override
+    public boolean keepsAccounts() {
+        return accounts.keepsAccounts();
+    }
+
+    @Override
+    public Optional<AccountView> account(String groupId) {
+        return accounts.account(groupId);
+    }
+
+    @Override
+    public Optional<ExperimentReport> experiment(String name) {
+        return experiments.experiment(name);
     }
 }

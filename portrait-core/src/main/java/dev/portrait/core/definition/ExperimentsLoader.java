@@ -1,0 +1,96 @@
+package dev.portrait.core.definition;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads and checks a definition's {@code experiments:} section: names, variants and weights, the
+ * population segment (it must be declared), the events that measure, the test's level and mixing
+ * scales. Errors name the path.
+ */
+final class ExperimentsLoader {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Set<String> VARIES = Set.of("recommender", "model");
+
+    private ExperimentsLoader() {
+    }
+
+    static ExperimentSpecs read(DefinitionNode top, List<SegmentSpec> segments) {
+        DefinitionNode n = top.child("experiments");
+        if (n.isMissing()) {
+            return ExperimentSpecs.none();
+        }
+        n.requireObject();
+        String key = n.requireString("key");
+        if (key.length() < 16) {
+            throw n.error("key", "must be 16 characters or more: it keys the assignment hash");
+        }
+        Set<String> segmentNames = new HashSet<>();
+        segments.forEach(s -> segmentNames.add(s.name()));
+        List<ExperimentSpecs.Experiment> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (DefinitionNode e : n.list("list")) {
+            e.requireObject();
+            String name = e.requireString("name");
+            if (!name.matches("[a-z][a-z0-9_]*")) {
+                throw e.error("name", "\"" + name + "\" is not a valid experiment name (lower case letters, digits and _)");
+            }
+            if (!names.add(name)) {
+                throw e.error("name", "\"" + name + "\" is declared twice");
+            }
+            String population = e.optString("population", null);
+            if (population != null && !segmentNames.contains(population)) {
+                throw e.error("population", "\"" + population + "\" is not a declared segment");
+            }
+            String varies = e.optString("varies", "recommender");
+            if (!VARIES.contains(varies)) {
+                throw e.error("varies", "\"" + varies + "\" is not recommender or model");
+            }
+            List<ExperimentSpecs.Variant> variants = new ArrayList<>();
+            for (Map.Entry<String, DefinitionNode> v : e.entries("variants").entrySet()) {
+                DefinitionNode vn = v.getValue().requireObject();
+                double weight = vn.optDouble("weight", 1, 1e-9, 1e9);
+                Map<String, Object> settings = Map.of();
+                if (vn.has("settings")) {
+                    DefinitionNode s = vn.child("settings").requireObject();
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> read = MAPPER.convertValue(s.json(), Map.class);
+                    settings = read; // free-form: what the serving runtime reads
+                }
+                vn.optString("description", null);
+                vn.rejectUnknown();
+                variants.add(new ExperimentSpecs.Variant(v.getKey(), weight, settings));
+            }
+            if (variants.size() < 2) {
+                throw e.error("variants", "needs two variants or more (the first is the control)");
+            }
+            String exposure = e.optString("exposure", "Recommendation Shown");
+            String click = e.optString("click", "Recommendation Clicked");
+            Set<String> conversions = new LinkedHashSet<>(e.optStringList("conversions"));
+            String revenueEvent = null;
+            String revenueProperty = "revenue";
+            DefinitionNode r = e.child("revenue");
+            if (!r.isMissing()) {
+                r.requireObject();
+                revenueEvent = r.requireString("event");
+                revenueProperty = r.optString("property", revenueProperty);
+                r.rejectUnknown();
+            }
+            double alpha = e.optDouble("alpha", 0.05, 1e-6, 0.5);
+            double tau = e.optDouble("tau", 0.05, 1e-6, 1);
+            double revenueTau = e.optDouble("revenueTau", 10, 1e-9, 1e12);
+            e.optString("description", null);
+            e.rejectUnknown();
+            out.add(new ExperimentSpecs.Experiment(name, population, varies, variants, exposure, click, conversions,
+                    revenueEvent, revenueProperty, alpha, tau, revenueTau, e.path()));
+        }
+        n.rejectUnknown();
+        return new ExperimentSpecs(key, out);
+    }
+}

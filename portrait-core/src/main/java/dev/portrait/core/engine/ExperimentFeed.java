@@ -1,0 +1,86 @@
+package dev.portrait.core.engine;
+
+import dev.portrait.core.definition.ExperimentSpecs;
+import dev.portrait.core.definition.ProfileDefinition;
+import dev.portrait.core.definition.SegmentSpec;
+import dev.portrait.core.event.Event;
+import dev.portrait.core.experiment.ExperimentAssignment;
+import dev.portrait.core.experiment.ExperimentUpdate;
+import dev.portrait.core.model.ModelUpdate;
+import dev.portrait.core.profile.Profile;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Derives what the experiments' results learn from a step: for each experiment that measures the
+ * event, the person's variant (keyed hash of the profile id), whether the profile is in the
+ * population, and what the event counts as. Events no experiment measures cost one lookup.
+ */
+final class ExperimentFeed {
+    private record Declared(ExperimentSpecs.Experiment spec, int population) {
+    }
+
+    private final List<Declared> experiments = new ArrayList<>();
+    private final ExperimentAssignment assignment;
+
+    ExperimentFeed(ProfileDefinition definition) {
+        ExperimentSpecs specs = definition.experiments();
+        this.assignment = new ExperimentAssignment(specs.key());
+        List<SegmentSpec> segments = definition.segments();
+        for (ExperimentSpecs.Experiment e : specs.experiments()) {
+            int population = -1;
+            for (int i = 0; i < segments.size(); i++) {
+                if (segments.get(i).name().equals(e.population())) {
+                    population = i;
+                }
+            }
+            experiments.add(new Declared(e, population));
+        }
+    }
+
+    boolean any() {
+        return !experiments.isEmpty();
+    }
+
+    /** The assignment the feed uses (the same key gives the same variants everywhere). */
+    ExperimentAssignment assignment() {
+        return assignment;
+    }
+
+    /** After an event was folded into {@code p} (its segments already include it). */
+    void folded(Profile p, Event event, List<ModelUpdate> out) {
+        String key = event.key();
+        for (Declared d : experiments) {
+            ExperimentSpecs.Experiment e = d.spec();
+            if (!e.counts(key)) {
+                continue;
+            }
+            boolean inPopulation = d.population() < 0 || p.inSegment(d.population());
+            double revenue = 0;
+            if (key.equals(e.revenueEvent()) && event.properties().get(e.revenueProperty()) instanceof Number n
+                    && Double.isFinite(n.doubleValue())) {
+                revenue = n.doubleValue();
+            }
+            out.add(new ModelUpdate.ForExperiment(new ExperimentUpdate.Observed(e.name(), p.profileId(),
+                    assignment.variant(e, p.profileId()), inPopulation, event.time(), key.equals(e.exposure()),
+                    key.equals(e.click()), e.conversions().contains(key), revenue)));
+        }
+    }
+
+    /** Before {@code loser} is merged into {@code winner}: the survivor keeps its assignment. */
+    void merging(Profile winner, Profile loser, List<ModelUpdate> out) {
+        for (Declared d : experiments) {
+            ExperimentSpecs.Experiment e = d.spec();
+            out.add(new ModelUpdate.ForExperiment(new ExperimentUpdate.Moved(e.name(), loser.profileId(),
+                    winner.profileId(), assignment.variant(e, winner.profileId()))));
+        }
+    }
+
+    /** A forgotten person leaves every experiment. */
+    void forgotten(Profile p, List<ModelUpdate> out) {
+        for (Declared d : experiments) {
+            out.add(new ModelUpdate.ForExperiment(new ExperimentUpdate.Left(d.spec().name(), p.profileId())));
+        }
+    }
+}
