@@ -4,6 +4,9 @@ import dev.portrait.core.definition.DefinitionLoader;
 import dev.portrait.core.definition.ProfileDefinition;
 import dev.portrait.server.http.HttpApi;
 import dev.portrait.server.http.HttpConfig;
+import dev.portrait.server.http.PrivacyConfig;
+import dev.portrait.server.runtime.read.PrivacyBudgets;
+import dev.portrait.server.runtime.read.PrivateAggregates;
 import dev.portrait.server.runtime.EmbeddedRuntime;
 import dev.portrait.server.runtime.IngestCounters;
 import dev.portrait.server.runtime.RuntimeOptions;
@@ -35,17 +38,32 @@ public final class PortraitServer implements AutoCloseable {
      * @param http       port, keys and limits
      * @param runtime    group commit and write-back settings
      * @param store      retention and dedup settings
+     * @param privacy    differentially private aggregate reads: budgets, suppression, dp-only keys
      */
     public record Settings(Path dataDir, ProfileDefinition definition, HttpConfig http, RuntimeOptions runtime,
-                           StoreOptions store) {
+                           StoreOptions store, PrivacyConfig privacy) {
         public Settings {
             Objects.requireNonNull(dataDir, "dataDir");
             Objects.requireNonNull(definition, "definition");
             Objects.requireNonNull(http, "http");
             Objects.requireNonNull(runtime, "runtime");
             Objects.requireNonNull(store, "store");
+            Objects.requireNonNull(privacy, "privacy");
+        }
+
+        /** With the default privacy settings. */
+        public Settings(Path dataDir, ProfileDefinition definition, HttpConfig http, RuntimeOptions runtime,
+                        StoreOptions store) {
+            this(dataDir, definition, http, runtime, store, PrivacyConfig.DEFAULT);
+        }
+
+        public Settings withPrivacy(PrivacyConfig newPrivacy) {
+            return new Settings(dataDir, definition, http, runtime, store, newPrivacy);
         }
     }
+
+    /** The privacy budget ledger's file in the data directory (today's spending per key; see PrivacyBudgets). */
+    public static final String PRIVACY_LEDGER_FILE = "privacy-budget.json";
 
     private final PortraitStore store;
     private final EmbeddedRuntime runtime;
@@ -86,7 +104,10 @@ public final class PortraitServer implements AutoCloseable {
         new StoreMeters(store).bindTo(metrics);
         HttpApi http;
         try {
-            http = HttpApi.start(settings.http(), runtime, runtime, runtime, metrics, clock);
+            PrivateAggregates privacy = new PrivateAggregates(
+                    new PrivacyBudgets(settings.dataDir().resolve(PRIVACY_LEDGER_FILE), clock),
+                    settings.privacy().suppressBelow());
+            http = HttpApi.start(settings.http(), runtime, runtime, runtime, metrics, clock, privacy, settings.privacy());
         } catch (RuntimeException e) {
             process.close();
             runtime.close();

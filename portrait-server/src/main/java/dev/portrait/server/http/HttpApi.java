@@ -4,6 +4,7 @@ import dev.portrait.core.event.EventType;
 import dev.portrait.server.port.AdminPort;
 import dev.portrait.server.port.HealthPort;
 import dev.portrait.server.port.IngestPort;
+import dev.portrait.server.port.PrivacyPort;
 import dev.portrait.server.port.QueryPort;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -30,7 +31,8 @@ import java.util.Objects;
  *       <td>write (Basic, Bearer, or {@code writeKey} in the body)</td></tr>
  *   <tr><td>POST /v1/m (analytics.js's own delivery metrics, counted, never stored)</td><td>none</td></tr>
  *   <tr><td>GET /v1/profiles/{idType}/{id}, …/changes, /v1/segments, /v1/segments/{name}/members,
- *       POST /v1/audiences/count, /v1/audiences/members</td>
+ *       POST /v1/audiences/count, /v1/audiences/stats, /v1/audiences/members (aggregates also with
+ *       {@code ?privacy=dp&epsilon=…}; a dp-only key reads aggregates only, always with noise)</td>
  *       <td>read or admin</td></tr>
  *   <tr><td>DELETE /v1/profiles/{idType}/{id}, GET /v1/quarantine, POST /v1/quarantine/redrive</td>
  *       <td>admin</td></tr>
@@ -70,6 +72,16 @@ public final class HttpApi implements AutoCloseable {
      */
     public static HttpApi start(HttpConfig config, IngestPort ingest, QueryPort query, AdminPort admin,
                                 PrometheusMeterRegistry metrics, Clock clock) {
+        return start(config, ingest, query, admin, metrics, clock, PrivacyPort.UNAVAILABLE, PrivacyConfig.DEFAULT);
+    }
+
+    /**
+     * Starts the API with differentially private aggregate reads ({@code ?privacy=dp&epsilon=…}) paid from
+     * {@code privacy}'s budgets, and the dp-only keys of {@code privacyConfig}.
+     */
+    public static HttpApi start(HttpConfig config, IngestPort ingest, QueryPort query, AdminPort admin,
+                                PrometheusMeterRegistry metrics, Clock clock, PrivacyPort privacy,
+                                PrivacyConfig privacyConfig) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(ingest, "ingest");
         Objects.requireNonNull(query, "query");
@@ -78,12 +90,15 @@ public final class HttpApi implements AutoCloseable {
         Objects.requireNonNull(clock, "clock");
         HttpMetrics meters = new HttpMetrics(metrics);
         Keyring keyring = new Keyring(config.keys());
+        PrivateReads privateReads = new PrivateReads(Objects.requireNonNull(privacy, "privacy"),
+                Objects.requireNonNull(privacyConfig, "privacyConfig"));
         List<String> routes = new ArrayList<>();
         Javalin app = Javalin.create(c -> {
             configure(c, config, meters);
             routes(new Routes(c, keyring, routes), ingest, new IngestRoutes(ingest, keyring, config.limits(), meters, clock),
-                    new SdkMetricsRoute(metrics), new QueryRoutes(query), new AudienceRoutes(query, config.limits()), query,
-                    new AdminRoutes(admin, config.limits()), metrics, config.openMetrics() ? null : Scope.QUERY);
+                    new SdkMetricsRoute(metrics), new QueryRoutes(query, privateReads),
+                    new AudienceRoutes(query, config.limits(), privateReads), query,
+                    new AdminRoutes(admin, config.limits()), metrics, config.openMetrics() ? null : Scope.QUERY, privateReads);
         });
         app.start(config.host(), config.port());
         return new HttpApi(app, routes);
@@ -137,7 +152,7 @@ public final class HttpApi implements AutoCloseable {
 
     private static void routes(Routes r, IngestPort ingestPort, IngestRoutes ingest, SdkMetricsRoute sdkMetrics,
                                QueryRoutes query, AudienceRoutes audiences, QueryPort queryPort, AdminRoutes admin,
-                               PrometheusMeterRegistry metrics, Scope metricsScope) {
+                               PrometheusMeterRegistry metrics, Scope metricsScope, PrivateReads privateReads) {
         // ingest routes check their key themselves: it may be inside the body
         r.add(HandlerType.POST, "/v1/batch", null, ingest::batch);
         r.add(HandlerType.POST, "/v1/import", null, ingest::batch);
@@ -161,7 +176,13 @@ public final class HttpApi implements AutoCloseable {
         r.add(HandlerType.GET, "/v1/segments/{name}/members", Scope.QUERY, query::members);
         r.add(HandlerType.POST, "/v1/audiences/count", Scope.QUERY, audiences::count);
         r.add(HandlerType.POST, "/v1/audiences/members", Scope.QUERY, audiences::members);
-        ModelRoutes.register(r::add, queryPort, metrics); // issue 5: recommendations, personas, scores
+        r.add(HandlerType.POST, "/v1/audiences/stats", Scope.QUERY, audiences::stats); // issue 13: dp aggregates
+        // a dp-only key reads no person's recommendations or scores
+        ModelRoutes.register((method, path, scope, h) -> r.add(method, path, scope, !path.startsWith("/v1/profiles/") ? h
+                : ctx -> {
+                    privateReads.requireIndividualAccess(ctx);
+                    h.handle(ctx);
+                }), queryPort, metrics); // issue 5: recommendations, personas, scores
 
         r.add(HandlerType.DELETE, "/v1/profiles/{idType}/{id}", Scope.ADMIN, admin::forget);
         r.add(HandlerType.GET, "/v1/quarantine", Scope.ADMIN, admin::quarantine);

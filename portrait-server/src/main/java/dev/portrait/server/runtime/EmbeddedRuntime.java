@@ -10,6 +10,7 @@ import dev.portrait.core.segment.AudienceSpec;
 import dev.portrait.server.port.AdminPort;
 import dev.portrait.server.port.AudienceCount;
 import dev.portrait.server.port.AudienceMember;
+import dev.portrait.server.port.AudienceStatistics;
 import dev.portrait.server.port.ChangeView;
 import dev.portrait.server.port.HealthPort;
 import dev.portrait.server.port.IncomingEvent;
@@ -333,6 +334,11 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     @Override
     public AudienceCount countAudience(AudienceSpec spec) {
         return queries.countAudience(spec);
+    }
+
+    @Override
+    public AudienceStatistics audienceStatistics(AudienceSpec spec, String feature, Double lower, Double upper) {
+        return queries.audienceStatistics(spec, feature, lower, upper);
     }
 
     @Override
