@@ -4,6 +4,7 @@ import dev.portrait.cli.DataDirectory.Definition;
 import dev.portrait.core.PortraitException;
 import dev.portrait.server.PortraitServer;
 import dev.portrait.server.http.HttpConfig;
+import dev.portrait.server.http.PrivacyConfig;
 import dev.portrait.server.runtime.RuntimeOptions;
 import dev.portrait.store.StoreOptions;
 import picocli.CommandLine.Command;
@@ -77,7 +78,9 @@ final class ServeCommand implements Callable<Integer> {
         ServeConfig.Settled s = settings();
         DataDirectory dir = DataDirectory.createIfMissing(s.data());
         Definition d = dir.definition(s.definition());
-        PortraitServer server = start(dir, d, new HttpConfig(s.host(), s.port(), s.keys(), HttpConfig.Limits.DEFAULT));
+        PrivacyConfig privacy = config == null ? PrivacyConfig.DEFAULT : PrivacySettings.load(config, s.keys());
+        PortraitServer server = start(dir, d, new HttpConfig(s.host(), s.port(), s.keys(), HttpConfig.Limits.DEFAULT),
+                privacy);
         PrintWriter out = spec.commandLine().getOut();
         out.println("portrait listening on " + url(s.host(), server.port()) + boundTo(s.host()));
         out.println("data: " + dir.path().toAbsolutePath() + " (definition: " + d.source() + "; "
@@ -91,10 +94,14 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Opens the store, recovers and starts HTTP, with the failures a user can fix explained. */
     static PortraitServer start(DataDirectory dir, Definition d, HttpConfig http) {
+        return start(dir, d, http, PrivacyConfig.DEFAULT);
+    }
+
+    static PortraitServer start(DataDirectory dir, Definition d, HttpConfig http, PrivacyConfig privacy) {
         PortraitServer server;
         try {
             server = PortraitServer.start(new PortraitServer.Settings(dir.path(), d.definition(), http,
-                    RuntimeOptions.defaults(), StoreOptions.defaults()), Clock.systemUTC());
+                    RuntimeOptions.defaults(), StoreOptions.defaults(), privacy), Clock.systemUTC());
         } catch (PortraitException e) {
             throw dir.explain(e, d);
         } catch (RuntimeException e) {

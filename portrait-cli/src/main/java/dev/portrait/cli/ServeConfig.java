@@ -41,7 +41,7 @@ record ServeConfig(Path data, Integer port, String host, Path definition, List<S
     static final String DEFAULT_HOST = "0.0.0.0";
     private static final ObjectMapper YAML = new YAMLMapper();
     private static final Set<String> KNOWN = Set.of("data", "port", "host", "definition", "writeKeys", "readKeys",
-            "adminKeys");
+            "adminKeys", "privacy"); // privacy: read by PrivacySettings
 
     ServeConfig {
         writeKeys = writeKeys == null ? List.of() : List.copyOf(writeKeys);
@@ -129,7 +129,7 @@ record ServeConfig(Path data, Integer port, String host, Path definition, List<S
             String name = names.next();
             if (!KNOWN.contains(name)) {
                 throw new UsageProblem(file + ": unknown setting \"" + name + "\" (known: adminKeys, data, definition, "
-                        + "host, port, readKeys, writeKeys)");
+                        + "host, port, privacy, readKeys, writeKeys)");
             }
         }
         Path base = file.toAbsolutePath().getParent();
