@@ -27,13 +27,16 @@ import java.util.Set;
  *   suppressBelow: 10       # noisy counts under this are answered as suppressed
  *   dpKeys:                 # read keys that see aggregates only, always with noise
  *     - {key: rk_partner, epsilonPerDay: 0.5}
+ *   keyPurposes:            # keys that see only the fields of these purposes (consent)
+ *     - {key: rk_dashboard, purposes: [analytics]}
  * </pre>
  *
  * Every error names its path in the file ({@code privacy.dpKeys[0].epsilonPerDay}); a dp key must also
  * be listed under {@code readKeys}, so marking a key never grants it anything.
  */
 final class PrivacySettings {
-    private static final Set<String> KNOWN = Set.of("epsilonPerDay", "deltaPerDay", "suppressBelow", "dpKeys");
+    private static final Set<String> KNOWN = Set.of("epsilonPerDay", "deltaPerDay", "suppressBelow", "dpKeys",
+            "keyPurposes");
 
     private PrivacySettings() {
     }
@@ -60,7 +63,7 @@ final class PrivacySettings {
             String name = names.next();
             if (!KNOWN.contains(name)) {
                 throw new UsageProblem(file + ": unknown setting \"privacy." + name + "\" (known: deltaPerDay, dpKeys, "
-                        + "epsilonPerDay, suppressBelow)");
+                        + "epsilonPerDay, keyPurposes, suppressBelow)");
             }
         }
         PrivacyConfig d = PrivacyConfig.DEFAULT;
@@ -101,8 +104,34 @@ final class PrivacySettings {
                 forced.put(key, cost(e, dd, file, at));
             }
         }
+        Map<String, Set<String>> keyPurposes = new LinkedHashMap<>();
+        JsonNode limited = privacy.get("keyPurposes");
+        if (limited != null && !limited.isNull()) {
+            if (!limited.isArray()) {
+                throw new UsageProblem(file + ": privacy.keyPurposes must be a list of {key:, purposes: [..]}");
+            }
+            for (int i = 0; i < limited.size(); i++) {
+                String at = "privacy.keyPurposes[" + i + "]";
+                JsonNode entry = limited.get(i);
+                if (!entry.isObject() || !entry.path("key").isTextual() || !entry.path("purposes").isArray()) {
+                    throw new UsageProblem(file + ": " + at + " must be {key: K, purposes: [p1, p2]}");
+                }
+                String key = entry.get("key").asText();
+                if (!keys.read().contains(key) && !keys.admin().contains(key)) {
+                    throw new UsageProblem(file + ": " + at + ".key is not one of the read or admin keys");
+                }
+                Set<String> purposes = new java.util.LinkedHashSet<>();
+                for (JsonNode p : entry.get("purposes")) {
+                    if (!p.isTextual()) {
+                        throw new UsageProblem(file + ": " + at + ".purposes holds purpose names, got " + p);
+                    }
+                    purposes.add(p.asText());
+                }
+                keyPurposes.put(key, purposes);
+            }
+        }
         try {
-            return new PrivacyConfig(cost(epsilon, delta, file, "privacy"), suppressBelow, forced);
+            return new PrivacyConfig(cost(epsilon, delta, file, "privacy"), suppressBelow, forced, keyPurposes);
         } catch (IllegalArgumentException e) {
             throw new UsageProblem(file + ": " + e.getMessage(), e);
         }

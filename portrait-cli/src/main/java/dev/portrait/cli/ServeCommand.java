@@ -79,6 +79,11 @@ final class ServeCommand implements Callable<Integer> {
         DataDirectory dir = DataDirectory.createIfMissing(s.data());
         Definition d = dir.definition(s.definition());
         PrivacyConfig privacy = config == null ? PrivacyConfig.DEFAULT : PrivacySettings.load(config, s.keys());
+        try {
+            privacy.requireDeclared(d.definition().purposes());
+        } catch (IllegalArgumentException e) {
+            throw new PortraitCli.UsageProblem(config + ": " + e.getMessage(), e);
+        }
         PortraitServer server = start(dir, d, new HttpConfig(s.host(), s.port(), s.keys(), HttpConfig.Limits.DEFAULT),
                 privacy);
         PrintWriter out = spec.commandLine().getOut();

@@ -53,6 +53,18 @@ class PrivacySettingsTest {
     }
 
     @Test
+    void aKeyCanBeLimitedToPurposes() throws Exception {
+        PrivacyConfig c = parse("{keyPurposes: [{key: rk_dash, purposes: [analytics]}, {key: ak_ops, purposes: []}]}");
+        assertThat(c.keyPurposes()).containsEntry("rk_dash", Set.of("analytics")).containsEntry("ak_ops", Set.of());
+        assertThatThrownBy(() -> parse("{keyPurposes: [{key: wk_1, purposes: [analytics]}]}"))
+                .hasMessageContaining("privacy.keyPurposes[0].key").hasMessageNotContaining("wk_1");
+        assertThatThrownBy(() -> parse("{keyPurposes: [{key: rk_dash, purposes: analytics}]}"))
+                .hasMessageContaining("privacy.keyPurposes[0]");
+        assertThatThrownBy(() -> c.requireDeclared(dev.portrait.core.definition.Purposes.NONE))
+                .hasMessageContaining("\"analytics\"");
+    }
+
+    @Test
     void errorsNameTheirPathAndNeverTheKey() {
         assertThatThrownBy(() -> parse("{dpKeys: [{key: rk_unknown}]}")).hasMessageContaining("privacy.dpKeys[0].key")
                 .hasMessageNotContaining("rk_unknown");

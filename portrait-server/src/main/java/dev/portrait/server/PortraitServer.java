@@ -12,6 +12,7 @@ import dev.portrait.server.runtime.IngestCounters;
 import dev.portrait.server.runtime.RuntimeOptions;
 import dev.portrait.store.PortraitStore;
 import dev.portrait.store.StoreOptions;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -101,6 +102,9 @@ public final class PortraitServer implements AutoCloseable {
                 .description("log position up to which events are folded into profiles").register(metrics);
         Gauge.builder("portrait_read_published_sequence", runtime, EmbeddedRuntime::publishedSequence)
                 .description("log position up to which folded profiles are published to reads").register(metrics);
+        FunctionCounter.builder("portrait_consent_withheld_updates", runtime, EmbeddedRuntime::withheldByConsent)
+                .description("feature and trait updates events would have made, withheld because the person had "
+                        + "not consented to their purposes (issue 13)").register(metrics);
         new StoreMeters(store).bindTo(metrics);
         HttpApi http;
         try {

@@ -24,13 +24,15 @@ import java.util.Objects;
  * @param models      the models the engine runs (the {@code models:} section)
  * @param fingerprint a hash of the source text, stored with profiles so a runtime knows when a
  *                    profile was computed under another definition
+ * @param purposes    the declared purposes and the traits and features each serves (consent)
  */
 public record ProfileDefinition(String name, int version, CleaningPolicy cleaning, Map<String, EventSpec> events,
                                 Map<String, TraitSpec> traits, List<Feature<?>> features,
                                 List<IdentityRule> identity, List<SegmentSpec> segments, ModelSpecs models,
-                                String fingerprint) {
+                                String fingerprint, Purposes purposes) {
     public ProfileDefinition {
         Objects.requireNonNull(models, "models");
+        Objects.requireNonNull(purposes, "purposes");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(cleaning, "cleaning");
         events = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(events));
@@ -39,6 +41,13 @@ public record ProfileDefinition(String name, int version, CleaningPolicy cleanin
         identity = List.copyOf(identity);
         segments = List.copyOf(segments);
         Objects.requireNonNull(fingerprint, "fingerprint");
+    }
+
+    /** A definition without purposes (no consent is looked at). */
+    public ProfileDefinition(String name, int version, CleaningPolicy cleaning, Map<String, EventSpec> events,
+                             Map<String, TraitSpec> traits, List<Feature<?>> features, List<IdentityRule> identity,
+                             List<SegmentSpec> segments, ModelSpecs models, String fingerprint) {
+        this(name, version, cleaning, events, traits, features, identity, segments, models, fingerprint, Purposes.NONE);
     }
 
     /** A definition without models. */

@@ -181,6 +181,7 @@ public final class HttpApi implements AutoCloseable {
         ModelRoutes.register((method, path, scope, h) -> r.add(method, path, scope, !path.startsWith("/v1/profiles/") ? h
                 : ctx -> {
                     privateReads.requireIndividualAccess(ctx);
+                    privateReads.requireModelPurposes(ctx, queryPort.purposes());
                     h.handle(ctx);
                 }), queryPort, metrics); // issue 5: recommendations, personas, scores
 

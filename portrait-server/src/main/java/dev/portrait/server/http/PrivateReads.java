@@ -4,6 +4,8 @@ import dev.portrait.core.PortraitException;
 import dev.portrait.core.privacy.DpRequest;
 import dev.portrait.core.privacy.PrivacyCost;
 import dev.portrait.server.port.PrivacyPort;
+import dev.portrait.core.definition.Purposes;
+import dev.portrait.core.profile.ProfileView;
 import io.javalin.http.Context;
 
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Decides, per aggregate read, whether it is answered exactly or with differential privacy, from the
@@ -61,6 +64,39 @@ final class PrivateReads {
         if (key != null && config.forcedKeys().containsKey(key)) {
             throw ApiError.forbidden("this key reads only differentially private aggregates (segment sizes, audience "
                     + "counts and statistics), nothing that names a person");
+        }
+    }
+
+    /** The purposes this request's key may see, or null for all of them. */
+    Set<String> purposesOf(Context ctx) {
+        String key = Keyring.keyFromHeader(ctx.header("Authorization"));
+        return key == null ? null : config.keyPurposes().get(key);
+    }
+
+    /** The profile as this request's key may see it: only the fields of its purposes, when it is limited to some. */
+    ProfileView visible(Context ctx, ProfileView view, Purposes purposes) {
+        Set<String> allowed = purposesOf(ctx);
+        return allowed == null ? view : view.onlyFor(allowed, purposes);
+    }
+
+    /** Whether a change to {@code field} ({@code features.x}, {@code traits.y}) may be shown to this key. */
+    static boolean visible(Set<String> allowed, Purposes purposes, String field) {
+        if (allowed == null) {
+            return true;
+        }
+        int dot = field.indexOf('.');
+        String name = dot < 0 ? field : field.substring(dot + 1);
+        Set<String> needed = field.startsWith("features.") ? purposes.features().getOrDefault(name, Set.of())
+                : field.startsWith("traits.") ? purposes.traits().getOrDefault(name, Set.of()) : Set.of();
+        return allowed.containsAll(needed);
+    }
+
+    /** Refuses model reads (recommendations, scores) to a key not allowed every purpose of the models. */
+    void requireModelPurposes(Context ctx, Purposes purposes) {
+        Set<String> allowed = purposesOf(ctx);
+        if (allowed != null && !allowed.containsAll(purposes.models())) {
+            throw ApiError.forbidden("this key may see only the purposes " + new java.util.TreeSet<>(allowed)
+                    + "; the models serve " + new java.util.TreeSet<>(purposes.models()));
         }
     }
 

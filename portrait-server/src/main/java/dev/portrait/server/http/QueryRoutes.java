@@ -48,7 +48,7 @@ final class QueryRoutes {
             }
         }
         ProfileView p = query.profile(idType, id, at).orElseThrow(() -> noProfile(idType, id));
-        Json.write(ctx, 200, p.toJson());
+        Json.write(ctx, 200, privacy.visible(ctx, p, query.purposes()).toJson());
     }
 
     void changes(Context ctx) {
@@ -63,7 +63,11 @@ final class QueryRoutes {
         Optional<Page<ChangeView>> page = query.changes(idType, id, paging.cursor(), paging.limit());
         Page<ChangeView> changes = page.orElseThrow(() -> noProfile(idType, id));
         List<Map<String, Object>> items = new ArrayList<>(changes.items().size());
+        java.util.Set<String> allowed = privacy.purposesOf(ctx);
         for (ChangeView c : changes.items()) {
+            if (!PrivateReads.visible(allowed, query.purposes(), c.field())) {
+                continue; // a field of a purpose this key may not see (the page may come out short)
+            }
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("sequence", c.sequence());
             item.put("time", c.time());

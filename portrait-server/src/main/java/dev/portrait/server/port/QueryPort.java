@@ -66,6 +66,11 @@ public interface QueryPort {
         throw new PortraitException("not_supported", "this runtime does not list audiences", null);
     }
 
+    /** The definition's purposes and the fields each serves, for reads limited to some purposes (consent). */
+    default dev.portrait.core.definition.Purposes purposes() {
+        return dev.portrait.core.definition.Purposes.NONE;
+    }
+
     /**
      * A numeric feature over the audience now: members with a number for it, and their sum, each value
      * clamped to {@code [lower, upper]} when those are given (both or neither).

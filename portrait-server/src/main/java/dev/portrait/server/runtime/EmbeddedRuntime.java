@@ -203,6 +203,16 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         return worker.appliedSequence();
     }
 
+    @Override
+    public dev.portrait.core.definition.Purposes purposes() {
+        return definition.purposes();
+    }
+
+    /** Feature and trait updates withheld because the person had not consented to their purposes. */
+    public long withheldByConsent() {
+        return worker.withheldByConsent();
+    }
+
     /** The log position the state reads see includes (published after each batch; a gauge, never asks the worker). */
     public long publishedSequence() {
         return worker.published().position();

@@ -1,6 +1,7 @@
 package dev.portrait.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.portrait.core.definition.Purposes;
 import dev.portrait.core.privacy.GeometricMechanism;
 import dev.portrait.core.privacy.PrivacyCost;
 import dev.portrait.core.profile.ProfileView;
@@ -43,6 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PrivateReadsTest {
     private static final String READ_KEY = "rk_dp_test_read";
     private static final String DP_KEY = "rk_dp_test_only";
+    private static final String FULL_KEY = "rk_dp_test_full";
     private static final Instant NOW = Instant.parse("2026-12-03T12:00:00Z");
     private static final long SEED = 0xd1ff;
 
@@ -66,7 +68,7 @@ class PrivateReadsTest {
     private HttpApi start(PrivacyConfig config, dev.portrait.server.port.PrivacyPort privacy) {
         InMemoryRuntime runtime = new InMemoryRuntime();
         HttpConfig http = new HttpConfig("127.0.0.1", 0, new HttpConfig.ApiKeys(Set.of("wk_dp_test"),
-                Set.of(READ_KEY, DP_KEY), Set.of()), HttpConfig.Limits.DEFAULT);
+                Set.of(READ_KEY, DP_KEY, FULL_KEY), Set.of()), HttpConfig.Limits.DEFAULT);
         HttpApi api = HttpApi.start(http, runtime, query, runtime, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 Clock.fixed(NOW, ZoneOffset.UTC), privacy, config);
         started.add(api);
@@ -211,6 +213,34 @@ class PrivateReadsTest {
     }
 
     @Test
+    void aKeyLimitedToPurposesSeesOnlyTheirFieldsAndNoModelsOfOthers() throws Exception {
+        query.purposes = new Purposes(Map.of("analytics", new Purposes.Purpose("analytics", List.of("analytics"), true),
+                "personalization", new Purposes.Purpose("personalization", List.of("personalization"), true)),
+                Map.of("views_personal", Set.of("personalization"), "views_both", Set.of("analytics", "personalization")),
+                Map.of("favourite_brand", Set.of("personalization")), Set.of("personalization"));
+        query.view = new ProfileView("pf_1", Map.of("user_id", List.of("u1")),
+                Map.of("plan", Map.of("value", "pro"), "favourite_brand", Map.of("value", "acme")),
+                Map.of("views", 3L, "views_personal", 2L, "views_both", 1L), List.of("regular"), 4, NOW, NOW,
+                Map.of("scores", Map.of("propensity", 0.4)));
+        PrivacyConfig limited = new PrivacyConfig(new PrivacyCost(1, 1e-5), 10, Map.of(),
+                Map.of(READ_KEY, Set.of("analytics")));
+        HttpApi api = start(limited);
+
+        JsonNode seen = ok(send(api, "GET", "/v1/profiles/user_id/u1", null, READ_KEY));
+        assertThat(seen.get("features").fieldNames()).toIterable().containsExactly("views");
+        assertThat(seen.get("traits").fieldNames()).toIterable().containsExactly("plan");
+        assertThat(seen.has("models")).isFalse();
+        assertThat(seen.get("segments").get(0).asText()).isEqualTo("regular");
+
+        JsonNode all = ok(send(api, "GET", "/v1/profiles/user_id/u1", null, FULL_KEY));
+        assertThat(all.get("features").size()).isEqualTo(3);
+        assertThat(all.get("traits").size()).isEqualTo(2);
+        assertThat(all.has("models")).isTrue();
+
+        assertError(send(api, "GET", "/v1/profiles/user_id/u1/scores", null, READ_KEY), 403, "forbidden", null);
+    }
+
+    @Test
     void aRuntimeWithoutABudgetStoreAnswersPrivateReads501() throws Exception {
         HttpApi api = start(PrivacyConfig.DEFAULT, dev.portrait.server.port.PrivacyPort.UNAVAILABLE);
         assertError(send(api, "GET", "/v1/segments?privacy=dp&epsilon=0.5", null, READ_KEY), 501, "not_supported", "privacy");
@@ -245,10 +275,17 @@ class PrivateReadsTest {
         volatile long count;
         volatile AudienceStatistics statistics = new AudienceStatistics(0, 0, 0);
         volatile List<Double> lastBounds;
+        volatile ProfileView view;
+        volatile Purposes purposes = Purposes.NONE;
 
         @Override
         public Optional<ProfileView> profile(String idType, String id, Instant at) {
-            return Optional.empty();
+            return Optional.ofNullable(view);
+        }
+
+        @Override
+        public Purposes purposes() {
+            return purposes;
         }
 
         @Override
