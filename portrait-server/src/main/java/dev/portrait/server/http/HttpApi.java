@@ -177,13 +177,13 @@ public final class HttpApi implements AutoCloseable {
         r.add(HandlerType.POST, "/v1/audiences/count", Scope.QUERY, audiences::count);
         r.add(HandlerType.POST, "/v1/audiences/members", Scope.QUERY, audiences::members);
         r.add(HandlerType.POST, "/v1/audiences/stats", Scope.QUERY, audiences::stats); // issue 13: dp aggregates
-        // a dp-only key reads no person's recommendations or scores
-        ModelRoutes.register((method, path, scope, h) -> r.add(method, path, scope, !path.startsWith("/v1/profiles/") ? h
-                : ctx -> {
-                    privateReads.requireIndividualAccess(ctx);
-                    privateReads.requireModelPurposes(ctx, queryPort.purposes());
-                    h.handle(ctx);
-                }), queryPort, metrics); // issue 5: recommendations, personas, scores
+        // a dp-only key reads no model output: recommendations and scores name a person, and personas (cluster
+        // centres) are exact aggregates that a small cluster gives away
+        ModelRoutes.register((method, path, scope, h) -> r.add(method, path, scope, ctx -> {
+            privateReads.requireIndividualAccess(ctx);
+            privateReads.requireModelPurposes(ctx, queryPort.purposes());
+            h.handle(ctx);
+        }), queryPort, metrics); // issue 5: recommendations, personas, scores
 
         r.add(HandlerType.DELETE, "/v1/profiles/{idType}/{id}", Scope.ADMIN, admin::forget);
         r.add(HandlerType.GET, "/v1/quarantine", Scope.ADMIN, admin::quarantine);

@@ -63,7 +63,7 @@ final class PrivateReads {
         String key = Keyring.keyFromHeader(ctx.header("Authorization"));
         if (key != null && config.forcedKeys().containsKey(key)) {
             throw ApiError.forbidden("this key reads only differentially private aggregates (segment sizes, audience "
-                    + "counts and statistics), nothing that names a person");
+                    + "counts and statistics): nothing that names a person, and no exact model output");
         }
     }
 
@@ -114,8 +114,18 @@ final class PrivateReads {
         return out;
     }
 
+    /**
+     * The smallest ε a request may ask: the ledger's unit, and far below any useful answer (the noise's scale
+     * would be a million times the sensitivity); smaller ones would let the noise overflow a count.
+     */
+    static final double MIN_EPSILON = 1e-6;
+
     private static DpRequest request(Context ctx) {
         double epsilon = number(ctx, "epsilon");
+        if (epsilon < MIN_EPSILON || epsilon > PrivacyConfig.MAX_EPSILON_PER_DAY) {
+            throw ApiError.invalidParameter("epsilon", "epsilon must be between " + MIN_EPSILON + " and "
+                    + PrivacyConfig.MAX_EPSILON_PER_DAY + ", got " + epsilon);
+        }
         String mechanism = ctx.queryParam("mechanism");
         boolean gaussian;
         if (mechanism == null || mechanism.isEmpty() || mechanism.equals("laplace")) {

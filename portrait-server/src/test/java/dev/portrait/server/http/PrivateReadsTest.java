@@ -153,6 +153,7 @@ class PrivateReadsTest {
         assertError(send(api, "GET", "/v1/profiles/user_id/u1", null, DP_KEY), 403, "forbidden", null);
         assertError(send(api, "GET", "/v1/profiles/user_id/u1/changes", null, DP_KEY), 403, "forbidden", null);
         assertError(send(api, "GET", "/v1/profiles/user_id/u1/recommendations", null, DP_KEY), 403, "forbidden", null);
+        assertError(send(api, "GET", "/v1/personas", null, DP_KEY), 403, "forbidden", null);
         assertError(send(api, "GET", "/v1/segments/big/members", null, DP_KEY), 403, "forbidden", null);
         assertError(send(api, "POST", "/v1/audiences/members", "{}", DP_KEY), 403, "forbidden", null);
         // its own budget (1.0), not the default one
@@ -196,6 +197,8 @@ class PrivateReadsTest {
         assertError(send(api, "GET", "/v1/segments?privacy=dp", null, READ_KEY), 400, "invalid_parameter", "epsilon");
         assertError(send(api, "GET", "/v1/segments?privacy=dp&epsilon=-1", null, READ_KEY), 400, "invalid_parameter", "epsilon");
         assertError(send(api, "GET", "/v1/segments?privacy=dp&epsilon=abc", null, READ_KEY), 400, "invalid_parameter", "epsilon");
+        assertError(send(api, "GET", "/v1/segments?privacy=dp&epsilon=1e-300", null, READ_KEY), 400, "invalid_parameter", "epsilon");
+        assertError(send(api, "GET", "/v1/segments?privacy=dp&epsilon=1000", null, READ_KEY), 400, "invalid_parameter", "epsilon");
         assertError(send(api, "GET", "/v1/segments?privacy=dp&epsilon=0.5&mechanism=gaussian", null, READ_KEY), 400,
                 "invalid_parameter", "delta");
         assertError(send(api, "GET", "/v1/segments?privacy=dp&epsilon=1.5&mechanism=gaussian&delta=1e-6", null, READ_KEY), 400,
