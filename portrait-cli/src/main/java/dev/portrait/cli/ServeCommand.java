@@ -4,6 +4,7 @@ import dev.portrait.cli.DataDirectory.Definition;
 import dev.portrait.core.PortraitException;
 import dev.portrait.server.PortraitServer;
 import dev.portrait.server.http.HttpConfig;
+import dev.portrait.server.http.PrivacyConfig;
 import dev.portrait.server.runtime.RuntimeOptions;
 import dev.portrait.store.StoreOptions;
 import picocli.CommandLine.Command;
@@ -81,7 +82,13 @@ final class ServeCommand implements Callable<Integer> {
         ServeConfig.Settled s = settings();
         DataDirectory dir = DataDirectory.createIfMissing(s.data());
         Definition d = dir.definition(s.definition());
-        PortraitServer server = start(dir, d, s.http());
+        PrivacyConfig privacy = config == null ? PrivacyConfig.DEFAULT : PrivacySettings.load(config, s.keys());
+        try {
+            privacy.requireDeclared(d.definition().purposes());
+        } catch (IllegalArgumentException e) {
+            throw new PortraitCli.UsageProblem(config + ": " + e.getMessage(), e);
+        }
+        PortraitServer server = start(dir, d, s.http(), privacy);
         PrintWriter out = spec.commandLine().getOut();
         out.println("portrait listening on " + url(s.host(), server.port(), s.perimeter().tls() != null)
                 + boundTo(s.host()));
@@ -96,10 +103,14 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Opens the store, recovers and starts HTTP, with the failures a user can fix explained. */
     static PortraitServer start(DataDirectory dir, Definition d, HttpConfig http) {
+        return start(dir, d, http, PrivacyConfig.DEFAULT);
+    }
+
+    static PortraitServer start(DataDirectory dir, Definition d, HttpConfig http, PrivacyConfig privacy) {
         PortraitServer server;
         try {
             server = PortraitServer.start(new PortraitServer.Settings(dir.path(), d.definition(), http,
-                    RuntimeOptions.defaults(), StoreOptions.defaults()), dir.clock());
+                    RuntimeOptions.defaults(), StoreOptions.defaults(), privacy), dir.clock());
         } catch (PortraitException e) {
             throw dir.explain(e, d);
         } catch (RuntimeException e) {

@@ -51,7 +51,7 @@ record ServeConfig(Path data, Integer port, String host, Path definition, List<S
     static final String DEFAULT_HOST = "0.0.0.0";
     private static final ObjectMapper YAML = new YAMLMapper();
     private static final Set<String> KNOWN = Set.of("data", "port", "host", "definition", "writeKeys", "readKeys",
-            "adminKeys", "apiKeys", "tls", "rateLimits", "readTimeout");
+            "adminKeys", "apiKeys", "tls", "rateLimits", "readTimeout", "privacy"); // privacy: read by PrivacySettings
 
     ServeConfig {
         writeKeys = writeKeys == null ? List.of() : List.copyOf(writeKeys);
@@ -168,7 +168,7 @@ record ServeConfig(Path data, Integer port, String host, Path definition, List<S
             String name = names.next();
             if (!KNOWN.contains(name)) {
                 throw new UsageProblem(file + ": unknown setting \"" + name + "\" (known: adminKeys, apiKeys, data, "
-                        + "definition, host, port, rateLimits, readKeys, readTimeout, tls, writeKeys)");
+                        + "definition, host, port, privacy, rateLimits, readKeys, readTimeout, tls, writeKeys)");
             }
         }
         Path base = file.toAbsolutePath().getParent();

@@ -4,11 +4,15 @@ import dev.portrait.core.definition.DefinitionLoader;
 import dev.portrait.core.definition.ProfileDefinition;
 import dev.portrait.server.http.HttpApi;
 import dev.portrait.server.http.HttpConfig;
+import dev.portrait.server.http.PrivacyConfig;
+import dev.portrait.server.runtime.read.PrivacyBudgets;
+import dev.portrait.server.runtime.read.PrivateAggregates;
 import dev.portrait.server.runtime.EmbeddedRuntime;
 import dev.portrait.server.runtime.IngestCounters;
 import dev.portrait.server.runtime.RuntimeOptions;
 import dev.portrait.store.PortraitStore;
 import dev.portrait.store.StoreOptions;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -35,17 +39,32 @@ public final class PortraitServer implements AutoCloseable {
      * @param http       port, keys and limits
      * @param runtime    group commit and write-back settings
      * @param store      retention and dedup settings
+     * @param privacy    differentially private aggregate reads: budgets, suppression, dp-only keys
      */
     public record Settings(Path dataDir, ProfileDefinition definition, HttpConfig http, RuntimeOptions runtime,
-                           StoreOptions store) {
+                           StoreOptions store, PrivacyConfig privacy) {
         public Settings {
             Objects.requireNonNull(dataDir, "dataDir");
             Objects.requireNonNull(definition, "definition");
             Objects.requireNonNull(http, "http");
             Objects.requireNonNull(runtime, "runtime");
             Objects.requireNonNull(store, "store");
+            Objects.requireNonNull(privacy, "privacy");
+        }
+
+        /** With the default privacy settings. */
+        public Settings(Path dataDir, ProfileDefinition definition, HttpConfig http, RuntimeOptions runtime,
+                        StoreOptions store) {
+            this(dataDir, definition, http, runtime, store, PrivacyConfig.DEFAULT);
+        }
+
+        public Settings withPrivacy(PrivacyConfig newPrivacy) {
+            return new Settings(dataDir, definition, http, runtime, store, newPrivacy);
         }
     }
+
+    /** The privacy budget ledger's file in the data directory (today's spending per key; see PrivacyBudgets). */
+    public static final String PRIVACY_LEDGER_FILE = "privacy-budget.json";
 
     private final PortraitStore store;
     private final EmbeddedRuntime runtime;
@@ -83,10 +102,16 @@ public final class PortraitServer implements AutoCloseable {
                 .description("log position up to which events are folded into profiles").register(metrics);
         Gauge.builder("portrait_read_published_sequence", runtime, EmbeddedRuntime::publishedSequence)
                 .description("log position up to which folded profiles are published to reads").register(metrics);
+        FunctionCounter.builder("portrait_consent_withheld_updates", runtime, EmbeddedRuntime::withheldByConsent)
+                .description("feature and trait updates events would have made, withheld because the person had "
+                        + "not consented to their purposes (issue 13)").register(metrics);
         new StoreMeters(store).bindTo(metrics);
         HttpApi http;
         try {
-            http = HttpApi.start(settings.http(), runtime, runtime, runtime, metrics, clock);
+            PrivateAggregates privacy = new PrivateAggregates(
+                    new PrivacyBudgets(settings.dataDir().resolve(PRIVACY_LEDGER_FILE), clock),
+                    settings.privacy().suppressBelow());
+            http = HttpApi.start(settings.http(), runtime, runtime, runtime, metrics, clock, privacy, settings.privacy());
         } catch (RuntimeException e) {
             process.close();
             runtime.close();

@@ -101,16 +101,21 @@ public final class DefinitionLoader {
         int version = top.optInt("version", 1, 0, Integer.MAX_VALUE);
         CleaningPolicy cleaning = cleaning(top.child("cleaning"));
         Map<String, EventSpec> events = events(top);
-        Map<String, TraitSpec> traits = traits(top);
+        Map<String, Purposes.Purpose> declaredPurposes = purposes(top);
+        Map<String, Set<String>> traitPurposes = new LinkedHashMap<>();
+        Map<String, TraitSpec> traits = traits(top, declaredPurposes, traitPurposes);
         List<IdentityRule> identity = identity(top);
-        List<Feature<?>> features = features(top);
+        Map<String, Set<String>> featurePurposes = new LinkedHashMap<>();
+        List<Feature<?>> features = features(top, declaredPurposes, featurePurposes);
         List<SegmentSpec> segments = segmentSpecs(top);
         ModelSpecs models = ModelsLoader.read(top, features);
         AccountSpecs accounts = AccountsLoader.read(top, features, events.keySet());
         ExperimentSpecs experiments = ExperimentsLoader.read(top, segments);
+        Set<String> modelPurposes = top.has("models") ? fieldPurposes(top.child("models"), declaredPurposes) : Set.of();
         top.rejectUnknown();
         ProfileDefinition def = new ProfileDefinition(name, version, cleaning, events, traits, features, identity,
-                segments, models, accounts, experiments, fingerprint(yaml));
+                segments, models, accounts, experiments, fingerprint(yaml), new Purposes(declaredPurposes,
+                featurePurposes, traitPurposes, modelPurposes));
         SegmentSet.compile(def); // type-checks every segment; throws DefinitionException naming it
         AccountSegments.compile(accounts); // and every account segment
         return def;
@@ -172,7 +177,59 @@ public final class DefinitionLoader {
         return new PropertySpec(name, type, required, min, max, pii, keep, n.path());
     }
 
-    private static Map<String, TraitSpec> traits(DefinitionNode top) {
+    /**
+     * {@code purposes: {analytics: {}, advertising: {categories: [Advertising, C0004], default: denied}}}: each
+     * purpose with the consent categories that grant it (its own name by default) and whether it is granted
+     * before a person says anything ({@code granted} by default).
+     */
+    private static Map<String, Purposes.Purpose> purposes(DefinitionNode top) {
+        Map<String, Purposes.Purpose> out = new LinkedHashMap<>();
+        for (Map.Entry<String, DefinitionNode> e : top.entries("purposes").entrySet()) {
+            DefinitionNode n = e.getValue();
+            checkName(e.getKey(), n.path(), "purpose");
+            List<String> categories = List.of(e.getKey());
+            boolean granted = true;
+            if (!n.isMissing() && !n.json().isNull()) {
+                n.requireObject();
+                if (n.has("categories")) {
+                    categories = n.optStringList("categories");
+                    if (categories.isEmpty()) {
+                        throw n.error("categories", "is empty: list the consent categories that grant this purpose, "
+                                + "or leave it out for the purpose's own name");
+                    }
+                }
+                String d = n.optString("default", "granted");
+                if (!d.equals("granted") && !d.equals("denied")) {
+                    throw n.error("default", "\"" + d + "\" is not granted or denied");
+                }
+                granted = d.equals("granted");
+                n.rejectUnknown();
+            }
+            out.put(e.getKey(), new Purposes.Purpose(e.getKey(), categories, granted));
+        }
+        if (out.size() > Purposes.MAX) {
+            throw top.error("purposes", "declares " + out.size() + " purposes, more than " + Purposes.MAX);
+        }
+        return out;
+    }
+
+    /** A field's {@code purposes: [..]}, each one declared; empty when absent. */
+    private static Set<String> fieldPurposes(DefinitionNode n, Map<String, Purposes.Purpose> declared) {
+        List<String> list = n.optStringList("purposes");
+        Set<String> out = new LinkedHashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (!declared.containsKey(list.get(i))) {
+                throw new DefinitionException(n.childPath("purposes") + "[" + i + "]", "\"" + list.get(i)
+                        + "\" is not a declared purpose (declared: " + (declared.isEmpty() ? "none; add a purposes: "
+                        + "section" : String.join(", ", declared.keySet())) + ")");
+            }
+            out.add(list.get(i));
+        }
+        return out;
+    }
+
+    private static Map<String, TraitSpec> traits(DefinitionNode top, Map<String, Purposes.Purpose> declaredPurposes,
+                                                 Map<String, Set<String>> purposesOut) {
         Map<String, TraitSpec> out = new LinkedHashMap<>();
         for (Map.Entry<String, DefinitionNode> e : top.entries("traits").entrySet()) {
             DefinitionNode n = e.getValue().requireObject();
@@ -184,6 +241,10 @@ public final class DefinitionLoader {
                 throw n.error("sources", "only applies to policy source_priority");
             }
             boolean pii = n.optBoolean("pii", false);
+            Set<String> purposes = fieldPurposes(n, declaredPurposes);
+            if (!purposes.isEmpty()) {
+                purposesOut.put(e.getKey(), purposes);
+            }
             n.rejectUnknown();
             out.put(e.getKey(), new TraitSpec(e.getKey(), type, policy, sources, pii, n.path()));
         }
@@ -243,7 +304,8 @@ public final class DefinitionLoader {
                 new IdentityRule("anonymous_id", List.of("anonymousId"), true, 200, 50, Duration.ofDays(1), blocked, 3));
     }
 
-    private static List<Feature<?>> features(DefinitionNode top) {
+    private static List<Feature<?>> features(DefinitionNode top, Map<String, Purposes.Purpose> declaredPurposes,
+                                             Map<String, Set<String>> purposesOut) {
         List<Feature<?>> out = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (DefinitionNode n : top.list("features")) {
@@ -264,6 +326,10 @@ public final class DefinitionLoader {
             }
             Set<String> events = new LinkedHashSet<>(n.optStringList("events"));
             n.optString("description", null);
+            Set<String> purposes = fieldPurposes(n, declaredPurposes);
+            if (!purposes.isEmpty()) {
+                purposesOut.put(name, purposes);
+            }
             Feature<?> feature = kind.create(new FeatureSpec(name, kindName, events, n));
             n.rejectUnknown();
             out.add(feature);

@@ -35,6 +35,7 @@ final class ModelsLoader {
         ModelSpecs.Propensity propensity = n.has("propensity") ? propensity(n.child("propensity"), features) : null;
         ModelSpecs.Regression regression = n.has("regression") ? regression(n.child("regression"), features) : null;
         ModelSpecs.BotScore bot = n.has("botScore") ? botScore(n.child("botScore")) : null;
+        n.has("purposes"); // models.purposes: read by DefinitionLoader with the other purposes (consent)
         n.rejectUnknown();
         return new ModelSpecs(recommender, personas, propensity, regression, pca, bot);
     }

@@ -26,15 +26,18 @@ import java.util.Objects;
  * @param experiments the A/B tests (the {@code experiments:} section)
  * @param fingerprint a hash of the source text, stored with profiles so a runtime knows when a
  *                    profile was computed under another definition
+ * @param purposes    the declared purposes and the traits and features each serves (consent)
  */
 public record ProfileDefinition(String name, int version, CleaningPolicy cleaning, Map<String, EventSpec> events,
                                 Map<String, TraitSpec> traits, List<Feature<?>> features,
                                 List<IdentityRule> identity, List<SegmentSpec> segments, ModelSpecs models,
-                                AccountSpecs accounts, ExperimentSpecs experiments, String fingerprint) {
+                                AccountSpecs accounts, ExperimentSpecs experiments, String fingerprint,
+                                Purposes purposes) {
     public ProfileDefinition {
         Objects.requireNonNull(models, "models");
         Objects.requireNonNull(accounts, "accounts");
         Objects.requireNonNull(experiments, "experiments");
+        Objects.requireNonNull(purposes, "purposes");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(cleaning, "cleaning");
         events = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(events));
@@ -45,12 +48,28 @@ public record ProfileDefinition(String name, int version, CleaningPolicy cleanin
         Objects.requireNonNull(fingerprint, "fingerprint");
     }
 
-    /** A definition without accounts. */
+    /** A definition without accounts and experiments. */
+    public ProfileDefinition(String name, int version, CleaningPolicy cleaning, Map<String, EventSpec> events,
+                             Map<String, TraitSpec> traits, List<Feature<?>> features, List<IdentityRule> identity,
+                             List<SegmentSpec> segments, ModelSpecs models, String fingerprint, Purposes purposes) {
+        this(name, version, cleaning, events, traits, features, identity, segments, models, AccountSpecs.none(),
+                ExperimentSpecs.none(), fingerprint, purposes);
+    }
+
+    /** A definition without purposes (no consent is looked at). */
+    public ProfileDefinition(String name, int version, CleaningPolicy cleaning, Map<String, EventSpec> events,
+                             Map<String, TraitSpec> traits, List<Feature<?>> features, List<IdentityRule> identity,
+                             List<SegmentSpec> segments, ModelSpecs models, AccountSpecs accounts,
+                             ExperimentSpecs experiments, String fingerprint) {
+        this(name, version, cleaning, events, traits, features, identity, segments, models, accounts, experiments,
+                fingerprint, Purposes.NONE);
+    }
+
+    /** A definition without accounts, experiments or purposes. */
     public ProfileDefinition(String name, int version, CleaningPolicy cleaning, Map<String, EventSpec> events,
                              Map<String, TraitSpec> traits, List<Feature<?>> features, List<IdentityRule> identity,
                              List<SegmentSpec> segments, ModelSpecs models, String fingerprint) {
-        this(name, version, cleaning, events, traits, features, identity, segments, models, AccountSpecs.none(),
-                ExperimentSpecs.none(), fingerprint);
+        this(name, version, cleaning, events, traits, features, identity, segments, models, fingerprint, Purposes.NONE);
     }
 
     /** A definition without models. */

@@ -231,9 +231,21 @@ public final class ProfileEngine {
     }
 
     private UpdateResult foldEvent(Profile p, Event event, List<ModelUpdate> updates) {
+        long deniedBefore = updater.deniedPurposes(p);
         UpdateResult u = updater.applyInPlace(p, event);
         if (models.any()) {
-            models.observe(p, event, updates);
+            long denied = updater.deniedPurposes(p) & updater.modelPurposes();
+            if (denied == 0) {
+                models.observe(p, event, updates);
+            } else {
+                // without consent to the models' purposes the event teaches them nothing (counted); a
+                // withdrawal empties the person's model state and tells the shared models what a forget does
+                if ((denied & ~deniedBefore) != 0) {
+                    models.forgotten(p, updates);
+                    p.replaceExtension(models.stateCodec().empty());
+                }
+                u = u.plusWithheld(1);
+            }
         }
         if (accounts.any()) {
             accounts.folded(p, event, updates);

@@ -347,7 +347,7 @@ public final class RowMapping {
         CleaningPolicy lifted = new CleaningPolicy(c.unknownEvents(), c.allowReturns(), c.maxFutureSkew(), null,
                 c.maxStringLength(), c.maxMapEntries(), c.maxArrayLength(), c.maxDepth(), c.redactCardNumbers());
         return new ProfileDefinition(d.name(), d.version(), lifted, d.events(), d.traits(), d.features(), d.identity(),
-                d.segments(), d.models(), d.fingerprint());
+                d.segments(), d.models(), d.accounts(), d.experiments(), d.fingerprint(), d.purposes());
     }
 
     public boolean grouped() {

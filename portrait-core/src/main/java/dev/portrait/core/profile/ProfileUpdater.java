@@ -65,6 +65,7 @@ public final class ProfileUpdater {
     private final BitSet segmentInputFeatures = new BitSet();
     private final int[] timeSensitiveSegments;
     private final String[] featureFields;
+    private final ConsentGate consent;
     @SuppressWarnings("rawtypes")
     private final ProfileExtension extension;
 
@@ -93,9 +94,12 @@ public final class ProfileUpdater {
         }
         this.segments = SegmentSet.compile(definition);
         this.featureFields = new String[features.size()];
+        List<String> featureNames = new ArrayList<>();
         for (int i = 0; i < features.size(); i++) {
             featureFields[i] = "features." + features.get(i).name();
+            featureNames.add(features.get(i).name());
         }
+        this.consent = new ConsentGate(definition.purposes(), featureNames);
 
         List<Integer> every = new ArrayList<>();
         Map<String, List<Integer>> byEvent = new HashMap<>();
@@ -184,6 +188,19 @@ public final class ProfileUpdater {
                 p.clock, p.nextCheck, extension == null || p.extension == null ? null : extension.copy(p.extension));
     }
 
+    /**
+     * The purposes the person withholds consent from now, one bit per declared purpose (in declaration
+     * order); 0 when the definition declares none.
+     */
+    public long deniedPurposes(Profile p) {
+        return consent.any() ? consent.denied(p) : 0;
+    }
+
+    /** The purposes the models serve, as bits like {@link #deniedPurposes}. */
+    public long modelPurposes() {
+        return consent.modelMask();
+    }
+
     /** Folds an event into a copy of the profile; the argument is not changed. */
     public UpdateResult apply(Profile profile, Event event) {
         return applyInPlace(copy(profile), event);
@@ -202,9 +219,25 @@ public final class ProfileUpdater {
         Reader reader = new Reader(p, now);
         BitSet toEvaluate = new BitSet();
 
+        // consent first: an event that withdraws a purpose feeds none of that purpose's fields itself
+        long denied = 0;
+        int withheld = 0;
+        if (consent.any()) {
+            long before = consent.denied(p);
+            consent.apply(p, event, sourceOf(event), changes);
+            denied = consent.denied(p);
+            if ((denied & ~before) != 0) {
+                withdraw(p, denied & ~before, now, cause, changes, toEvaluate);
+            }
+        }
+
         int[] touched = featuresByEvent.getOrDefault(event.key(), featuresForEveryEvent);
         long next = p.nextCheck;
         for (int f : touched) {
+            if ((consent.featureMask(f) & denied) != 0) {
+                withheld++;
+                continue;
+            }
             Feature<Object> feature = features.get(f);
             if (trackChanges) {
                 java.util.Collection<String> keys = feature.changedKeys(event);
@@ -231,7 +264,7 @@ public final class ProfileUpdater {
             }
         }
 
-        applyTraits(p, event, changes, toEvaluate);
+        withheld += applyTraits(p, event, changes, toEvaluate, denied);
 
         p.clock = now;
         p.version++;
@@ -246,7 +279,45 @@ public final class ProfileUpdater {
         // still their earliest after now. A touched feature whose change moved later (a reset
         // "days since") leaves an early check behind, which finds nothing and recomputes.
         p.nextCheck = now >= p.nextCheck ? nextCheck(p, now) : next;
-        return new UpdateResult(p, changes == null ? List.of() : changes, transitions);
+        return new UpdateResult(p, changes == null ? List.of() : changes, transitions, withheld);
+    }
+
+    /**
+     * Clears what a withdrawn purpose derived: every feature and trait tagged with it goes back to empty,
+     * each change recorded and its segments re-evaluated.
+     */
+    private void withdraw(Profile p, long withdrawn, long now, String cause, List<Change> changes, BitSet toEvaluate) {
+        for (int f = 0; f < features.size(); f++) {
+            if ((consent.featureMask(f) & withdrawn) == 0) {
+                continue;
+            }
+            Feature<Object> feature = features.get(f);
+            Object before = changes == null ? null : feature.read(p.states[f], now);
+            p.states[f] = feature.empty();
+            if (changes != null) {
+                Object after = feature.read(p.states[f], now);
+                if (!Objects.equals(before, after)) {
+                    changes.add(new Change(featureFields[f], before, after, cause));
+                }
+            }
+            for (int s : segmentsByFeature[f]) {
+                toEvaluate.set(s);
+            }
+        }
+        for (String trait : new ArrayList<>(p.traits.keySet())) {
+            if ((consent.traitMask(trait) & withdrawn) != 0) {
+                TraitValue gone = p.traits.remove(trait);
+                if (changes != null) {
+                    changes.add(new Change("traits." + trait, gone.value(), null, cause));
+                }
+                int[] affected = segmentsByTrait.get(trait);
+                if (affected != null) {
+                    for (int s : affected) {
+                        toEvaluate.set(s);
+                    }
+                }
+            }
+        }
     }
 
     /**
@@ -376,17 +447,23 @@ public final class ProfileUpdater {
 
     // ---- traits ----
 
-    private void applyTraits(Profile p, Event event, List<Change> changes, BitSet toEvaluate) {
+    /** Applies the event's traits; returns how many were withheld for want of consent. */
+    private int applyTraits(Profile p, Event event, List<Change> changes, BitSet toEvaluate, long denied) {
         Map<String, Object> fromContext = contextTraits(event);
         Map<String, Object> own = event.type() == EventType.IDENTIFY ? event.traits() : Map.of();
         if (fromContext.isEmpty() && own.isEmpty()) {
-            return;
+            return 0;
         }
+        int withheld = 0;
         String source = sourceOf(event);
         // the call's own traits are applied after context traits, so they win within one event
         for (Map<String, Object> traits : List.of(fromContext, own)) {
             for (Map.Entry<String, Object> e : traits.entrySet()) {
-                if (e.getValue() == null) {
+                if (e.getValue() == null || ConsentGate.reserved(e.getKey())) {
+                    continue; // consent.* is set from the consent object only
+                }
+                if ((consent.traitMask(e.getKey()) & denied) != 0) {
+                    withheld++;
                     continue;
                 }
                 TraitSpec spec = definition.traits().get(e.getKey());
@@ -414,6 +491,7 @@ public final class ProfileUpdater {
                 }
             }
         }
+        return withheld;
     }
 
     @SuppressWarnings("unchecked")

@@ -42,6 +42,29 @@ public record ProfileView(String profileId, Map<String, List<String>> identities
     }
 
     /**
+     * The view a reader allowed only {@code allowed} purposes may see: traits and features tagged with any
+     * other purpose left out, and the model outputs too unless the models' purposes are all allowed.
+     * Untagged fields serve no particular purpose and stay; so do the {@code consent.*} traits and the
+     * segments (a segment is a fact about the person the definition chose to publish).
+     */
+    public ProfileView onlyFor(java.util.Set<String> allowed, dev.portrait.core.definition.Purposes purposes) {
+        Map<String, Map<String, Object>> t = new LinkedHashMap<>();
+        traits.forEach((name, v) -> {
+            if (allowed.containsAll(purposes.traits().getOrDefault(name, java.util.Set.of()))) {
+                t.put(name, v);
+            }
+        });
+        Map<String, Object> f = new LinkedHashMap<>();
+        features.forEach((name, v) -> {
+            if (allowed.containsAll(purposes.features().getOrDefault(name, java.util.Set.of()))) {
+                f.put(name, v);
+            }
+        });
+        return new ProfileView(profileId, identities, t, f, segments, version, updatedAt, asOf,
+                allowed.containsAll(purposes.models()) ? models : null);
+    }
+
+    /**
      * Reads {@code p} at {@code now} (windows expire and decays apply as of then).
      *
      * @param attached the identifiers attached to the profile, in the identity store's order

@@ -2,7 +2,11 @@ package dev.portrait.server.http;
 
 import dev.portrait.core.event.EventCodec;
 import dev.portrait.core.segment.AudienceSpec;
+import dev.portrait.core.privacy.AggregateReleases;
+import dev.portrait.core.privacy.NoisyCount;
+import dev.portrait.core.privacy.NoisyStatistics;
 import dev.portrait.server.port.AudienceCount;
+import dev.portrait.server.port.AudienceStatistics;
 import dev.portrait.server.port.AudienceMember;
 import dev.portrait.server.port.Page;
 import dev.portrait.server.port.QueryPort;
@@ -17,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Audiences: {@code POST /v1/audiences/count} and {@code POST /v1/audiences/members}, with a body
+ * Audiences: {@code POST /v1/audiences/count}, {@code /v1/audiences/stats} and {@code /v1/audiences/members}, with a body
  * {@code {"all":[…],"any":[…],"none":[…],"where":"…"}}. Members come a page at a time ({@code cursor},
  * {@code limit}, as JSON) or, with {@code "format":"jsonl"} or {@code "csv"}, as one streamed export of
  * every member with the identifier types listed in {@code "identifiers"}.
@@ -28,22 +32,105 @@ final class AudienceRoutes {
 
     private final QueryPort query;
     private final HttpConfig.Limits limits;
+    private final PrivateReads privacy;
 
-    AudienceRoutes(QueryPort query, HttpConfig.Limits limits) {
+    AudienceRoutes(QueryPort query, HttpConfig.Limits limits, PrivateReads privacy) {
         this.query = query;
         this.limits = limits;
+        this.privacy = privacy;
     }
 
     void count(Context ctx) throws IOException {
         AudienceSpec spec = spec(body(ctx));
+        PrivateReads.Asked asked = privacy.asked(ctx);
         AudienceCount c = query.countAudience(spec);
         Map<String, Object> answer = new LinkedHashMap<>();
+        if (asked != null) {
+            // no tookMs: how long the where condition took tells how many candidates it read
+            NoisyCount noisy = privacy.port().counts(asked.analyst(), asked.budget(), asked.request(),
+                    new long[] {c.count()}).get(0);
+            answer.put("count", noisy.count());
+            answer.put("suppressed", noisy.suppressed());
+            answer.put("privacy", privacy.describe(asked, AggregateReleases.countCost(asked.request()),
+                    Map.of("noiseStdDev", noisy.noiseStdDev())));
+            Json.write(ctx, 200, answer);
+            return;
+        }
         answer.put("count", c.count());
         answer.put("tookMs", Math.round(c.tookMs() * 1000) / 1000.0);
         Json.write(ctx, 200, answer);
     }
 
+    /**
+     * {@code POST /v1/audiences/stats}: count, sum and mean of a numeric feature over the audience, with
+     * {@code "feature"} and optional {@code "bounds": [lower, upper]} (required with {@code privacy=dp}: the
+     * sum's sensitivity comes from them).
+     */
+    void stats(Context ctx) throws IOException {
+        Map<String, Object> body = body(ctx);
+        AudienceSpec spec = spec(body);
+        if (!(body.get("feature") instanceof String feature) || feature.isEmpty()) {
+            throw ApiError.invalidRequest("feature", "feature must name a numeric feature of the definition");
+        }
+        double[] bounds = bounds(body.get("bounds"));
+        PrivateReads.Asked asked = privacy.asked(ctx);
+        if (asked != null && bounds == null) {
+            throw PrivateReads.badBounds("a differentially private statistic needs \"bounds\": [lower, upper]: each value "
+                    + "is clamped to them, and they fix how much one person can move the sum");
+        }
+        if (asked != null) {
+            try {
+                AggregateReleases.statisticsCost(asked.request(), bounds[0], bounds[1]);
+            } catch (IllegalArgumentException e) {
+                throw ApiError.invalidParameter("mechanism", e.getMessage());
+            }
+        }
+        long start = System.nanoTime();
+        AudienceStatistics exact = query.audienceStatistics(spec, feature, bounds == null ? null : bounds[0],
+                bounds == null ? null : bounds[1]);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("feature", feature);
+        if (asked == null) {
+            answer.put("count", exact.count());
+            answer.put("sum", exact.sum());
+            answer.put("mean", exact.mean());
+            answer.put("withoutValue", exact.withoutValue());
+            answer.put("tookMs", Math.round((System.nanoTime() - start) / 1e3) / 1000.0);
+        } else {
+            NoisyStatistics noisy = privacy.port().statistics(asked.analyst(), asked.budget(), asked.request(), exact,
+                    bounds[0], bounds[1]);
+            answer.put("count", noisy.count());
+            answer.put("sum", noisy.sum());
+            answer.put("mean", noisy.mean());
+            answer.put("suppressed", noisy.suppressed());
+            Map<String, Object> noise = new LinkedHashMap<>();
+            noise.put("countNoiseStdDev", noisy.countStdDev());
+            noise.put("sumNoiseStdDev", noisy.sumStdDev());
+            noise.put("bounds", List.of(bounds[0], bounds[1]));
+            answer.put("privacy", privacy.describe(asked,
+                    AggregateReleases.statisticsCost(asked.request(), bounds[0], bounds[1]), noise));
+        }
+        Json.write(ctx, 200, answer);
+    }
+
+    private static double[] bounds(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof List<?> list && list.size() == 2 && list.get(0) instanceof Number lo
+                && list.get(1) instanceof Number hi) {
+            double lower = lo.doubleValue();
+            double upper = hi.doubleValue();
+            if (Double.isFinite(lower) && Double.isFinite(upper) && lower <= upper && (lower != 0 || upper != 0)) {
+                return new double[] {lower, upper};
+            }
+        }
+        throw PrivateReads.badBounds("bounds must be [lower, upper], two finite numbers with lower <= upper, not both 0; got "
+                + value);
+    }
+
     void members(Context ctx) throws IOException {
+        privacy.requireIndividualAccess(ctx);
         Map<String, Object> body = body(ctx);
         AudienceSpec spec = spec(body);
         List<String> types = strings(body, "identifiers");

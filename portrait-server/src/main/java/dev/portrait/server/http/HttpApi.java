@@ -6,6 +6,7 @@ import dev.portrait.server.console.ConsoleRole;
 import dev.portrait.server.port.AdminPort;
 import dev.portrait.server.port.HealthPort;
 import dev.portrait.server.port.IngestPort;
+import dev.portrait.server.port.PrivacyPort;
 import dev.portrait.server.port.QueryPort;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -34,7 +35,9 @@ import java.util.Optional;
  *       <td>write (Basic, Bearer, or {@code writeKey} in the body)</td></tr>
  *   <tr><td>POST /v1/m (analytics.js's own delivery metrics, counted, never stored)</td><td>none</td></tr>
  *   <tr><td>GET /v1/profiles/{idType}/{id}, …/changes, /v1/segments, /v1/segments/{name}/members,
- *       POST /v1/audiences/count, /v1/audiences/members, GET /v1/accounts/{groupId}, /v1/experiments/{name}</td>
+ *       POST /v1/audiences/count, /v1/audiences/stats, /v1/audiences/members (aggregates also with
+ *       {@code ?privacy=dp&epsilon=…}; a dp-only key reads aggregates only, always with noise),
+ *       GET /v1/accounts/{groupId}, /v1/experiments/{name}</td>
  *       <td>read or admin</td></tr>
  *   <tr><td>DELETE /v1/profiles/{idType}/{id}, GET /v1/quarantine, POST /v1/quarantine/redrive</td>
  *       <td>admin</td></tr>
@@ -76,6 +79,16 @@ public final class HttpApi implements AutoCloseable {
      */
     public static HttpApi start(HttpConfig config, IngestPort ingest, QueryPort query, AdminPort admin,
                                 PrometheusMeterRegistry metrics, Clock clock) {
+        return start(config, ingest, query, admin, metrics, clock, PrivacyPort.UNAVAILABLE, PrivacyConfig.DEFAULT);
+    }
+
+    /**
+     * Starts the API with differentially private aggregate reads ({@code ?privacy=dp&epsilon=…}) paid from
+     * {@code privacy}'s budgets, and the dp-only keys of {@code privacyConfig}.
+     */
+    public static HttpApi start(HttpConfig config, IngestPort ingest, QueryPort query, AdminPort admin,
+                                PrometheusMeterRegistry metrics, Clock clock, PrivacyPort privacy,
+                                PrivacyConfig privacyConfig) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(ingest, "ingest");
         Objects.requireNonNull(query, "query");
@@ -89,15 +102,18 @@ public final class HttpApi implements AutoCloseable {
         Keyring keyring = new Keyring(config.keys());
         Admission admission = new Admission(keyring, new RateLimits(config.perimeter().rates(), keyring.size(),
                 System::nanoTime));
+        PrivateReads privateReads = new PrivateReads(Objects.requireNonNull(privacy, "privacy"),
+                Objects.requireNonNull(privacyConfig, "privacyConfig"));
         List<String> routes = new ArrayList<>();
-        Console console = Console.create(key -> consoleRole(keyring, key), query, metrics, clock); // issue 12
+        Console console = Console.create(key -> consoleRole(keyring, privacyConfig, key), query, metrics, clock);
         Javalin app = Javalin.create(c -> {
             configure(c, config, certificate, meters);
             console.register(c);
             routes(new Routes(c, admission, config.perimeter().readTimeout().toNanos(), routes, console), ingest,
                     new IngestRoutes(ingest, admission, config.limits(), meters, clock),
-                    new SdkMetricsRoute(metrics), new QueryRoutes(query), new AudienceRoutes(query, config.limits()), query,
-                    new AdminRoutes(admin, config.limits()), metrics, config.openMetrics() ? null : Scope.QUERY);
+                    new SdkMetricsRoute(metrics), new QueryRoutes(query, privateReads),
+                    new AudienceRoutes(query, config.limits(), privateReads), query,
+                    new AdminRoutes(admin, config.limits()), metrics, config.openMetrics() ? null : Scope.QUERY, privateReads);
         });
         app.start(config.host(), config.port());
         return new HttpApi(app, routes);
@@ -167,7 +183,7 @@ public final class HttpApi implements AutoCloseable {
 
     private static void routes(Routes r, IngestPort ingestPort, IngestRoutes ingest, SdkMetricsRoute sdkMetrics,
                                QueryRoutes query, AudienceRoutes audiences, QueryPort queryPort, AdminRoutes admin,
-                               PrometheusMeterRegistry metrics, Scope metricsScope) {
+                               PrometheusMeterRegistry metrics, Scope metricsScope, PrivateReads privateReads) {
         // ingest routes check their key themselves: it may be inside the body
         r.add(HandlerType.POST, "/v1/batch", null, ingest::batch);
         r.add(HandlerType.POST, "/v1/import", null, ingest::batch);
@@ -191,9 +207,23 @@ public final class HttpApi implements AutoCloseable {
         r.add(HandlerType.GET, "/v1/segments/{name}/members", Scope.QUERY, query::members);
         r.add(HandlerType.POST, "/v1/audiences/count", Scope.QUERY, audiences::count);
         r.add(HandlerType.POST, "/v1/audiences/members", Scope.QUERY, audiences::members);
-        ModelRoutes.register(r::add, queryPort, metrics); // issue 5: recommendations, personas, scores
-        AccountRoutes.register(r::add, queryPort); // issue 15: GET /v1/accounts/{groupId}
-        ExperimentRoutes.register(r::add, queryPort); // issue 15: GET /v1/experiments/{name}
+        r.add(HandlerType.POST, "/v1/audiences/stats", Scope.QUERY, audiences::stats); // issue 13: dp aggregates
+        // a dp-only key reads no model output: recommendations and scores name a person, and personas (cluster
+        // centres) are exact aggregates that a small cluster gives away
+        ModelRoutes.register((method, path, scope, h) -> r.add(method, path, scope, ctx -> {
+            privateReads.requireIndividualAccess(ctx);
+            privateReads.requireModelPurposes(ctx, queryPort.purposes());
+            h.handle(ctx);
+        }), queryPort, metrics); // issue 5: recommendations, personas, scores
+        // accounts and experiment results are exact aggregates over groups that may be small: not for a dp-only key
+        AccountRoutes.register((method, path, scope, h) -> r.add(method, path, scope, ctx -> {
+            privateReads.requireIndividualAccess(ctx);
+            h.handle(ctx);
+        }), queryPort); // issue 15: GET /v1/accounts/{groupId}
+        ExperimentRoutes.register((method, path, scope, h) -> r.add(method, path, scope, ctx -> {
+            privateReads.requireIndividualAccess(ctx);
+            h.handle(ctx);
+        }), queryPort); // issue 15: GET /v1/experiments/{name}
 
         r.add(HandlerType.DELETE, "/v1/profiles/{idType}/{id}", Scope.ADMIN, admin::forget);
         r.add(HandlerType.GET, "/v1/quarantine", Scope.ADMIN, admin::quarantine);
@@ -213,7 +243,12 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /** The console role a key signs in with: admin keys administer, read keys read, write keys none. */
-    private static Optional<ConsoleRole> consoleRole(Keyring keyring, String key) {
+    private static Optional<ConsoleRole> consoleRole(Keyring keyring, PrivacyConfig privacy, String key) {
+        // a key limited to private aggregates or to some purposes signs in to nothing: the console shows people
+        // and every field, and a session carries no key for PrivateReads to limit
+        if (privacy.forcedKeys().containsKey(key) || privacy.keyPurposes().containsKey(key)) {
+            return Optional.empty();
+        }
         java.util.Set<Scope> scopes = keyring.scopesOf(key);
         return scopes.contains(Scope.ADMIN) ? Optional.of(ConsoleRole.ADMIN)
                 : scopes.contains(Scope.QUERY) ? Optional.of(ConsoleRole.READ) : Optional.empty();

@@ -1,8 +1,11 @@
 package dev.portrait.server.http;
 
+import dev.portrait.core.privacy.AggregateReleases;
+import dev.portrait.core.privacy.NoisyCount;
 import dev.portrait.server.port.ChangeView;
 import dev.portrait.server.port.Page;
 import dev.portrait.core.profile.ProfileView;
+import dev.portrait.server.port.PrivacyPort;
 import dev.portrait.server.port.QueryPort;
 import dev.portrait.server.port.SegmentSummary;
 import io.javalin.http.Context;
@@ -19,12 +22,20 @@ import java.util.Optional;
 /** Profiles, their changes, segments and their members. */
 final class QueryRoutes {
     private final QueryPort query;
+    private final PrivateReads privacy;
 
+    /** Without private reads (every key reads exactly): for the model routes, which read profiles only. */
     QueryRoutes(QueryPort query) {
+        this(query, new PrivateReads(PrivacyPort.UNAVAILABLE, PrivacyConfig.DEFAULT));
+    }
+
+    QueryRoutes(QueryPort query, PrivateReads privacy) {
         this.query = query;
+        this.privacy = privacy;
     }
 
     void profile(Context ctx) {
+        privacy.requireIndividualAccess(ctx);
         String idType = ctx.pathParam("idType");
         String id = ctx.pathParam("id");
         Instant at = at(ctx.queryParam("at"));
@@ -37,10 +48,11 @@ final class QueryRoutes {
             }
         }
         ProfileView p = query.profile(idType, id, at).orElseThrow(() -> noProfile(idType, id));
-        Json.write(ctx, 200, p.toJson());
+        Json.write(ctx, 200, privacy.visible(ctx, p, query.purposes()).toJson());
     }
 
     void changes(Context ctx) {
+        privacy.requireIndividualAccess(ctx);
         String idType = ctx.pathParam("idType");
         String id = ctx.pathParam("id");
         Paging paging = Paging.of(ctx);
@@ -51,7 +63,11 @@ final class QueryRoutes {
         Optional<Page<ChangeView>> page = query.changes(idType, id, paging.cursor(), paging.limit());
         Page<ChangeView> changes = page.orElseThrow(() -> noProfile(idType, id));
         List<Map<String, Object>> items = new ArrayList<>(changes.items().size());
+        java.util.Set<String> allowed = privacy.purposesOf(ctx);
         for (ChangeView c : changes.items()) {
+            if (!PrivateReads.visible(allowed, query.purposes(), c.field())) {
+                continue; // a field of a purpose this key may not see (the page may come out short)
+            }
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("sequence", c.sequence());
             item.put("time", c.time());
@@ -66,6 +82,11 @@ final class QueryRoutes {
 
     void segments(Context ctx) {
         awaitPosition(ctx);
+        PrivateReads.Asked asked = privacy.asked(ctx);
+        if (asked != null) {
+            privateSegments(ctx, asked);
+            return;
+        }
         List<Map<String, Object>> items = new ArrayList<>();
         for (SegmentSummary s : query.segments()) {
             Map<String, Object> item = new LinkedHashMap<>();
@@ -78,7 +99,34 @@ final class QueryRoutes {
         Json.write(ctx, 200, Map.of("segments", items));
     }
 
+    /** Every segment's size with noise; one person may be in all of them, so they share the request's ε. */
+    private void privateSegments(Context ctx, PrivateReads.Asked asked) {
+        List<SegmentSummary> segments = query.segments();
+        long[] exact = new long[segments.size()];
+        for (int i = 0; i < exact.length; i++) {
+            exact[i] = segments.get(i).size();
+        }
+        List<NoisyCount> noisy = privacy.port().counts(asked.analyst(), asked.budget(), asked.request(), exact);
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (int i = 0; i < exact.length; i++) {
+            SegmentSummary s = segments.get(i);
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("name", s.name());
+            item.put("description", s.description());
+            item.put("condition", s.condition());
+            item.put("size", noisy.get(i).count());
+            item.put("suppressed", noisy.get(i).suppressed());
+            items.add(item);
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("segments", items);
+        answer.put("privacy", privacy.describe(asked, AggregateReleases.countCost(asked.request()),
+                Map.of("noiseStdDev", noisy.isEmpty() ? 0.0 : noisy.get(0).noiseStdDev())));
+        Json.write(ctx, 200, answer);
+    }
+
     void members(Context ctx) {
+        privacy.requireIndividualAccess(ctx);
         String segment = ctx.pathParam("name");
         Paging paging = Paging.of(ctx);
         awaitPosition(ctx);

@@ -65,4 +65,19 @@ public interface QueryPort {
     default Page<AudienceMember> audienceMembers(AudienceSpec spec, List<String> identifierTypes, String cursor, int limit) {
         throw new PortraitException("not_supported", "this runtime does not list audiences", null);
     }
+
+    /** The definition's purposes and the fields each serves, for reads limited to some purposes (consent). */
+    default dev.portrait.core.definition.Purposes purposes() {
+        return dev.portrait.core.definition.Purposes.NONE;
+    }
+
+    /**
+     * A numeric feature over the audience now: members with a number for it, and their sum, each value
+     * clamped to {@code [lower, upper]} when those are given (both or neither).
+     *
+     * @throws PortraitException {@code unknown_feature} (400) naming {@code feature}, and as {@link #countAudience}
+     */
+    default AudienceStatistics audienceStatistics(AudienceSpec spec, String feature, Double lower, Double upper) {
+        throw new PortraitException("not_supported", "this runtime does not compute audience statistics", null);
+    }
 }

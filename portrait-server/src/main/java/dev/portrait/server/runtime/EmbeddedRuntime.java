@@ -12,6 +12,7 @@ import dev.portrait.core.segment.AudienceSpec;
 import dev.portrait.server.port.AdminPort;
 import dev.portrait.server.port.AudienceCount;
 import dev.portrait.server.port.AudienceMember;
+import dev.portrait.server.port.AudienceStatistics;
 import dev.portrait.server.port.ChangeView;
 import dev.portrait.server.port.HealthPort;
 import dev.portrait.server.port.IncomingEvent;
@@ -213,6 +214,16 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         return worker.appliedSequence();
     }
 
+    @Override
+    public dev.portrait.core.definition.Purposes purposes() {
+        return definition.purposes();
+    }
+
+    /** Feature and trait updates withheld because the person had not consented to their purposes. */
+    public long withheldByConsent() {
+        return worker.withheldByConsent();
+    }
+
     /** The log position the state reads see includes (published after each batch; a gauge, never asks the worker). */
     public long publishedSequence() {
         return worker.published().position();
@@ -344,6 +355,11 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     @Override
     public AudienceCount countAudience(AudienceSpec spec) {
         return queries.countAudience(spec);
+    }
+
+    @Override
+    public AudienceStatistics audienceStatistics(AudienceSpec spec, String feature, Double lower, Double upper) {
+        return queries.audienceStatistics(spec, feature, lower, upper);
     }
 
     @Override

@@ -243,6 +243,52 @@ class ReadPathOnSyntheticStreamTest {
     }
 
     @Test
+    void audienceStatisticsEqualABruteForcePassOverEveryProfile() throws Exception {
+        List<String> names = new ArrayList<>();
+        for (int s = 0; s < updater.segments().size(); s++) {
+            names.add(updater.segments().name(s));
+        }
+        List<String> features = List.of("revenue_30d", "views_30d", "order_value_ewma", "orders_lifetime");
+        SplittableRandom random = new SplittableRandom(SEED + 1);
+        int withValues = 0;
+        for (int round = 0; round < 20; round++) {
+            List<String> any = pick(random, names, 2);
+            String where = random.nextInt(2) == 0 ? null : WHERE.get(random.nextInt(WHERE.size()));
+            String feature = features.get(random.nextInt(features.size()));
+            boolean clamp = random.nextBoolean();
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("any", any);
+            if (where != null) {
+                body.put("where", where);
+            }
+            body.put("feature", feature);
+            if (clamp) {
+                body.put("bounds", List.of(1.0, 50.0));
+            }
+            int index = definition.featureIndex(feature);
+            long count = 0;
+            double sum = 0;
+            for (String id : bruteForce(List.of(), any, List.of(), where)) {
+                Profile p = stored.get(id);
+                Object v = updater.inputs(p, Math.max(clock.millis(), p.clock())).feature(index);
+                if (v instanceof Number n) {
+                    count++;
+                    sum += clamp ? Math.max(1.0, Math.min(50.0, n.doubleValue())) : n.doubleValue();
+                }
+            }
+            JsonNode answer = post("/v1/audiences/stats", body);
+            withValues += count > 0 ? 1 : 0;
+            assertThat(answer.get("count").asLong()).as("seed %d round %d: %s", SEED, round, body).isEqualTo(count);
+            assertThat(answer.get("sum").asDouble()).as("seed %d round %d: %s", SEED, round, body)
+                    .isCloseTo(sum, org.assertj.core.data.Offset.offset(1e-6 * Math.max(1, Math.abs(sum))));
+        }
+        assertThat(withValues).as("seed %d: the rounds must not all sum over nobody", SEED).isGreaterThan(5);
+        HttpResponse<String> unknown = send("/v1/audiences/stats", Map.of("feature", "no_such_feature"));
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("unknown_feature").contains("\"path\":\"feature\"");
+    }
+
+    @Test
     void segmentSizesAreTheBitmapsAndEqualTheStoredMemberships() {
         for (var s : runtime.segments()) {
             int index = updater.segments().indexOf(s.name());

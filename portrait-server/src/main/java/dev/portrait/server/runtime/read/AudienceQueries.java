@@ -6,7 +6,10 @@ import dev.portrait.core.profile.ProfileUpdater;
 import dev.portrait.core.segment.Audience;
 import dev.portrait.core.segment.AudienceSpec;
 import dev.portrait.core.segment.SegmentSet;
+import dev.portrait.core.PortraitException;
+import dev.portrait.core.segment.SegmentInputs;
 import dev.portrait.server.port.AudienceCount;
+import dev.portrait.server.port.AudienceStatistics;
 import dev.portrait.server.port.AudienceMember;
 import dev.portrait.server.port.Page;
 import dev.portrait.server.runtime.worker.MemberSnapshot;
@@ -66,6 +69,44 @@ final class AudienceQueries {
             }
         }
         return new AudienceCount(count, (System.nanoTime() - start) / 1e6);
+    }
+
+    /** Members with a number for the feature, and their (clamped) sum; every candidate is read. */
+    AudienceStatistics statistics(AudienceSpec spec, String feature, Double lower, Double upper) {
+        int index = updater.definition().featureIndex(feature);
+        if (index < 0) {
+            throw new PortraitException("unknown_feature", "no feature named \"" + feature + "\" in the definition",
+                    "feature");
+        }
+        Audience audience = Audience.compile(spec, segmentNames, segments);
+        MemberSnapshot members = published.members();
+        RoaringBitmap candidates = audience.candidates(members);
+        long now = clock.millis();
+        long count = 0;
+        long without = 0;
+        double sum = 0;
+        PeekableIntIterator it = candidates.getIntIterator();
+        while (it.hasNext()) {
+            String profileId = members.profileId(it.next());
+            PublishedProfiles.Found f = profileId == null ? null : profiles.byProfileId(profileId, false);
+            if (f == null) {
+                continue; // merged away or forgotten since the snapshot
+            }
+            Profile p = f.profile();
+            SegmentInputs in = updater.inputs(p, Math.max(now, p.clock()));
+            if (audience.hasCondition() && !audience.test(in)) {
+                continue;
+            }
+            Object value = in.feature(index);
+            double x = value instanceof Number n ? n.doubleValue() : Double.NaN;
+            if (Double.isNaN(x) || Double.isInfinite(x)) {
+                without++;
+                continue;
+            }
+            count++;
+            sum += lower == null ? x : Math.max(lower, Math.min(upper, x));
+        }
+        return new AudienceStatistics(count, sum, without);
     }
 
     Page<AudienceMember> members(AudienceSpec spec, List<String> identifierTypes, String cursor, int limit) {

@@ -9,6 +9,7 @@ import dev.portrait.core.segment.AudienceSpec;
 import dev.portrait.core.segment.SegmentSet;
 import dev.portrait.server.port.AudienceCount;
 import dev.portrait.server.port.AudienceMember;
+import dev.portrait.server.port.AudienceStatistics;
 import dev.portrait.server.port.ChangeView;
 import dev.portrait.server.port.IdentifierTypes;
 import dev.portrait.server.port.Page;
@@ -146,5 +147,14 @@ public final class ProfileQueries implements QueryPort {
             IdentifierTypes.requireKnown(definition, type);
         }
         return audiences.members(spec, identifierTypes, cursor, limit);
+    }
+
+    @Override
+    public AudienceStatistics audienceStatistics(AudienceSpec spec, String feature, Double lower, Double upper) {
+        if ((lower == null) != (upper == null) || (lower != null && !(lower <= upper))) {
+            throw new PortraitException("invalid_request", "bounds are both given with lower <= upper, or neither; got "
+                    + lower + ", " + upper, "bounds");
+        }
+        return audiences.statistics(spec, feature, lower, upper);
     }
 }

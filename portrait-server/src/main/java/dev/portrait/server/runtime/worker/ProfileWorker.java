@@ -96,6 +96,8 @@ public final class ProfileWorker implements Runnable {
 
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong unattributed = new AtomicLong();
+    /** Feature and trait updates events would have made without the person's consent to their purposes. */
+    private final AtomicLong withheldByConsent = new AtomicLong();
     private long lastPurge;
     private volatile boolean running = true;
     /** A reader waits for the histories to include a position: write back at the next look, not at the interval. */
@@ -377,6 +379,11 @@ public final class ProfileWorker implements Runnable {
         return unattributed.get();
     }
 
+    /** Updates withheld for want of consent since start (a replay at start counts its events again). */
+    public long withheldByConsent() {
+        return withheldByConsent.get();
+    }
+
     public int hotProfiles() {
         return hot.size();
     }
@@ -410,6 +417,9 @@ public final class ProfileWorker implements Runnable {
             members.apply(m.result().transitions());
         }
         history.event(step.profileId(), sequence);
+        if (step.fold().withheld() > 0) {
+            withheldByConsent.addAndGet(step.fold().withheld());
+        }
         members.apply(step.fold().transitions());
         timers.schedule(step.profile());
         StepObserver o = observer;
