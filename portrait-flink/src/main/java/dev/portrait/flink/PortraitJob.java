@@ -3,6 +3,7 @@ package dev.portrait.flink;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -100,7 +101,8 @@ public final class PortraitJob {
         SingleOutputStreamOperator<ProfileRecord> profiles = beforeProfiles.apply(instructions)
                 .connect(transfers)
                 .keyBy(i -> i.target, t -> t.winner, Types.STRING)
-                .process(new ProfileFolding(s.definitionYaml())).name("profile").uid("profile");
+                .transform("profile", TypeInformation.of(ProfileRecord.class), new ProfileFolding(s.definitionYaml()))
+                .uid("profile");
 
         profiles.sinkTo(sink(s, "profiles", new KafkaFormats.ProfileWriter(s.topic(JobSettings.PROFILES))))
                 .name("profiles topic").uid("profiles-sink");
