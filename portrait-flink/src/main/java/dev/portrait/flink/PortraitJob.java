@@ -29,7 +29,7 @@ import java.util.function.UnaryOperator;
  *
  * <pre>
  *  events topic ─► clean ─(rejected)──────────────────────────────────────────────► quarantine topic
- *                    │ watermark = latest event time − lateness
+ *                    │ watermark = latest event time − lateness (+ the time since the last event, when quiet)
  *                    ▼ keyBy messageId
  *                  dedup (TTL)
  *                    ▼ keyBy constant, parallelism 1
@@ -75,10 +75,7 @@ public final class PortraitJob {
                 .fromSource(events.build(), WatermarkStrategy.noWatermarks(), "events")
                 .process(new Cleaning(s.definitionYaml())).name("clean").uid("clean");
 
-        DataStream<LoggedEvent> timed = cleaned.assignTimestampsAndWatermarks(
-                WatermarkStrategy.<LoggedEvent>forBoundedOutOfOrderness(s.lateness())
-                        .withTimestampAssigner((e, previous) -> e.time)
-                        .withIdleness(Duration.ofSeconds(5)))
+        DataStream<LoggedEvent> timed = cleaned.assignTimestampsAndWatermarks(IdleAdvancingWatermarks.strategy(s.lateness()))
                 .name("event time").uid("event-time");
 
         SingleOutputStreamOperator<Instruction> instructions = timed

@@ -14,7 +14,9 @@ import dev.portrait.synth.SyntheticStream;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -183,6 +185,39 @@ class FlinkEquivalenceIT {
         }
     }
 
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aLoneEventIsPublishedWithinTheLatenessAndACheckpointWithoutLaterTraffic() throws Exception {
+        String prefix = "fresh-";
+        JobClient job = start(prefix, null);
+        try {
+            // the job is running and has read the (empty) topic before the event is sent
+            Thread.sleep(5_000);
+            Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            produce(prefix, List.of(event("fresh-user", at, "fresh-1")));
+            long sent = System.nanoTime();
+            try (KafkaConsumer<byte[], byte[]> consumer = consumer(prefix + JobSettings.PROFILES)) {
+                // lateness 10 s + checkpoint 0.5 s, and slack for a busy machine; no flush, no later event
+                long deadline = sent + TimeUnit.SECONDS.toNanos(45);
+                JsonNode found = null;
+                while (found == null && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                        if (r.value() != null && new String(r.value(), StandardCharsets.UTF_8).contains("fresh-user")) {
+                            found = JSON.readTree(r.value());
+                        }
+                    }
+                }
+                double seconds = (System.nanoTime() - sent) / 1e9;
+                System.out.printf("fresh-: the lone event's profile was published %.1f s after it was sent%n", seconds);
+                assertThat(found).as("the lone event's profile on the profiles topic").isNotNull();
+                assertThat(found.path("version").asLong()).isEqualTo(1);
+                assertThat(seconds).as("lateness 10 s plus a checkpoint, with slack").isLessThan(30);
+            }
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
     // ---- the job ----
 
     /** Events {@code from} to {@code to} of the stream. */
@@ -196,11 +231,18 @@ class FlinkEquivalenceIT {
 
     private static JobClient start(String prefix, FailOnce fault) throws Exception {
         kafka.createTopics(prefix, 2);
+        return start(prefix, fault, 2, null);
+    }
 
+    /** The job at {@code parallelism} on topics already made, from a savepoint when one is given. */
+    private static JobClient start(String prefix, FailOnce fault, int parallelism, String savepoint) throws Exception {
         JobSettings settings = JobSettings.defaults(kafka.bootstrap()).withTopicPrefix(prefix)
-                .withTransactionPrefix("it-" + prefix).withParallelism(2)
+                .withTransactionPrefix("it-" + prefix).withParallelism(parallelism)
                 .withCheckpoints(Duration.ofMillis(500), tmp.resolve("checkpoints-" + prefix).toUri().toString());
         Configuration conf = PortraitJob.configuration(settings);
+        if (savepoint != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        }
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
