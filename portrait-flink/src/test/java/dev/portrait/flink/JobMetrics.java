@@ -57,16 +57,13 @@ public final class JobMetrics implements MetricReporter, MetricReporterFactory {
     }
 
     static void print(long events) {
-        Map<String, double[]> tasks = new TreeMap<>();
+        Map<String, Double> tasks = new TreeMap<>();
         Map<String, Number> job = new TreeMap<>();
         for (Map.Entry<String, Registered> e : METRICS.entrySet()) {
             String id = e.getKey();
             String task = e.getValue().variables().get("<task_name>");
-            int slot = task == null ? -1 : id.endsWith(".accumulateBusyTimeMs") ? 0
-                    : id.endsWith(".numRecordsIn") && !id.contains("operator") ? 1 : -1;
-            if (slot >= 0 && e.getValue().variables().get("<operator_name>") == null) {
-                double v = value(e.getValue().metric());
-                tasks.computeIfAbsent(task, k -> new double[2])[slot] += v;
+            if (task != null && id.endsWith(".accumulateBusyTimeMs") && e.getValue().variables().get("<operator_name>") == null) {
+                tasks.merge(task, value(e.getValue().metric()), Double::sum);
             }
             for (String checkpointMetric : new String[] {"lastCheckpointSize", "lastCheckpointFullSize",
                     "lastCheckpointDuration", "numberOfCompletedCheckpoints"}) {
@@ -76,9 +73,9 @@ public final class JobMetrics implements MetricReporter, MetricReporterFactory {
             }
         }
         System.out.println("busy time per task (sum over subtasks), per folded event:");
-        for (Map.Entry<String, double[]> t : tasks.entrySet()) {
-            System.out.printf("  %-100s busy %,9.0f ms  %7.1f µs/event  records in %,.0f%n", t.getKey(),
-                    t.getValue()[0], t.getValue()[0] * 1000 / events, t.getValue()[1]);
+        for (Map.Entry<String, Double> t : tasks.entrySet()) {
+            System.out.printf("  %-100s busy %,9.0f ms  %7.1f µs/event%n", t.getKey(), t.getValue(),
+                    t.getValue() * 1000 / events);
         }
         System.out.println("checkpoints: " + job);
     }
