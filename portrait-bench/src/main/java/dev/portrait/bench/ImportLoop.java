@@ -42,6 +42,12 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>With {@code --feeders N > 1} one thread reads lines and N threads parse and ingest, so N batches
  * can wait on the same group commit; with 1 the reader parses and ingests itself, batch after batch.
  *
+ * <p>Since issue 10 {@code portrait import} no longer runs this loop: it pipelines (a reader that parses,
+ * cleaner threads that clean and encode through {@link EmbeddedRuntime#prepare}, groups of 25,000 events
+ * committed in file order through {@link EmbeddedRuntime#commit}, one fsync each). This loop stays as the
+ * measure of the per-call {@link EmbeddedRuntime#ingest} path that HTTP uses; measure the importer itself
+ * with {@code java -jar portrait-cli/target/portrait.jar import FILE --data DIR}.
+ *
  * <pre>
  * # a file of synthetic events (start placed in the recent past, so maxPastAge keeps them)
  * java -cp portrait-bench/target/benchmarks.jar \

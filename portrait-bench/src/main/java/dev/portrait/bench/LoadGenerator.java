@@ -51,6 +51,9 @@ import java.util.zip.GZIPOutputStream;
  * does), so a stalled server shows up in the percentiles instead of hiding in a lower request rate;
  * the plain service time is printed beside it.
  *
+ * <p>With {@code --ingest-for S} the senders stop after S seconds (inside the warm-up), so a mixed run
+ * measures GETs alone over the people ingested before: the read path's own latency.
+ *
  * <p>The first {@code --warmup} seconds run the same load unrecorded. After the measured window the
  * generator reads the server's {@code /metrics} until the pipeline lag is zero (bounded by
  * {@code --drain-timeout}), because an acknowledgement means "durable", not "folded into the profile":
@@ -97,6 +100,7 @@ public final class LoadGenerator {
         long serverPid = -1;
         int drainTimeout = 300;
         int parseSeconds = 10;
+        int ingestFor;
 
         static Options parse(String[] args) throws IOException {
             Options o = new Options();
@@ -129,6 +133,7 @@ public final class LoadGenerator {
                             case "--server-pid" -> o.serverPid = Long.parseLong(v);
                             case "--drain-timeout" -> o.drainTimeout = atLeast(flag, v, 0);
                             case "--parse-seconds" -> o.parseSeconds = atLeast(flag, v, 0);
+                            case "--ingest-for" -> o.ingestFor = atLeast(flag, v, 1);
                             default -> throw new IllegalArgumentException("unknown flag " + flag);
                         }
                     }
@@ -217,6 +222,7 @@ public final class LoadGenerator {
         URI base = URI.create(o.url);
         String writeAuth = basic(o.writeKey);
         String readAuth = basic(o.readKey);
+        metricsAuth = readAuth; // /metrics wants a read key unless the server opened it
 
         Tally tally = new Tally();
         Recorder ingestLatency = new Recorder(3);
@@ -233,6 +239,8 @@ public final class LoadGenerator {
 
         List<Thread> threads = new ArrayList<>();
         boolean mixed = o.mode.equals("mixed");
+        // --ingest-for: senders stop after that many seconds (inside the warm-up), so the window measures GETs alone
+        long ingestEnd = o.ingestFor > 0 ? t0 + o.ingestFor * 1_000_000_000L : 0;
         long ingestInterval = o.ingestRate > 0 ? (long) (1e9 * o.connections * o.batch / o.ingestRate) : 0;
         for (int s = 0; s < o.connections; s++) {
             int sender = s;
@@ -244,7 +252,7 @@ public final class LoadGenerator {
                 URI uri = base.resolve("/v1/batch");
                 while (true) {
                     long now = System.nanoTime();
-                    if (now >= end) {
+                    if (now >= end || ingestEnd > 0 && now >= ingestEnd) {
                         break;
                     }
                     if (ingestInterval > 0) {
@@ -564,12 +572,18 @@ public final class LoadGenerator {
         return -1;
     }
 
+    /** The Authorization header for {@code /metrics}. */
+    private static volatile String metricsAuth;
+
     /** The server's applied log position and pipeline lag from {@code /metrics}; -1 where unreadable. */
     static long[] serverMetrics(HttpClient client, URI base) {
         long[] out = {-1, -1};
         try {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(base.resolve("/metrics"))
-                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("/metrics")).timeout(Duration.ofSeconds(30)).GET();
+            if (metricsAuth != null) {
+                b.header("Authorization", metricsAuth);
+            }
+            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
             for (String line : r.body().split("\n")) {
                 if (line.startsWith("portrait_log_applied_sequence")) {
                     out[0] = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));

@@ -1,5 +1,9 @@
 package dev.portrait.bench;
 
+import dev.portrait.core.clean.CleanResult;
+import dev.portrait.core.clean.Cleaner;
+import dev.portrait.synth.SyntheticSocial;
+
 import dev.portrait.core.definition.ProfileDefinition;
 import dev.portrait.core.event.Event;
 
@@ -42,5 +46,39 @@ final class SyntheticWorkload {
         }
         return new SyntheticWorkload(events, person, index.size(), stream.generated, stream.rejected,
                 stream.duplicates);
+    }
+
+    /**
+     * {@code count} events of the social stream ({@link SyntheticSocial}) among {@code people}, cleaned
+     * under {@code definition} (the shipped social one); as many days as that takes, about 11 events per
+     * person per day.
+     */
+    static SyntheticWorkload social(ProfileDefinition definition, long seed, int people, int count) {
+        int days = (int) Math.min(3650, (long) count / (10L * people) + 2);
+        SyntheticSocial stream = SyntheticSocial.of(SyntheticSocial.Shape.defaults(seed)
+                .withPeople(people, Math.max(1, Math.min(people / 100, people / 2))).withDays(days));
+        Cleaner cleaner = new Cleaner(definition);
+        Event[] events = new Event[count];
+        int[] person = new int[count];
+        Map<String, Integer> index = new HashMap<>();
+        long generated = 0;
+        long rejected = 0;
+        int n = 0;
+        while (n < count && stream.hasNext()) {
+            generated++;
+            CleanResult r = cleaner.clean(stream.next().json(), stream.clock());
+            if (!(r instanceof CleanResult.Accepted accepted)) {
+                rejected++;
+                continue;
+            }
+            events[n] = accepted.event();
+            person[n] = index.computeIfAbsent(CleanedStream.person(events[n]), k -> index.size());
+            n++;
+        }
+        if (n < count) {
+            throw new IllegalStateException("the social stream of " + people + " people over " + days
+                    + " days ended after " + n + " events, short of " + count);
+        }
+        return new SyntheticWorkload(events, person, index.size(), generated, rejected, 0);
     }
 }

@@ -76,7 +76,8 @@ final class DemoCommand implements Callable<Integer> {
         PortraitServer server;
         try {
             server = ServeCommand.start(dir, d, new HttpConfig(host, port,
-                    new HttpConfig.ApiKeys(Set.of(write), Set.of(read), Set.of(admin)), HttpConfig.Limits.DEFAULT));
+                    new HttpConfig.ApiKeys(Set.of(write), Set.of(read), Set.of(admin)), HttpConfig.Limits.DEFAULT)
+                    .withOpenMetrics(true)); // a demo shows its figures to anyone on the machine
         } catch (RuntimeException e) {
             delete(tmp);
             throw e;

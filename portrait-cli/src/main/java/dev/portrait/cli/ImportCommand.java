@@ -54,8 +54,16 @@ final class ImportCommand implements Callable<Integer> {
     Path mapping;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1000",
-            description = "Events per ingest call, one group commit each (default ${DEFAULT-VALUE}).")
+            description = "Events read and cleaned as one piece of work (default ${DEFAULT-VALUE}).")
     int batchSize;
+
+    @Option(names = "--group-events", paramLabel = "N", defaultValue = "25000",
+            description = "Events made durable together, with one fsync (default ${DEFAULT-VALUE}).")
+    int groupEvents;
+
+    @Option(names = "--cleaners", paramLabel = "N",
+            description = "Threads that clean and encode events (default: one a core but one, at most 4).")
+    Integer cleaners;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -86,7 +94,8 @@ final class ImportCommand implements Callable<Integer> {
                     started = System.nanoTime();
                     ProgressBar bar = ProgressBar.onStderr(err, "events");
                     long total = totalBytes;
-                    new Importer(runtime, store.quarantine(), Clock.systemUTC(), batchSize, summary)
+                    new Importer(runtime, Clock.systemUTC(), batchSize,
+                            cleaners != null ? cleaners : Importer.defaultCleaners(), groupEvents, summary)
                             .run(sources, bytes -> bar.update(summary.events(), bytes, total));
                     bar.finish(summary.events(), total, total);
                     ingested = System.nanoTime();
@@ -121,6 +130,12 @@ final class ImportCommand implements Callable<Integer> {
     List<Format> checkArguments() {
         if (batchSize < 1 || batchSize > 100_000) {
             throw new UsageProblem("--batch-size " + batchSize + " is outside 1-100000");
+        }
+        if (groupEvents < 1 || groupEvents > 1_000_000) {
+            throw new UsageProblem("--group-events " + groupEvents + " is outside 1-1000000");
+        }
+        if (cleaners != null && (cleaners < 1 || cleaners > 64)) {
+            throw new UsageProblem("--cleaners " + cleaners + " is outside 1-64");
         }
         List<Format> formats = new ArrayList<>();
         for (Path f : files) {

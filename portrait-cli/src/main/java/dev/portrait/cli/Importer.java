@@ -1,159 +1,187 @@
 package dev.portrait.cli;
 
+import dev.portrait.core.PortraitException;
 import dev.portrait.server.port.IncomingEvent;
 import dev.portrait.server.port.IngestOutcome;
 import dev.portrait.server.runtime.EmbeddedRuntime;
-import dev.portrait.store.Quarantine;
+import dev.portrait.server.runtime.ingest.PreparedEvents;
 import dev.portrait.store.QuarantineRecord;
 
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Feeds import files into an {@link EmbeddedRuntime} in batches, in file order.
+ * Feeds import files into an {@link EmbeddedRuntime} as a pipeline whose stages overlap:
  *
  * <pre>
- *  reader thread: read + parse JSON ──(≤ 4 batches)──► this thread: clean + wait for the group commit
- *                                                         │ (the runtime's threads fsync and fold)
- *                                                         └► summary, progress
+ *  reader thread        cleaner threads (N)            this thread                 runtime's threads
+ *  read + parse ──chunk──► clean + encode ──in order──► join chunks into a group ──► committer: one write,
+ *  (file order)            (any order)                  wait while the fold lags    one fsync per group
+ *                                                        count outcomes, progress   worker: fold, write back
  * </pre>
  *
- * One caller at a time keeps the log in the files' order (so an import is replayed the same way every
- * time), while parsing the next batch overlaps with cleaning and committing this one. Items that are
- * no JSON object never reach the cleaner, which takes maps: they are put in the store's quarantine
- * here, with their code and line, so nothing the files held goes uncounted.
+ * <h2>Order</h2>
+ * The reader hands each chunk of {@code chunkSize} items to the cleaner pool and queues the chunk's
+ * future, in file order, on a bounded queue; this thread takes the futures in that order, so chunks
+ * cleaned out of order still reach the log in the files' order, and an import is replayed the same way
+ * every time.
  *
- * <p>The runtime folds events on its own thread after acknowledging them, and its queue has no bound,
- * so the importer waits while the fold lags more than {@link #MAX_LAG} events behind the log: without
- * that, a file larger than memory would queue whole.
+ * <h2>Durability</h2>
+ * Consecutive chunks are joined into one group of at least {@code groupEvents} items, committed with one
+ * fsync. A group is durable as a whole or not at all: the log records, the dedup ids and the quarantined
+ * items (rejected events, and lines that are no JSON object) go in the same group write. A crash
+ * mid-import loses at most the groups not yet acknowledged, and running the same file again stores each
+ * event once: the ones already logged come back as duplicates (dedup by messageId).
  *
- * <p>Every event gets the import's own clock as {@code receivedAt}, as if sent to {@code /v1/import}
- * now: the dedup window (7 days by default) is measured from it, which is what makes a second import
- * of the same file count as duplicates, and the definition's {@code cleaning.maxPastAge} (365 days by
- * default; {@code none} turns it off) decides how old an imported event may be.
+ * <h2>Bounds</h2>
+ * Memory does not grow with the file: the queue holds at most {@code 2 × cleaners + 2} chunks, at most
+ * {@link #GROUPS_IN_FLIGHT} groups wait for their fsync, and a group is only handed in while the fold
+ * lags at most {@link #MAX_LAG} events behind the log (the worker's queue would otherwise hold the file).
+ *
+ * <p>Every event gets the import's own clock as {@code receivedAt} when its chunk is cleaned, as if sent
+ * to {@code /v1/import} then: the dedup window (7 days by default) is measured from it, which is what
+ * makes a second import of the same file count as duplicates, and the definition's
+ * {@code cleaning.maxPastAge} (365 days by default; {@code none} turns it off) decides how old an imported
+ * event may be.
  */
 final class Importer {
     static final long MAX_LAG = 200_000;
-    private static final int QUEUE = 4;
+    /** Groups handed to the committer and not yet answered: one being written while the next is built. */
+    static final int GROUPS_IN_FLIGHT = 2;
 
-    /** A batch as read, with the bytes read so far over all files. */
-    private record Batch(List<ImportItem> items, long bytes, Throwable failure, boolean last) {
+    /** A chunk as read, in file order: its cleaning under way, with the bytes read so far over all files. */
+    private record Chunk(CompletableFuture<Cleaned> cleaned, long bytes, Throwable failure, boolean last) {
+    }
+
+    /** A chunk cleaned and encoded; {@code places} name each outcome's line, events first, then unreadables. */
+    private record Cleaned(PreparedEvents prepared, List<String> places) {
+    }
+
+    /** A group handed to the committer. */
+    private record InFlight(CompletableFuture<List<IngestOutcome>> answer, List<String> places, long bytes) {
     }
 
     private final EmbeddedRuntime runtime;
-    private final Quarantine quarantine;
     private final Clock clock;
-    private final int batchSize;
+    private final int chunkSize;
+    private final int cleaners;
+    private final int groupEvents;
     private final ImportSummary summary;
 
-    Importer(EmbeddedRuntime runtime, Quarantine quarantine, Clock clock, int batchSize, ImportSummary summary) {
+    /**
+     * @param chunkSize   items read and cleaned as one piece of work
+     * @param cleaners    threads that clean and encode chunks
+     * @param groupEvents items per group commit (one fsync), at least
+     */
+    Importer(EmbeddedRuntime runtime, Clock clock, int chunkSize, int cleaners, int groupEvents, ImportSummary summary) {
+        if (chunkSize < 1 || cleaners < 1 || groupEvents < 1) {
+            throw new IllegalArgumentException("chunkSize, cleaners and groupEvents must be at least 1, got "
+                    + chunkSize + ", " + cleaners + ", " + groupEvents);
+        }
         this.runtime = runtime;
-        this.quarantine = quarantine;
         this.clock = clock;
-        this.batchSize = batchSize;
+        this.chunkSize = chunkSize;
+        this.cleaners = cleaners;
+        this.groupEvents = groupEvents;
         this.summary = summary;
+    }
+
+    /** One cleaner a core, leaving one for the reader, the committer and the fold; at most four. */
+    static int defaultCleaners() {
+        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
     }
 
     /**
      * Imports every source in order and closes them.
      *
-     * @param progress told the bytes read so far after each batch
+     * @param progress told the bytes read so far each time a group is durable
      */
     void run(List<EventSource> sources, Consumer<Long> progress) throws IOException, InterruptedException {
-        BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUE);
-        Thread reader = new Thread(() -> read(sources, queue), "portrait-import-reader");
+        AtomicInteger named = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(cleaners, r -> {
+            Thread t = new Thread(r, "portrait-import-clean-" + named.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        });
+        BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(2 * cleaners + 2);
+        Thread reader = new Thread(() -> read(sources, queue, pool), "portrait-import-reader");
         reader.setDaemon(true);
         reader.start();
+        Deque<InFlight> inFlight = new ArrayDeque<>();
         try {
+            List<PreparedEvents> group = new ArrayList<>();
+            List<String> places = new ArrayList<>();
+            int items = 0;
             while (true) {
-                Batch b = queue.take();
-                if (b.failure() != null) {
-                    if (b.failure() instanceof IOException io) {
-                        throw io;
-                    }
-                    if (b.failure() instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    throw new IllegalStateException("reading the import failed", b.failure());
+                Chunk c = queue.take();
+                if (c.failure() != null) {
+                    throw rethrown(c.failure());
                 }
-                ingest(b.items());
-                progress.accept(b.bytes());
-                if (b.last()) {
+                if (!c.last()) {
+                    Cleaned done = joined(c.cleaned());
+                    group.add(done.prepared());
+                    places.addAll(done.places());
+                    items += done.prepared().size();
+                }
+                if (items >= groupEvents || c.last() && items > 0) {
+                    commit(group, places, c.bytes(), inFlight, progress);
+                    group = new ArrayList<>();
+                    places = new ArrayList<>();
+                    items = 0;
+                }
+                if (c.last()) {
                     break;
                 }
             }
+            while (!inFlight.isEmpty()) {
+                answered(inFlight.removeFirst(), progress);
+            }
         } finally {
             reader.interrupt();
+            pool.shutdownNow();
             reader.join();
         }
     }
 
-    private void read(List<EventSource> sources, BlockingQueue<Batch> queue) {
-        long before = 0;
-        try {
-            for (EventSource source : sources) {
-                try (source) {
-                    boolean more = true;
-                    while (more) {
-                        List<ImportItem> items = new ArrayList<>(batchSize);
-                        more = source.read(items, batchSize);
-                        if (!items.isEmpty()) {
-                            queue.put(new Batch(items, before + source.bytesRead(), null, false));
-                        }
-                    }
-                    before += source.bytesRead();
-                }
+    private void commit(List<PreparedEvents> group, List<String> places, long bytes, Deque<InFlight> inFlight,
+                        Consumer<Long> progress) throws IOException, InterruptedException {
+        while (runtime.lag() > MAX_LAG) {
+            String stopped = runtime.stopped();
+            if (stopped != null) { // the lag would never fall: fail the import instead of waiting forever
+                throw new PortraitException("unavailable", "the import cannot go on: " + stopped, null);
             }
-            queue.put(new Batch(List.of(), before, null, true));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException | Error e) {
-            try {
-                queue.put(new Batch(List.of(), before, e, true));
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-            }
+            Thread.sleep(2);
+        }
+        inFlight.addLast(new InFlight(runtime.commit(PreparedEvents.concat(group)), places, bytes));
+        while (inFlight.size() > GROUPS_IN_FLIGHT) {
+            answered(inFlight.removeFirst(), progress);
         }
     }
 
-    private void ingest(List<ImportItem> items) throws InterruptedException {
-        while (runtime.lag() > MAX_LAG) {
-            Thread.sleep(2);
+    private void answered(InFlight group, Consumer<Long> progress) throws IOException, InterruptedException {
+        List<IngestOutcome> outcomes;
+        try {
+            outcomes = group.answer().get();
+        } catch (ExecutionException e) {
+            throw rethrown(e.getCause());
         }
-        Instant receivedAt = clock.instant();
-        List<IncomingEvent> events = new ArrayList<>(items.size());
-        List<String> eventPlaces = new ArrayList<>(items.size());
-        List<QuarantineRecord> unreadable = new ArrayList<>();
-        List<ImportItem.Unreadable> unreadableItems = new ArrayList<>();
-        for (ImportItem item : items) {
-            if (item instanceof ImportItem.Event e) {
-                events.add(new IncomingEvent(e.json(), e.raw(), receivedAt, events.size()));
-                eventPlaces.add(e.where());
-            } else {
-                ImportItem.Unreadable u = (ImportItem.Unreadable) item;
-                unreadable.add(new QuarantineRecord(u.raw(), u.code(), u.message(), "$", receivedAt.toEpochMilli()));
-                unreadableItems.add(u);
-            }
-        }
-        if (!unreadable.isEmpty()) {
-            quarantine.addAll(unreadable);
-            for (ImportItem.Unreadable u : unreadableItems) {
-                summary.countQuarantined(u.code(), u.where());
-            }
-        }
-        if (events.isEmpty()) {
-            return;
-        }
-        List<IngestOutcome> outcomes = runtime.ingest(events);
-        if (outcomes.size() != events.size()) {
-            throw new IllegalStateException("the runtime answered " + outcomes.size() + " outcomes for " + events.size()
-                    + " events");
+        if (outcomes.size() != group.places().size()) {
+            throw new IllegalStateException("the runtime answered " + outcomes.size() + " outcomes for "
+                    + group.places().size() + " items");
         }
         for (int i = 0; i < outcomes.size(); i++) {
             IngestOutcome o = outcomes.get(i);
@@ -162,8 +190,88 @@ final class Importer {
             } else if (o instanceof IngestOutcome.Duplicate) {
                 summary.countDuplicate();
             } else if (o instanceof IngestOutcome.Quarantined q) {
-                summary.countQuarantined(q.code(), eventPlaces.get(i));
+                summary.countQuarantined(q.code(), group.places().get(i));
             }
         }
+        progress.accept(group.bytes());
+    }
+
+    private void read(List<EventSource> sources, BlockingQueue<Chunk> queue, ExecutorService pool) {
+        long before = 0;
+        try {
+            for (EventSource source : sources) {
+                try (source) {
+                    boolean more = true;
+                    while (more) {
+                        List<ImportItem> items = new ArrayList<>(chunkSize);
+                        more = source.read(items, chunkSize);
+                        if (!items.isEmpty()) {
+                            queue.put(new Chunk(CompletableFuture.supplyAsync(() -> clean(items), pool),
+                                    before + source.bytesRead(), null, false));
+                        }
+                    }
+                    before += source.bytesRead();
+                }
+            }
+            queue.put(new Chunk(null, before, null, true));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                queue.put(new Chunk(null, before, e, true));
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** On a cleaner thread: cleans and encodes a chunk; lines that are no event object become quarantine records. */
+    private Cleaned clean(List<ImportItem> items) {
+        Instant receivedAt = clock.instant();
+        List<IncomingEvent> events = new ArrayList<>(items.size());
+        List<String> places = new ArrayList<>(items.size());
+        List<QuarantineRecord> unreadable = new ArrayList<>();
+        List<String> unreadablePlaces = new ArrayList<>();
+        for (ImportItem item : items) {
+            if (item instanceof ImportItem.Event e) {
+                events.add(new IncomingEvent(e.json(), e.raw(), receivedAt, events.size()));
+                places.add(e.where());
+            } else {
+                ImportItem.Unreadable u = (ImportItem.Unreadable) item;
+                unreadable.add(new QuarantineRecord(u.raw(), u.code(), u.message(), "$", receivedAt.toEpochMilli()));
+                unreadablePlaces.add(u.where());
+            }
+        }
+        places.addAll(unreadablePlaces);
+        return new Cleaned(runtime.prepare(events, unreadable), places);
+    }
+
+    private static Cleaned joined(CompletableFuture<Cleaned> cleaned) throws IOException, InterruptedException {
+        try {
+            return cleaned.get();
+        } catch (ExecutionException e) {
+            throw rethrown(e.getCause());
+        }
+    }
+
+    /** A failure of another stage, thrown here as what it was. */
+    private static RuntimeException rethrown(Throwable failure) throws IOException, InterruptedException {
+        Throwable f = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (f instanceof IOException io) {
+            throw io;
+        }
+        if (f instanceof InterruptedException ie) {
+            throw ie;
+        }
+        if (f instanceof PortraitException p) {
+            return p;
+        }
+        if (f instanceof RuntimeException r) {
+            return r;
+        }
+        if (f instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException("importing failed", f);
     }
 }

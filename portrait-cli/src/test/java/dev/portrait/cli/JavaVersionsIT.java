@@ -109,7 +109,10 @@ class JavaVersionsIT {
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(track.statusCode()).as(jdk + ": " + track.body()).isEqualTo(200);
 
-            HttpResponse<String> profile = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/profiles/user_id/jv-user"))
+            // read-your-writes: the read carries the ingest answer's log position
+            String position = track.headers().firstValue("X-Portrait-Position").orElseThrow();
+            HttpResponse<String> profile = http.send(HttpRequest.newBuilder(
+                            URI.create(base + "/v1/profiles/user_id/jv-user?position=" + position))
                     .header("Authorization", basic("rk-jv")).timeout(Duration.ofSeconds(10)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(profile.statusCode()).as(jdk + ": " + profile.body()).isEqualTo(200);

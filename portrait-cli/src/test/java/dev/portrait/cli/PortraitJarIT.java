@@ -94,7 +94,9 @@ class PortraitJarIT {
             assertThat(track.statusCode()).as(track.body()).isEqualTo(200);
             assertThat(track.body()).contains("\"stored\":1");
 
-            HttpResponse<String> profile = get(base + "/v1/profiles/user_id/jar-user", "rk-it");
+            // reads never wait for folding unless they carry the ingest answer's position (read-your-writes)
+            String position = track.headers().firstValue("X-Portrait-Position").orElseThrow();
+            HttpResponse<String> profile = get(base + "/v1/profiles/user_id/jar-user?position=" + position, "rk-it");
             assertThat(profile.statusCode()).as(profile.body()).isEqualTo(200);
             JsonNode json = new ObjectMapper().readTree(profile.body());
             assertThat(json.path("version").asLong()).isEqualTo(1);

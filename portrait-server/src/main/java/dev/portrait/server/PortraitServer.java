@@ -62,12 +62,14 @@ public final class PortraitServer implements AutoCloseable {
         this.process = process;
     }
 
-    /** Opens the store, recovers from its log, and starts serving. */
+    /** Opens the store and starts serving; recovery from the log runs meanwhile (readiness says so until it is done). */
     public static PortraitServer start(Settings settings, Clock clock) {
         PortraitStore store = PortraitStore.open(settings.dataDir(), settings.store());
         EmbeddedRuntime runtime;
         try {
-            runtime = EmbeddedRuntime.start(store, settings.definition(), clock, settings.runtime(), IngestCounters.NONE);
+            // the replay runs behind HTTP, so probes are answered (readiness: recovering) while a long log replays
+            runtime = EmbeddedRuntime.startRecoveringInBackground(store, settings.definition(), clock, settings.runtime(),
+                    IngestCounters.NONE);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -79,6 +81,8 @@ public final class PortraitServer implements AutoCloseable {
                 .description("events in the log not yet folded into profiles").register(metrics);
         Gauge.builder("portrait_log_applied_sequence", runtime, EmbeddedRuntime::appliedSequence)
                 .description("log position up to which events are folded into profiles").register(metrics);
+        Gauge.builder("portrait_read_published_sequence", runtime, EmbeddedRuntime::publishedSequence)
+                .description("log position up to which folded profiles are published to reads").register(metrics);
         new StoreMeters(store).bindTo(metrics);
         HttpApi http;
         try {

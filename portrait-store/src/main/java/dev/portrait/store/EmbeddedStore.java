@@ -25,12 +25,15 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class EmbeddedStore implements PortraitStore {
     static final String DB_DIR = "db";
-    static final int FORMAT = 1;
+    /** 2: the event log in blocks of binary, compressed events, sealed per subject run; hashed dedup ids. */
+    static final int FORMAT = 2;
+    static final String META_DICTIONARY_PREFIX = "log.dict.";
     static final String META_FORMAT = "format";
     static final String META_LAST_SEQUENCE = "log.last";
     static final String META_APPLIED = "profiles.applied";
     static final String META_CHANGELOG_NEXT = "changelog.next";
     static final String META_MERGES_NEXT = "merges.next";
+    static final String META_HISTORY_NEXT = "history.next";
     static final String META_QUARANTINE_NEXT = "quarantine.next";
     static final byte[] META_MODELS_KEY = "models.state".getBytes(StandardCharsets.UTF_8);
     private static final String QUARANTINE_OWNER = "quarantine";
@@ -46,6 +49,7 @@ final class EmbeddedStore implements PortraitStore {
     /** Next ids, guarded by {@link #derivedLock}. */
     long changelogNext;
     long mergesNext;
+    long historyNext;
     long quarantineNext;
 
     private final StoredEventLog events;
@@ -54,23 +58,28 @@ final class EmbeddedStore implements PortraitStore {
     private final StoredMergeLog merges;
     private final StoredQuarantine quarantine;
     private final StoredChangelog changelog;
+    private final StoredProfileHistory history;
 
     private EmbeddedStore(Tables tables, MasterKeys master, StoreOptions options) {
         this.tables = tables;
         this.options = options;
         this.keyring = new Keyring(tables, master, options.dataKeyCacheSize());
         checkFormat();
+        long bucketMs = meta(StoredEventLog.META_DEDUP_BUCKET_MS);
+        loadDictionaries();
         this.lastSequence = Math.max(meta(META_LAST_SEQUENCE), lastKeyInLog());
         this.appliedSequence = meta(META_APPLIED);
         this.changelogNext = Math.max(1, meta(META_CHANGELOG_NEXT));
         this.mergesNext = Math.max(1, meta(META_MERGES_NEXT));
+        this.historyNext = Math.max(1, meta(META_HISTORY_NEXT));
         this.quarantineNext = Math.max(1, meta(META_QUARANTINE_NEXT));
-        this.events = new StoredEventLog(this);
+        this.events = new StoredEventLog(this, bucketMs);
         this.identities = new StoredIdentities(this);
         this.profiles = new StoredProfiles(this);
         this.merges = new StoredMergeLog(this);
         this.quarantine = new StoredQuarantine(this);
         this.changelog = new StoredChangelog(this);
+        this.history = new StoredProfileHistory(this);
     }
 
     static PortraitStore open(Path dir, StoreOptions options) {
@@ -91,16 +100,66 @@ final class EmbeddedStore implements PortraitStore {
         return new EmbeddedStore(new MemoryTables(), MasterKeys.generate(), Objects.requireNonNull(options, "options"));
     }
 
+    /** A store over any engine, for tests that put a fault between the store and its tables. */
+    static EmbeddedStore over(Tables tables, StoreOptions options) {
+        return new EmbeddedStore(tables, MasterKeys.generate(), Objects.requireNonNull(options, "options"));
+    }
+
     private void checkFormat() {
         long format = meta(META_FORMAT);
         if (format == 0) {
             try (StoreWrite w = newWrite()) {
                 putMeta(w, META_FORMAT, FORMAT);
+                // A window wide, so a look-up reads two buckets (at half a window it read three, and the
+                // committer's multiGet weighed as much as the rest of its append in a profile), and fixed for the store's life: the buckets' meaning must
+                // not change when the window is configured differently later. At least a minute, so bucket
+                // numbers fit their four bytes for thousands of years whatever the window.
+                putMeta(w, StoredEventLog.META_DEDUP_BUCKET_MS, Math.max(60_000, options.dedupWindow().toMillis()));
                 w.commit(options.syncWrites());
             }
+        } else if (format == 1) {
+            throw new StoreException("store_format", "this data directory was written with event log format 1 "
+                    + "(one JSON record per event), which this version does not read and will not misread. "
+                    + "Import the original event files into a new data directory with `portrait import --data NEW_DIR`, "
+                    + "or keep running the version that wrote it on this one.", "meta/" + META_FORMAT);
         } else if (format != FORMAT) {
             throw new StoreException("store_format", "the store was written in layout version " + format
                     + "; this version reads " + FORMAT, "meta/" + META_FORMAT);
+        }
+    }
+
+    /**
+     * The data directory keeps a copy of every event compression dictionary its log was written with;
+     * they are made known to this process, and the current one is copied in when it is missing.
+     */
+    private void loadDictionaries() {
+        byte[] prefix = META_DICTIONARY_PREFIX.getBytes(StandardCharsets.UTF_8);
+        List<byte[][]> stored = new ArrayList<>();
+        tables.scan(Table.META, prefix, KeyLayout.prefixEnd(prefix), false, (k, v) -> {
+            stored.add(new byte[][] {k, v});
+            return true;
+        });
+        boolean haveCurrent = false;
+        for (byte[][] kv : stored) {
+            int id = Integer.parseInt(new String(kv[0], prefix.length, kv[0].length - prefix.length,
+                    StandardCharsets.UTF_8));
+            try {
+                dev.portrait.store.log.EventCompression.register(id, kv[1]);
+            } catch (IllegalStateException e) {
+                throw new StoreException("store_format", e.getMessage(), "meta/" + META_DICTIONARY_PREFIX + id, e);
+            }
+            haveCurrent |= id == dev.portrait.store.log.EventCompression.CURRENT_DICTIONARY;
+        }
+        if (!haveCurrent) {
+            int id = dev.portrait.store.log.EventCompression.CURRENT_DICTIONARY;
+            byte[] dictionary = dev.portrait.store.log.EventCompression.dictionary(id);
+            if (dictionary == null) {
+                throw new IllegalStateException("this build ships no event compression dictionary " + id);
+            }
+            try (StoreWrite w = newWrite()) {
+                w.batch.put(Table.META, (META_DICTIONARY_PREFIX + id).getBytes(StandardCharsets.UTF_8), dictionary);
+                w.commit(options.syncWrites());
+            }
         }
     }
 
@@ -176,8 +235,43 @@ final class EmbeddedStore implements PortraitStore {
     }
 
     @Override
+    public ProfileHistory history() {
+        return history;
+    }
+
+    @Override
+    public CommittedGroup commitGroup(List<EventRecord> records, List<QuarantineRecord> quarantined) {
+        Objects.requireNonNull(records, "records");
+        Objects.requireNonNull(quarantined, "quarantined");
+        logLock.lock();
+        derivedLock.lock();
+        try (StoreWrite w = newWrite()) {
+            StoredEventLog.Staged logged = events.stage(w, records, true);
+            StoredQuarantine.Staged held = quarantine.stage(w, quarantined);
+            if (w.batch.size() > 0) {
+                try {
+                    w.commit(options.syncWrites());
+                } catch (RuntimeException | Error e) {
+                    // The write may have landed (a WAL write whose fsync then failed): its sequences and
+                    // quarantine ids are used up either way, so a later group never reuses one; a gap in
+                    // the log is harmless to readers and replay.
+                    events.published(logged);
+                    quarantine.published(held);
+                    throw e;
+                }
+            }
+            events.published(logged);
+            quarantine.published(held);
+            return new CommittedGroup(logged.sequences(), held.ids());
+        } finally {
+            derivedLock.unlock();
+            logLock.unlock();
+        }
+    }
+
+    @Override
     public WriteBack writeBack() {
-        return new StoredWriteBack(this, profiles, changelog, merges, identities);
+        return new StoredWriteBack(this, profiles, changelog, merges, history, identities);
     }
 
     @Override
@@ -216,6 +310,7 @@ final class EmbeddedStore implements PortraitStore {
             w.batch.delete(Table.PROFILES, KeyLayout.utf8(profileId));
             changelog.deleteProfile(profileId, w);
             merges.deleteProfile(profileId, w);
+            history.forget(profileId, w);
             List<byte[]> shredded = new ArrayList<>();
             byte[] profileKey = keyring.forget(Keyring.PROFILE, profileId, w.batch);
             if (profileKey != null) {
@@ -244,7 +339,7 @@ final class EmbeddedStore implements PortraitStore {
         derivedLock.lock();
         try (StoreWrite w = newWrite()) {
             byte[] all = {(byte) 0xFF};
-            for (Table t : List.of(Table.PROFILES, Table.IDENTITIES, Table.MERGES, Table.CHANGELOG)) {
+            for (Table t : List.of(Table.PROFILES, Table.IDENTITIES, Table.MERGES, Table.CHANGELOG, Table.HISTORY)) {
                 w.batch.deleteRange(t, KeyLayout.EMPTY, all);
             }
             keyring.forgetKind(Keyring.PROFILE, w.batch);

@@ -1,7 +1,7 @@
 package dev.portrait.store;
 
 import dev.portrait.core.event.Event;
-import dev.portrait.core.event.EventCodec;
+import dev.portrait.store.log.EventCompression;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -11,10 +11,11 @@ import java.util.Objects;
  *
  * <p>The log does not parse {@code event}: the group committer is the single thread every event
  * passes through, so the message id (for deduplication) and the subject (whose data key encrypts it)
- * travel beside the bytes. {@link #of(Event, long)} derives both from the event, which is how
- * records should normally be made.
+ * travel beside the bytes. {@link #of(Event, long)} derives both from the event and prepares its bytes
+ * (binary encoding and compression, the costly part) on the calling thread — an ingest thread, one of
+ * many — which is how records must be made.
  *
- * @param event      the cleaned event as {@link EventCodec#encode} writes it
+ * @param event      the cleaned event prepared for the log ({@link EventCompression#prepare(Event)})
  * @param receivedAt when the server received it (epoch ms); the dedup window is measured in these
  * @param messageId  the event's {@code messageId}, the deduplication key
  * @param subject    whose data key encrypts the event: {@link #subjectOf(Event)}
@@ -40,9 +41,9 @@ public record EventRecord(byte[] event, long receivedAt, String messageId, Strin
         }
     }
 
-    /** Encodes a cleaned event and derives its message id and subject. */
+    /** Encodes and compresses a cleaned event and derives its message id and subject. */
     public static EventRecord of(Event event, long receivedAt) {
-        return new EventRecord(EventCodec.encode(event), receivedAt, event.messageId(), subjectOf(event));
+        return new EventRecord(EventCompression.prepare(event), receivedAt, event.messageId(), subjectOf(event));
     }
 
     /**

@@ -297,14 +297,19 @@ final class Keyring {
      * was shredded; {@code null} when it fails authentication (corruption: the caller names where).
      */
     byte[] open(byte[] value, int offset, byte[] aad) {
-        if (value.length < offset + DataKey.ID_BYTES) {
+        return open(value, offset, value.length, aad);
+    }
+
+    /** As {@link #open(byte[], int, byte[])}, for a sealed value that ends at {@code end}, not at the array's end. */
+    byte[] open(byte[] value, int offset, int end, byte[] aad) {
+        if (end < offset + DataKey.ID_BYTES || end > value.length) {
             return null;
         }
         DataKey key = byId(value, offset);
         if (key == null) {
             return FORGOTTEN;
         }
-        byte[] ct = Arrays.copyOfRange(value, offset + DataKey.ID_BYTES, value.length);
+        byte[] ct = Arrays.copyOfRange(value, offset + DataKey.ID_BYTES, end);
         return key.decrypt(ct, aad);
     }
 

@@ -1,7 +1,7 @@
 package dev.portrait.store;
 
 import dev.portrait.core.event.Event;
-import dev.portrait.core.event.EventCodec;
+import dev.portrait.core.event.EventBinaryCodec;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * @param sequence   its position in the log (1, 2, 3, … with no gaps)
  * @param receivedAt when the server received it (epoch ms)
- * @param event      the event's bytes, or {@code null} when its subject was forgotten and its data
+ * @param event      the event's binary form ({@link EventBinaryCodec}), or {@code null} when its subject was forgotten and its data
  *                   key shredded
  */
 public record LogEntry(long sequence, long receivedAt, byte[] event) {
@@ -31,7 +31,7 @@ public record LogEntry(long sequence, long receivedAt, byte[] event) {
         if (event == null) {
             throw new IllegalStateException("log record " + sequence + " was forgotten and cannot be decoded");
         }
-        return EventCodec.decode(event);
+        return EventBinaryCodec.decode(event);
     }
 
     @Override

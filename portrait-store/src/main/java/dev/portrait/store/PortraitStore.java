@@ -50,6 +50,20 @@ public interface PortraitStore extends AutoCloseable {
 
     Changelog changelog();
 
+    /** Per profile, the log positions (and timers and merges) that touched it: see {@link ProfileHistory}. */
+    ProfileHistory history();
+
+    /**
+     * Makes one ingest group durable in ONE atomic write with one fsync: the log records (those whose
+     * message id is new within the dedup window, as {@link EventLog#appendIfNew} decides), their dedup
+     * ids, the quarantined events, any data keys they need and the log's and the quarantine's counters.
+     * After a crash or a failed write either all of it is there or none of it, so an event in the log
+     * is never missing its answer, nor a quarantined one its log neighbours.
+     *
+     * @throws StoreException when the write fails; then nothing of the group was written
+     */
+    CommittedGroup commitGroup(java.util.List<EventRecord> records, java.util.List<QuarantineRecord> quarantined);
+
     /** A new atomic write of derived state at a log position. */
     WriteBack writeBack();
 
@@ -68,8 +82,9 @@ public interface PortraitStore extends AutoCloseable {
 
     /**
      * Forgets a person (DESIGN invariant 7) in one durable write: the profile's bytes, both identity
-     * indexes for every identifier it holds (including writes not yet written back), its merge log
-     * and changelog, its data key, the data keys of {@code subjects} (their events in the log), and
+     * indexes for every identifier it holds (including writes not yet written back), its merge log,
+     * changelog and history (with the histories of the profiles it absorbed), its data key, the data
+     * keys of {@code subjects} (their events in the log), and
      * every quarantined event whose bytes mention one of its identifier values or subjects' ids. Use it
      * instead of {@code IdentityGraph.forget}, which it includes. Run {@link #compact()} afterwards.
      *
@@ -80,7 +95,7 @@ public interface PortraitStore extends AutoCloseable {
 
     /**
      * Clears everything derived from the log, for a rebuild: profiles, identities (pending ones too),
-     * merge log, changelog, profile data keys, and the applied position (back to 0). The log, the
+     * merge log, changelog, histories, profile data keys, and the applied position (back to 0). The log, the
      * dedup index, the subjects' keys and the quarantine stay.
      */
     void clearDerivedState();

@@ -44,34 +44,55 @@ final class StoredQuarantine implements Quarantine {
 
     @Override
     public long[] addAll(List<QuarantineRecord> records) {
-        long[] ids = new long[records.size()];
         if (records.isEmpty()) {
-            return ids;
+            return new long[0];
         }
         store.derivedLock.lock();
         try (StoreWrite w = store.newWrite()) {
-            DataKey k = store.quarantineKey(w);
-            Map<String, Long> deltas = new HashMap<>();
-            long next = store.quarantineNext;
-            for (int i = 0; i < records.size(); i++) {
-                QuarantineRecord r = records.get(i);
-                if (r == null) {
-                    throw new IllegalArgumentException("quarantine record " + i + " of " + records.size() + " is null");
-                }
-                long id = next++;
-                ids[i] = id;
-                byte[] key = entryKey(id);
-                w.batch.put(Table.QUARANTINE, key, encode(k, key, r));
-                deltas.merge(r.code(), 1L, Long::sum);
-            }
-            applyCounts(w, deltas);
-            store.putMeta(w, EmbeddedStore.META_QUARANTINE_NEXT, next);
+            Staged staged = stage(w, records);
             w.commit(store.options().syncWrites());
-            store.quarantineNext = next;
-            return ids;
+            published(staged);
+            return staged.ids();
         } finally {
             store.derivedLock.unlock();
         }
+    }
+
+    /** Ids given to records staged into a write, and the counter to publish once it is written. */
+    record Staged(long[] ids, long next) {
+    }
+
+    /**
+     * Puts records, their per-code counts and the id counter into {@code w}, not yet written; the
+     * caller holds the derived lock until it has written {@code w} and called {@link #published}.
+     */
+    Staged stage(StoreWrite w, List<QuarantineRecord> records) {
+        long[] ids = new long[records.size()];
+        long next = store.quarantineNext;
+        if (records.isEmpty()) {
+            return new Staged(ids, next);
+        }
+        DataKey k = store.quarantineKey(w);
+        Map<String, Long> deltas = new HashMap<>();
+        for (int i = 0; i < records.size(); i++) {
+            QuarantineRecord r = records.get(i);
+            if (r == null) {
+                throw new IllegalArgumentException("quarantine record " + i + " of " + records.size() + " is null");
+            }
+            long id = next++;
+            ids[i] = id;
+            byte[] key = entryKey(id);
+            w.batch.put(Table.QUARANTINE, key, encode(k, key, r));
+            deltas.merge(r.code(), 1L, Long::sum);
+        }
+        applyCounts(w, deltas);
+        store.putMeta(w, EmbeddedStore.META_QUARANTINE_NEXT, next);
+        return new Staged(ids, next);
+    }
+
+    /** After the write that held {@code staged} has been written. */
+    void published(Staged staged) {
+        store.quarantineNext = staged.next();
     }
 
     private static byte[] encode(DataKey k, byte[] key, QuarantineRecord r) {

@@ -10,6 +10,7 @@ final class StoredWriteBack implements WriteBack {
     private final StoredProfiles profiles;
     private final StoredChangelog changelog;
     private final StoredMergeLog merges;
+    private final StoredProfileHistory history;
     private final StoredIdentities identities;
     private final List<Part> parts = new ArrayList<>();
     private boolean committed;
@@ -19,11 +20,12 @@ final class StoredWriteBack implements WriteBack {
     }
 
     StoredWriteBack(EmbeddedStore store, StoredProfiles profiles, StoredChangelog changelog, StoredMergeLog merges,
-                    StoredIdentities identities) {
+                    StoredProfileHistory history, StoredIdentities identities) {
         this.store = store;
         this.profiles = profiles;
         this.changelog = changelog;
         this.merges = merges;
+        this.history = history;
         this.identities = identities;
     }
 
@@ -45,6 +47,13 @@ final class StoredWriteBack implements WriteBack {
     public WriteBack appendChanges(String profileId, List<ChangeRecord> changes) {
         StoredProfiles.requireId(profileId);
         parts.add(new Part('c', profileId, List.copyOf(changes)));
+        return this;
+    }
+
+    @Override
+    public WriteBack appendHistory(String profileId, HistoryBuffer entries) {
+        StoredProfiles.requireId(profileId);
+        parts.add(new Part('h', profileId, Objects.requireNonNull(entries, "history entries")));
         return this;
     }
 
@@ -88,6 +97,7 @@ final class StoredWriteBack implements WriteBack {
                     case 'd' -> w.batch.delete(Table.PROFILES, KeyLayout.utf8(p.profileId));
                     case 'c' -> changelog.stage(w, p.profileId, (List<ChangeRecord>) p.value);
                     case 'm' -> merges.stage(w, p.profileId, (byte[]) p.value);
+                    case 'h' -> history.stage(w, p.profileId, (HistoryBuffer) p.value);
                     case 's' -> w.batch.put(Table.META, EmbeddedStore.META_MODELS_KEY, (byte[]) p.value);
                     default -> throw new IllegalStateException("unknown write-back part " + p.kind);
                 }

@@ -11,6 +11,7 @@ enum Table {
     MERGES("merges", 'M'),
     QUARANTINE("quarantine", 'Q'),
     CHANGELOG("changelog", 'C'),
+    HISTORY("history", 'H'),
     META("meta", 'T'),
     KEYS("keys", 'K');
 

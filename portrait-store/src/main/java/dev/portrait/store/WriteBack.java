@@ -22,6 +22,12 @@ public interface WriteBack {
     WriteBack appendMerge(String profileId, byte[] mergeLogEntry);
 
     /**
+     * Appends what touched the profile since the last write-back to its {@link ProfileHistory}, as one
+     * chunk. The buffer is read when the write-back commits; do not touch it after handing it over.
+     */
+    WriteBack appendHistory(String profileId, HistoryBuffer entries);
+
+    /**
      * Fixes the identity changes this write-back carries to those made so far (by default they are
      * taken when it commits). Called by the thread that changes identities, at the position it will
      * commit, it lets {@link #commit} run on another thread while identities go on changing: later

@@ -67,11 +67,33 @@ abstract class EventLogContractTest {
     }
 
     @Test
-    void aRecordReadsBackAsTheExactBytesThatWereAppended() {
+    void aRecordReadsBackAsTheEventThatWasAppended() {
         EventRecord r = record("m1", "u1", T0);
         log.append(List.of(r));
 
-        assertThat(log.read(1, 1).get(0).event()).isEqualTo(r.event());
+        LogEntry back = log.read(1, 1).get(0);
+        assertThat(back.event()).isEqualTo(dev.portrait.store.log.EventCompression.open(r.event(), 0, r.event().length));
+        assertThat(back.decode()).isEqualTo(TestEvents.track("m1", "u1", null, "Product Viewed", T0, "product_id", "sku-m1"));
+    }
+
+    @Test
+    void aGroupLargerThanABlockReadsBackFromAnyPositionInsideIt() {
+        List<EventRecord> records = new ArrayList<>();
+        int n = StoredEventLog.MAX_BLOCK_RECORDS * 2 + 17;
+        for (int i = 1; i <= n; i++) {
+            records.add(record("m" + i, "u" + (i % 13), T0 + i));
+        }
+        log.append(List.of(record("m0", "u0", T0)));
+        log.append(records);
+
+        for (long from : new long[] {1, 2, 3, 2048, 2049, 2050, 4097, n - 3}) {
+            List<LogEntry> page = log.read(from, 5);
+            assertThat(page).as("from %d", from).extracting(LogEntry::sequence)
+                    .containsExactly(java.util.stream.LongStream.range(from, from + 5).boxed().toArray(Long[]::new));
+            assertThat(page.get(0).decode().messageId()).isEqualTo("m" + (from - 1));
+        }
+        assertThat(log.read(n - 1, 100)).hasSize(3);
+        assertThat(log.read(n + 2, 100)).isEmpty();
     }
 
     @Test
@@ -179,6 +201,78 @@ abstract class EventLogContractTest {
         assertThat(replay.forgotten()).isEqualTo(2);
         assertThat(replay.position()).isEqualTo(4);
         assertThatThrownBy(() -> log.read(1, 1).get(0).decode()).hasMessageContaining("log record 1 was forgotten");
+    }
+
+    @Test
+    void aForgottenSubjectInsideAMixedBlockReadsBackForgottenWhileTheOthersReadFine() {
+        List<EventRecord> group = new ArrayList<>();
+        String[] users = {"ada", "bob", "cy", "ada", "ada", "dee", "bob", "ada"};
+        for (int i = 0; i < users.length; i++) {
+            group.add(record("m" + i, users[i], T0 + i));
+        }
+        log.appendIfNew(group);
+        store.forgetSubjects(List.of(EventRecord.userSubject("ada")));
+
+        List<LogEntry> back = log.read(1, 100);
+        assertThat(back).extracting(LogEntry::forgotten)
+                .containsExactly(true, false, false, true, true, false, false, true);
+        assertThat(back).extracting(LogEntry::receivedAt).as("receive times stay outside the seal")
+                .containsExactly(T0, T0 + 1, T0 + 2, T0 + 3, T0 + 4, T0 + 5, T0 + 6, T0 + 7);
+        assertThat(back).filteredOn(e -> !e.forgotten()).extracting(e -> e.decode().messageId() + "/" + e.decode().userId())
+                .containsExactly("m1/bob", "m2/cy", "m5/dee", "m6/bob");
+    }
+
+    @Test
+    void theDedupWindowIsExactAcrossBucketEdges() {
+        // Sightings at every few hours over two windows: each repeat is a duplicate exactly when the last
+        // stored sighting is less than the window before it, wherever the bucket edges fall.
+        long window = Duration.ofDays(7).toMillis();
+        long step = Duration.ofHours(5).toMillis() + 1;
+        long lastStored = Long.MIN_VALUE;
+        for (long t = T0; t < T0 + 2 * window + DAY; t += step) {
+            long[] out = log.appendIfNew(List.of(record("same", "u1", t)));
+            boolean duplicate = lastStored != Long.MIN_VALUE && t - lastStored < window;
+            assertThat(out[0] == EventLog.DUPLICATE).as("at +%d ms", t - T0).isEqualTo(duplicate);
+            if (!duplicate) {
+                lastStored = t;
+            }
+        }
+        assertThat(log.lastSequence()).isEqualTo(3);
+    }
+
+    @Test
+    void aWindowShorterThanABucketIsStillExact() {
+        try (PortraitStore short10s = newStore(StoreOptions.defaults().withDedupWindow(Duration.ofSeconds(10)))) {
+            EventLog l = short10s.events();
+            assertThat(l.appendIfNew(List.of(record("m1", "u1", T0)))).containsExactly(1);
+            assertThat(l.appendIfNew(List.of(record("m1", "u1", T0 + 9_999)))).containsExactly(EventLog.DUPLICATE);
+            assertThat(l.appendIfNew(List.of(record("m1", "u1", T0 + 10_000)))).containsExactly(2);
+            assertThat(l.appendIfNew(List.of(record("m1", "u1", T0 + 19_999)))).containsExactly(EventLog.DUPLICATE);
+            assertThat(l.appendIfNew(List.of(record("m1", "u1", T0 + 20_000)))).containsExactly(3);
+            assertThat(l.purgeDedup(T0 + 30_000)).as("one id, however often it was seen").isEqualTo(1);
+            assertThat(l.appendIfNew(List.of(record("m1", "u1", T0 + 30_000)))).containsExactly(4);
+        }
+    }
+
+    @Test
+    void aReceiveTimeEarlierThanTheLastSightingIsStillADuplicate() {
+        log.appendIfNew(List.of(record("m1", "u1", T0 + 3 * DAY)));
+
+        assertThat(log.appendIfNew(List.of(record("m1", "u1", T0)))).containsExactly(EventLog.DUPLICATE);
+    }
+
+    @Test
+    void manyDistinctIdsAreAllNewAndAllDuplicatesTheSecondTime() {
+        List<EventRecord> first = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            first.add(record("id-" + i, "u" + (i % 50), T0 + i * 1000L));
+        }
+        assertThat(log.appendIfNew(first)).doesNotContain(EventLog.DUPLICATE);
+        List<EventRecord> again = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            again.add(record("id-" + i, "u" + (i % 50), T0 + DAY + i));
+        }
+        assertThat(log.appendIfNew(again)).containsOnly(EventLog.DUPLICATE);
     }
 
     @Test

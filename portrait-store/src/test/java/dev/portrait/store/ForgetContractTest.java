@@ -50,6 +50,21 @@ abstract class ForgetContractTest {
     }
 
     @Test
+    void forgettingAPersonRemovesTheirHistoryAndTheHistoryOfEveryProfileTheyAbsorbed() {
+        List<HistoryEntry> before = store.history().entries(people.ada);
+        List<String> losers = before.stream().filter(e -> e instanceof HistoryEntry.Merge)
+                .map(e -> ((HistoryEntry.Merge) e).loserId()).toList();
+        assertThat(losers).hasSize(1);
+        assertThat(store.history().entries(losers.get(0))).isNotEmpty();
+
+        people.forgetAda();
+
+        assertThat(store.history().entries(people.ada)).isEmpty();
+        assertThat(store.history().entries(losers.get(0))).isEmpty();
+        assertThat(store.history().entries(people.bob)).isNotEmpty();
+    }
+
+    @Test
     void forgettingAPersonRemovesTheirProfileIdentitiesHistoryAndEvents() {
         ForgetReport report = people.forgetAda();
 

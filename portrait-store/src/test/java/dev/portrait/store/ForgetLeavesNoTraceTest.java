@@ -89,8 +89,11 @@ class ForgetLeavesNoTraceTest {
             adaProfile = people.ada;
             bobProfile = people.bob;
 
-            // Live, in the write-ahead log only: personal values are encrypted, message ids are not.
-            assertThat(filesContaining(data, "ada-2")).as("a message id the dedup index keeps in clear").isNotEmpty();
+            // Live, in the write-ahead log only: personal values are encrypted, and message ids are kept only
+            // as keyed hashes (log format 2). The control that the scan reads the WAL: a profile id, kept
+            // in clear as the identity index's value.
+            assertThat(filesContaining(data, adaProfile)).as("a profile id the identity index keeps in clear").isNotEmpty();
+            assertThat(filesContaining(data, "ada-2")).as("a message id: only its keyed hash is stored").isEmpty();
             for (String s : ADA) {
                 assertThat(filesContaining(data, s)).as("%s before forgetting, WAL only", s).isEmpty();
             }

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A damaged log record is reported as {@code corrupt_log} naming its sequence. The damage is done
+ * A damaged log block is reported as {@code corrupt_log} naming its first sequence. The damage is done
  * through a raw RocksDB handle on the closed store's files, as a disk or an operator would.
  */
 class LogCorruptionTest {
@@ -46,7 +46,10 @@ class LogCorruptionTest {
 
     private void writeThree() {
         try (PortraitStore s = PortraitStore.open(dir, StoreOptions.defaults())) {
-            s.events().append(List.of(record("m1", "u1", T0), record("m2", "u2", T0), record("m3", "u3", T0)));
+            // Three groups, so three blocks: keys 1, 2 and 3.
+            s.events().append(List.of(record("m1", "u1", T0)));
+            s.events().append(List.of(record("m2", "u2", T0)));
+            s.events().append(List.of(record("m3", "u3", T0)));
         }
     }
 
@@ -69,11 +72,11 @@ class LogCorruptionTest {
                             assertThat(e.code()).isEqualTo("corrupt_log");
                             assertThat(e.path()).isEqualTo("events/2");
                         })
-                        .hasMessageContaining("event log record 2 ");
+                        .hasMessageContaining("event log block at sequence 2 ");
                 assertThat(s.events().read(3, 10)).hasSize(1);
                 LogCursor replay = s.events().replay(1);
                 replay.next();
-                assertThatThrownBy(replay::hasNext).hasMessageContaining("record 2");
+                assertThatThrownBy(replay::hasNext).hasMessageContaining("sequence 2");
             }
             // Undo, so the next offset starts from a sound record.
             withRawEvents((db, events, sync) -> {
@@ -96,7 +99,32 @@ class LogCorruptionTest {
         try (PortraitStore s = PortraitStore.open(dir, StoreOptions.defaults())) {
             assertThatThrownBy(() -> s.events().read(2, 1))
                     .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.code()).isEqualTo("corrupt_log"))
-                    .hasMessageContaining("record 2 passes its CRC32C but fails AES-GCM authentication");
+                    .hasMessageContaining("block at sequence 2 passes its CRC32C but fails AES-GCM authentication");
+        }
+    }
+
+    @Test
+    void aDamagedBlockFailsAsAWholeWhileTheBlocksAroundItReadAndReplayStopsAtIt() throws Exception {
+        try (PortraitStore s = PortraitStore.open(dir, StoreOptions.defaults())) {
+            s.events().append(List.of(record("m1", "u1", T0), record("m2", "u2", T0)));
+            s.events().append(List.of(record("m3", "u1", T0), record("m4", "u3", T0), record("m5", "u1", T0)));
+            s.events().append(List.of(record("m6", "u2", T0)));
+        }
+        withRawEvents((db, events, sync) -> {
+            byte[] key = KeyLayout.longKey(3);
+            byte[] value = db.get(events, key);
+            value[value.length / 2] ^= 0x01;
+            db.put(events, sync, key, value);
+        });
+        try (PortraitStore s = PortraitStore.open(dir, StoreOptions.defaults())) {
+            assertThat(s.events().read(1, 2)).extracting(LogEntry::sequence).containsExactly(1L, 2L);
+            assertThatThrownBy(() -> s.events().read(4, 1))
+                    .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.path()).isEqualTo("events/3"));
+            assertThat(s.events().read(6, 10)).extracting(LogEntry::sequence).containsExactly(6L);
+            LogCursor replay = s.events().replay(1);
+            assertThat(replay.next().sequence()).isEqualTo(1);
+            assertThat(replay.next().sequence()).isEqualTo(2);
+            assertThatThrownBy(replay::hasNext).hasMessageContaining("block at sequence 3");
         }
     }
 }

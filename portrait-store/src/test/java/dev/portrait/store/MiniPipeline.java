@@ -38,6 +38,7 @@ final class MiniPipeline {
     private final Map<String, Profile> hot = new HashMap<>();
     private final Map<String, List<ChangeRecord>> changes = new LinkedHashMap<>();
     private final Map<String, List<byte[]>> merges = new LinkedHashMap<>();
+    private final Map<String, HistoryBuffer> histories = new LinkedHashMap<>();
     private final Set<String> deleted = new LinkedHashSet<>();
     private long applied;
 
@@ -79,10 +80,16 @@ final class MiniPipeline {
             for (EngineStep.Merge m : step.merges()) {
                 merges.computeIfAbsent(m.identity().winner(), k -> new ArrayList<>()).add(m.undo().toBytes());
                 record(m.identity().winner(), sequence, event.time(), m.result().changes());
+                history(m.identity().winner()).merge(sequence, m.identity().loser());
             }
+            history(step.profileId()).event(sequence);
             record(step.profileId(), sequence, event.time(), step.fold().changes());
         }
         applied = sequence;
+    }
+
+    private HistoryBuffer history(String profileId) {
+        return histories.computeIfAbsent(profileId, k -> new HistoryBuffer());
     }
 
     private final ProfileTable table = new ProfileTable() {
@@ -131,7 +138,9 @@ final class MiniPipeline {
         deleted.forEach(wb::deleteProfile);
         changes.forEach(wb::appendChanges);
         merges.forEach((id, list) -> list.forEach(entry -> wb.appendMerge(id, entry)));
+        histories.forEach(wb::appendHistory);
         wb.commit(applied);
+        histories.clear();
         hot.clear();
         changes.clear();
         merges.clear();

@@ -30,12 +30,13 @@ import java.util.regex.Pattern;
  * type-checked against the declared traits and features. The first problem fails the load with a
  * {@link DefinitionException} whose message starts with the path ({@code features[3].window}).
  *
- * <p>The core does no file I/O: callers hand in the text. {@link #defaultEcommerce()} reads the
- * definition shipped inside this jar.
+ * <p>The core does no file I/O: callers hand in the text. {@link #defaultEcommerce()} and
+ * {@link #defaultSocial()} read the definitions shipped inside this jar.
  */
 public final class DefinitionLoader {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
     private static final String DEFAULT_RESOURCE = "default-ecommerce.yaml";
+    private static final String SOCIAL_RESOURCE = "default-social.yaml";
     private static final YAMLMapper YAML = new YAMLMapper();
 
     private DefinitionLoader() {
@@ -48,13 +49,30 @@ public final class DefinitionLoader {
 
     /** The text of the shipped e-commerce definition, for users to copy and edit. */
     public static String defaultEcommerceText() {
-        try (InputStream in = DefinitionLoader.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+        return shipped(DEFAULT_RESOURCE);
+    }
+
+    /**
+     * The shipped definition for a social/content product: follows, likes, comments, shares and
+     * messages as relations (ties, strong ties, degrees, reciprocity), posts as content.
+     */
+    public static ProfileDefinition defaultSocial() {
+        return parse(defaultSocialText(), SOCIAL_RESOURCE);
+    }
+
+    /** The text of the shipped social definition, for users to copy and edit. */
+    public static String defaultSocialText() {
+        return shipped(SOCIAL_RESOURCE);
+    }
+
+    private static String shipped(String resource) {
+        try (InputStream in = DefinitionLoader.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(DEFAULT_RESOURCE + " is missing from the portrait-core jar");
+                throw new IllegalStateException(resource + " is missing from the portrait-core jar");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + DEFAULT_RESOURCE + " from the portrait-core jar", e);
+            throw new IllegalStateException("cannot read " + resource + " from the portrait-core jar", e);
         }
     }
 

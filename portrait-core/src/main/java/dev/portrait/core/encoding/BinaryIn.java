@@ -98,6 +98,15 @@ public final class BinaryIn {
         return out;
     }
 
+    /** The next {@code n} bytes, with no length in front (the caller knows it). */
+    public byte[] readRaw(int n) {
+        need(n);
+        byte[] out = new byte[n];
+        System.arraycopy(buf, pos, out, 0, n);
+        pos += n;
+        return out;
+    }
+
     /** Fails with {@code corrupt_state} unless the expected version byte comes next. */
     public int expectVersion(String what, int... known) {
         int v = readByte();

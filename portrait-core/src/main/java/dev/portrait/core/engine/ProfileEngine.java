@@ -51,6 +51,7 @@ public final class ProfileEngine {
     private final ProfileUpdater updater;
     private final ProfileCodec codec;
     private final SharedModels shared;
+    private final CounterpartIdentities counterparts;
     private IdentityStore graphStore;
     private IdentityGraph graph;
 
@@ -69,6 +70,7 @@ public final class ProfileEngine {
         this.updater = new ProfileUpdater(definition, models.any() ? models.stateCodec() : null, tracking);
         this.codec = new ProfileCodec(updater);
         this.shared = models.newShared();
+        this.counterparts = new CounterpartIdentities(definition);
     }
 
     public ProfileDefinition definition() {
@@ -114,13 +116,20 @@ public final class ProfileEngine {
         return identityGraph(identities).resolve(event);
     }
 
-    /** The whole step: resolve identity, carry out the merges, fold the event, run the models. */
+    /**
+     * The whole step: resolve identity, carry out the merges, unite ties to counterparts that identity
+     * joined ({@link CounterpartIdentities}), fold the event, run the models.
+     */
     public EngineStep apply(Event event, IdentityStore identities, ProfileTable profiles) {
-        return fold(resolve(event, identities), event, profiles);
+        return fold(resolve(event, identities), event, profiles, identities);
     }
 
     /** Everything after identity, for a resolution already made (replays that keep identities apart). */
     public EngineStep fold(Resolution r, Event event, ProfileTable profiles) {
+        return fold(r, event, profiles, null);
+    }
+
+    private EngineStep fold(Resolution r, Event event, ProfileTable profiles, IdentityStore identities) {
         if (r.profileId() == null) {
             return new EngineStep(null, r, List.of(), null, List.of());
         }
@@ -141,6 +150,9 @@ public final class ProfileEngine {
         Profile p = profiles.get(r.profileId());
         if (p == null) {
             p = updater.newProfile(r.profileId());
+        }
+        if (identities != null && counterparts.any()) {
+            counterparts.uniteNamed(p, event, identities, updater);
         }
         UpdateResult folded = foldEvent(p, event, updates);
         profiles.put(p);

@@ -27,7 +27,11 @@ public final class FeatureKinds {
             EventTimes.LAST_SEEN,
             EventTimes.TIME_SINCE,
             Sessions.KIND,
-            Rfm.KIND);
+            Rfm.KIND,
+            Relations.TIE_STRENGTH,
+            Relations.STRONG_TIES,
+            Relations.DEGREE,
+            Relations.RECIPROCITY);
 
     private static final Map<String, FeatureKind> BY_NAME = index();
 

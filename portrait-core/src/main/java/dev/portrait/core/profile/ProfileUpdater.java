@@ -250,6 +250,21 @@ public final class ProfileUpdater {
     }
 
     /**
+     * Moves a relation feature's ties to {@code aliases} onto {@code into}: identity found that they
+     * name one person ({@code ProfileEngine} decides when; see {@link dev.portrait.core.feature.Ties}).
+     * Mutates the profile like {@link #applyInPlace}; segments are re-checked by the fold that follows.
+     *
+     * @throws IllegalArgumentException when the feature is not a relation
+     */
+    public void uniteTies(Profile p, int featureIndex, String into, java.util.Collection<String> aliases) {
+        Feature<Object> feature = features.get(featureIndex);
+        if (!(feature instanceof dev.portrait.core.feature.Ties ties)) {
+            throw new IllegalArgumentException("feature " + feature.name() + " (" + feature.kind() + ") holds no ties");
+        }
+        p.states[featureIndex] = ties.unite(p.states[featureIndex], into, aliases);
+    }
+
+    /**
      * Lets time pass with no event: re-evaluates the segments that depend on time when
      * {@code now} has reached the profile's {@link Profile#nextCheck()}. The profile's clock does not
      * move (it only follows events), so replays stay deterministic. Mutates the profile.
@@ -317,6 +332,14 @@ public final class ProfileUpdater {
             out.put(features.get(f).name(), features.get(f).read(p.states[f], now));
         }
         return out;
+    }
+
+    /**
+     * What a condition over this profile reads at {@code now} (features read lazily, once each): for
+     * ad-hoc conditions such as an audience's {@code where}, evaluated off the fold thread on a copy.
+     */
+    public SegmentInputs inputs(Profile p, long now) {
+        return new Reader(p, now);
     }
 
     /** The names of the segments the profile is in. */

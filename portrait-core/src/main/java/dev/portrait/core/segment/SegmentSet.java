@@ -54,10 +54,18 @@ public final class SegmentSet {
 
     private final List<SegmentSpec> specs;
     private final List<Compiled> compiled;
+    /** What the segments were compiled against, kept so ad-hoc conditions ({@link #condition}) see the same names. */
+    private final ProfileDefinition definition;
+    private final CelCompiler compiler;
+    private final Map<String, Variable> variables;
 
-    private SegmentSet(List<SegmentSpec> specs, List<Compiled> compiled) {
+    private SegmentSet(List<SegmentSpec> specs, List<Compiled> compiled, ProfileDefinition definition,
+                       CelCompiler compiler, Map<String, Variable> variables) {
         this.specs = List.copyOf(specs);
         this.compiled = List.copyOf(compiled);
+        this.definition = definition;
+        this.compiler = compiler;
+        this.variables = Map.copyOf(variables);
     }
 
     /** A variable a condition reads: a feature (by index) or a trait (by name). */
@@ -93,17 +101,56 @@ public final class SegmentSet {
         CelCompiler compiler = builder.build();
         List<Compiled> out = new ArrayList<>();
         for (SegmentSpec s : def.segments()) {
-            out.add(compileOne(def, s, compiler, variables));
+            out.add(compileOne(def, s.when(), s.path() + ".when", compiler, variables));
         }
-        return new SegmentSet(def.segments(), out);
+        return new SegmentSet(def.segments(), out, def, compiler, variables);
     }
 
-    private static Compiled compileOne(ProfileDefinition def, SegmentSpec s, CelCompiler compiler,
+    /**
+     * Compiles a condition that is not one of the definition's segments (an audience's {@code where}) against
+     * the same traits and features, with the same checks and the same two evaluators.
+     *
+     * @param path where the condition sits in its input, for the error
+     * @throws DefinitionException naming {@code path} when it does not compile or is not a condition
+     */
+    public Condition condition(String when, String path) {
+        if (when == null || when.isBlank()) {
+            throw new DefinitionException(path, "is empty; give a CEL condition over traits and features");
+        }
+        return new Condition(when, compileOne(definition, when, path, compiler, variables));
+    }
+
+    /** A compiled ad-hoc condition (see {@link #condition}). Immutable and thread-safe. */
+    public static final class Condition {
+        private final String source;
+        private final Compiled compiled;
+
+        private Condition(String source, Compiled compiled) {
+            this.source = source;
+            this.compiled = compiled;
+        }
+
+        /** Whether a profile with these inputs meets the condition; an evaluation error counts as no. */
+        public boolean test(SegmentInputs in) {
+            Object r = compiled.fast() != null ? compiled.fast().eval(in) : evaluateWithCel(compiled, in);
+            return Boolean.TRUE.equals(r);
+        }
+
+        /** The features (by index) the condition reads; do not modify. */
+        public BitSet featureInputs() {
+            return compiled.featureInputs();
+        }
+
+        public String source() {
+            return source;
+        }
+    }
+
+    private static Compiled compileOne(ProfileDefinition def, String when, String path, CelCompiler compiler,
                                        Map<String, Variable> variables) {
-        String path = s.path() + ".when";
         List<Variable> used = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
-        Matcher m = REFERENCE.matcher(s.when());
+        Matcher m = REFERENCE.matcher(when);
         while (m.find()) {
             String full = m.group(1) + "." + m.group(2);
             Variable v = variables.get(full);
@@ -122,7 +169,7 @@ public final class SegmentSet {
                 used.add(v);
             }
         }
-        CelValidationResult result = compiler.compile(s.when());
+        CelValidationResult result = compiler.compile(when);
         if (result.hasError()) {
             throw new DefinitionException(path, "does not compile: " + result.getErrorString().replace('\n', ' ')
                     .replaceAll(" +", " "));
@@ -134,7 +181,7 @@ public final class SegmentSet {
             throw new DefinitionException(path, "does not compile: " + e.getMessage());
         }
         if (!ast.getResultType().equals(SimpleType.BOOL)) {
-            throw new DefinitionException(path, "must be a condition (bool), but \"" + s.when() + "\" is "
+            throw new DefinitionException(path, "must be a condition (bool), but \"" + when + "\" is "
                     + ast.getResultType().name());
         }
         CelRuntime.Program program;

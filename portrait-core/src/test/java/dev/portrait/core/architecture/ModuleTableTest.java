@@ -39,13 +39,15 @@ class ModuleTableTest {
 
     static {
         MAY_DEPEND_ON.put("portrait-core", Set.of());
-        MAY_USE.put("portrait-core", List.of("com.fasterxml.jackson", "dev.cel:", "com.dynatrace.hash4j:"));
+        MAY_USE.put("portrait-core", List.of("com.fasterxml.jackson", "dev.cel:", "com.dynatrace.hash4j:",
+                "org.roaringbitmap:"));
         MAY_DEPEND_ON.put("portrait-synth", Set.of("portrait-core"));
         MAY_USE.put("portrait-synth", List.of());
         MAY_DEPEND_ON.put("portrait-eval", Set.of("portrait-core", "portrait-synth"));
         MAY_USE.put("portrait-eval", List.of("org.ejml:", "com.fasterxml.jackson"));
         MAY_DEPEND_ON.put("portrait-store", Set.of("portrait-core"));
-        MAY_USE.put("portrait-store", List.of("org.rocksdb:", "com.google.crypto.tink:"));
+        MAY_USE.put("portrait-store", List.of("org.rocksdb:", "com.google.crypto.tink:", "com.github.luben:zstd-jni",
+                "at.yawk.lz4:lz4-java"));
         MAY_DEPEND_ON.put("portrait-server", Set.of("portrait-core", "portrait-store"));
         MAY_USE.put("portrait-server", List.of("io.javalin:", "io.micrometer:", "com.fasterxml.jackson",
                 "org.slf4j:", "com.google.crypto.tink:", "org.apache.kafka:"));

@@ -20,6 +20,7 @@ import static dev.portrait.core.feature.TestEvents.HOUR;
 import static dev.portrait.core.feature.TestEvents.MINUTE;
 import static dev.portrait.core.feature.TestEvents.T0;
 import static dev.portrait.core.feature.TestEvents.shop;
+import static dev.portrait.core.feature.TestEvents.social;
 import static dev.portrait.core.feature.TestEvents.visits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -71,6 +72,10 @@ class FeatureContractTest {
         }
     }
 
+    /** The relations' shared parameters; a contract appends its kind and the rest. */
+    private static final String RELATIONS = "{counterpart: to, inboundCounterpart: from,"
+            + " weights: {User Followed: 1, Message Sent: 3}, inbound: {Follower Gained: 1, Message Received: 2}, ";
+
     private static Contract contract(String yaml, Traffic traffic, Oracle oracle, int maxBytes) {
         return new Contract(yaml, traffic, 40, 80, oracle, true, false, maxBytes);
     }
@@ -78,6 +83,8 @@ class FeatureContractTest {
     static Stream<Contract> contracts() {
         Map<String, Double> viewOrder = Map.of("Product Viewed", 1.0, "Order Completed", 5.0);
         Map<String, Double> addOrder = Map.of("Order Completed", 5.0, "Product Added", 2.0);
+        Map<String, Double> follows = Map.of("User Followed", 1.0, "Message Sent", 3.0);
+        Map<String, Double> received = Map.of("Follower Gained", 1.0, "Message Received", 2.0);
         return Stream.of(
                 contract("{kind: count}", shop(30 * DAY, 8, 50), Oracles.count(), 12),
                 contract("{kind: count, events: [Order Completed]}", shop(30 * DAY, 8, 50), Oracles.count(), 12),
@@ -130,7 +137,26 @@ class FeatureContractTest {
                 contract("{kind: rfm, property: price, window: 30d, events: [Order Completed, Product Added]}",
                         shop(90 * DAY, 8, 50), Oracles.rfm("price", DAY, 30), 30 * 13 + 12),
                 contract("{kind: rfm, property: price, window: 7d, tile: 6h}", shop(20 * DAY, 8, 50),
-                        Oracles.rfm("price", 6 * HOUR, 28), 28 * 13 + 12));
+                        Oracles.rfm("price", 6 * HOUR, 28), 28 * 13 + 12),
+                contract(RELATIONS + "kind: tie_strength, halfLife: 1d, topK: 5}", social(10 * DAY, 12),
+                        Oracles.tieStrength(follows, received, DAY, "both", 5), 4).changingContinuously(),
+                contract(RELATIONS + "kind: tie_strength, halfLife: 7d, direction: out, topK: 30}",
+                        social(30 * DAY, 40), Oracles.tieStrength(follows, received, 7 * DAY, "out", 30), 4)
+                        .changingContinuously(),
+                contract(RELATIONS + "kind: strong_ties, halfLife: 7d, threshold: 1.5}", social(10 * DAY, 10),
+                        Oracles.strongTies(follows, received, 7 * DAY, "both", 1.5), 4),
+                contract(RELATIONS + "kind: strong_ties, halfLife: 2d, threshold: 0.5, direction: in}",
+                        social(10 * DAY, 10), Oracles.strongTies(follows, received, 2 * DAY, "in", 0.5), 4),
+                contract(RELATIONS + "kind: degree, window: 30d}", social(20 * DAY, 30),
+                        Oracles.degree(follows, received, "out", 30 * DAY), 4),
+                contract(RELATIONS + "kind: degree, window: 24h, direction: in}", social(3 * DAY, 30),
+                        Oracles.degree(follows, received, "in", DAY), 4),
+                contract(RELATIONS + "kind: degree, window: 7d, direction: both, capacity: 40}", social(10 * DAY, 30),
+                        Oracles.degree(follows, received, "both", 7 * DAY), 4),
+                contract(RELATIONS + "kind: reciprocity, window: 30d}", social(30 * DAY, 8),
+                        Oracles.reciprocity(follows, received, 30 * DAY), 4),
+                contract(RELATIONS + "kind: reciprocity}", social(30 * DAY, 8),
+                        Oracles.reciprocity(follows, received, Long.MAX_VALUE), 4));
     }
 
     // ---- the contracts ----

@@ -35,7 +35,7 @@ class FeatureKindsTest {
         assertThat(FeatureKinds.all()).extracting(FeatureKind::name).containsExactly(
                 "count", "sum", "min", "max", "mean", "window_count", "window_sum", "ewma", "decayed_scores",
                 "distinct_count", "frequent_items", "last_n", "first_seen", "last_seen", "time_since",
-                "sessions", "rfm");
+                "sessions", "rfm", "tie_strength", "strong_ties", "degree", "reciprocity");
         for (FeatureKind kind : FeatureKinds.all()) {
             assertThat(FeatureKinds.byName(kind.name())).isSameAs(kind);
             assertThat(kind.description()).as(kind.name()).isNotBlank().endsWith(".");

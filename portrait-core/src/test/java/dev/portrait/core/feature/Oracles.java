@@ -257,4 +257,83 @@ final class Oracles {
             return out;
         };
     }
+
+    // ---- relations: recounted per counterpart from the raw events ----
+
+    /** One counterpart's strengths and newest times per direction, recounted at {@code now}. */
+    record Tie(double out, double in, long lastOut, long lastIn) {
+    }
+
+    static Map<String, Tie> ties(List<Event> events, long now, Map<String, Double> outWeights,
+                                 Map<String, Double> inWeights, long halfLife) {
+        Map<String, Tie> ties = new HashMap<>();
+        for (Event e : events) {
+            boolean inbound = inWeights.containsKey(e.key());
+            Double w = inbound ? inWeights.get(e.key()) : outWeights.get(e.key());
+            if (w == null) {
+                continue;
+            }
+            double strength = w * Math.pow(2, -(double) (now - e.time()) / halfLife);
+            Set<String> who = new LinkedHashSet<>();
+            for (String k : keys(e, inbound ? "from" : "to")) {
+                if (!k.isBlank()) {
+                    who.add(k.trim());
+                }
+            }
+            for (String k : who) {
+                Tie t = ties.getOrDefault(k, new Tie(0, 0, Long.MIN_VALUE, Long.MIN_VALUE));
+                ties.put(k, inbound
+                        ? new Tie(t.out(), t.in() + strength, t.lastOut(), Math.max(t.lastIn(), e.time()))
+                        : new Tie(t.out() + strength, t.in(), Math.max(t.lastOut(), e.time()), t.lastIn()));
+            }
+        }
+        return ties;
+    }
+
+    private static double strength(Tie t, String direction) {
+        return direction.equals("out") ? t.out() : direction.equals("in") ? t.in() : t.out() + t.in();
+    }
+
+    static Oracle tieStrength(Map<String, Double> out, Map<String, Double> in, long halfLife, String direction, int topK) {
+        return (events, now) -> {
+            Map<String, Double> scores = new HashMap<>();
+            ties(events, now, out, in, halfLife).forEach((k, t) -> {
+                if (strength(t, direction) > 0) {
+                    scores.put(k, strength(t, direction));
+                }
+            });
+            return top(scores, topK);
+        };
+    }
+
+    static Oracle strongTies(Map<String, Double> out, Map<String, Double> in, long halfLife, String direction,
+                             double threshold) {
+        return (events, now) -> ties(events, now, out, in, halfLife).values().stream()
+                .filter(t -> strength(t, direction) >= threshold).count();
+    }
+
+    static Oracle degree(Map<String, Double> out, Map<String, Double> in, String direction, long window) {
+        return (events, now) -> ties(events, now, out, in, 1).values().stream()
+                .filter(t -> {
+                    long last = direction.equals("out") ? t.lastOut()
+                            : direction.equals("in") ? t.lastIn() : Math.max(t.lastOut(), t.lastIn());
+                    return last != Long.MIN_VALUE && last > now - window;
+                }).count();
+    }
+
+    static Oracle reciprocity(Map<String, Double> out, Map<String, Double> in, long window) {
+        return (events, now) -> {
+            long reached = 0;
+            long returned = 0;
+            for (Tie t : ties(events, now, out, in, 1).values()) {
+                if (t.lastOut() != Long.MIN_VALUE && (window == Long.MAX_VALUE || t.lastOut() > now - window)) {
+                    reached++;
+                    if (t.lastIn() != Long.MIN_VALUE && (window == Long.MAX_VALUE || t.lastIn() > now - window)) {
+                        returned++;
+                    }
+                }
+            }
+            return reached == 0 ? null : (double) returned / reached;
+        };
+    }
 }

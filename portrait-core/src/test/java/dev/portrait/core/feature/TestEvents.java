@@ -87,6 +87,52 @@ final class TestEvents {
         return track(name, time, Map.copyOf(p));
     }
 
+    /** Acting on someone (property {@code to}) and being acted on (property {@code from}). */
+    static final String[] OUTBOUND = {"User Followed", "Message Sent"};
+    static final String[] INBOUND = {"Follower Gained", "Message Received"};
+
+    /**
+     * Social traffic over {@code span} ms among {@code people} counterparts: follows and messages sent
+     * (naming {@code to}) and received (naming {@code from}), a few views that relations ignore; the
+     * counterpart is sometimes a list, padded with spaces, blank, a number or absent.
+     */
+    static Traffic social(long span, int people) {
+        return (random, n) -> {
+            List<Event> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                long time = coarse(random, T0 + random.nextLong(span + 1));
+                int roll = random.nextInt(100);
+                if (roll < 5) {
+                    out.add(shopEvent(random, time, 5, 20));
+                    continue;
+                }
+                boolean inbound = roll >= 55;
+                String[] names = inbound ? INBOUND : OUTBOUND;
+                String name = names[random.nextInt(names.length)];
+                Map<String, Object> p = new HashMap<>();
+                String property = inbound ? "from" : "to";
+                int shape = random.nextInt(100);
+                if (shape < 75) {
+                    p.put(property, "u" + random.nextInt(people));
+                } else if (shape < 85) {
+                    List<Object> list = new ArrayList<>();
+                    for (int k = random.nextInt(1, 4); k > 0; k--) {
+                        list.add("u" + random.nextInt(people));
+                    }
+                    p.put(property, list);
+                } else if (shape < 90) {
+                    p.put(property, " u" + random.nextInt(people) + " ");
+                } else if (shape < 93) {
+                    p.put(property, " ");
+                } else if (shape < 96) {
+                    p.put(property, (long) random.nextInt(people));
+                }
+                out.add(track(name, time, Map.copyOf(p)));
+            }
+            return out;
+        };
+    }
+
     /**
      * Visits: bursts lasting at most {@code gap} at {@code clusters} fixed places spread over
      * {@code span}, so every burst is one session whatever the order of arrival, and any number of

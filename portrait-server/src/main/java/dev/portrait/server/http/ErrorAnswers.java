@@ -33,6 +33,7 @@ final class ErrorAnswers {
             Map.entry("invalid_cursor", 400),
             Map.entry("wrong_type", 400),
             Map.entry("unknown_identifier_type", 400),
+            Map.entry("invalid_audience", 400),
             Map.entry("unauthorized", 401),
             Map.entry("forbidden", 403),
             Map.entry("not_found", 404),

@@ -2,6 +2,7 @@ package dev.portrait.server.http;
 
 import dev.portrait.core.event.EventType;
 import dev.portrait.server.port.AdminPort;
+import dev.portrait.server.port.HealthPort;
 import dev.portrait.server.port.IngestPort;
 import dev.portrait.server.port.QueryPort;
 import io.javalin.Javalin;
@@ -28,11 +29,13 @@ import java.util.Objects;
  *       /v1/alias, and analytics.js's short forms /v1/b, /v1/t, /v1/i, /v1/p, /v1/s, /v1/g, /v1/a</td>
  *       <td>write (Basic, Bearer, or {@code writeKey} in the body)</td></tr>
  *   <tr><td>POST /v1/m (analytics.js's own delivery metrics, counted, never stored)</td><td>none</td></tr>
- *   <tr><td>GET /v1/profiles/{idType}/{id}, …/changes, /v1/segments, /v1/segments/{name}/members</td>
+ *   <tr><td>GET /v1/profiles/{idType}/{id}, …/changes, /v1/segments, /v1/segments/{name}/members,
+ *       POST /v1/audiences/count, /v1/audiences/members</td>
  *       <td>read or admin</td></tr>
  *   <tr><td>DELETE /v1/profiles/{idType}/{id}, GET /v1/quarantine, POST /v1/quarantine/redrive</td>
  *       <td>admin</td></tr>
- *   <tr><td>GET /health, GET /metrics</td><td>none</td></tr>
+ *   <tr><td>GET /metrics</td><td>read or admin, unless {@link HttpConfig#openMetrics()}</td></tr>
+ *   <tr><td>GET /health, /health/live, /health/ready</td><td>none</td></tr>
  * </table>
  *
  * <p>Trailing slashes are ignored ({@code /v1/import/} is where analytics-java posts). The full
@@ -78,9 +81,9 @@ public final class HttpApi implements AutoCloseable {
         List<String> routes = new ArrayList<>();
         Javalin app = Javalin.create(c -> {
             configure(c, config, meters);
-            routes(new Routes(c, keyring, routes), new IngestRoutes(ingest, keyring, config.limits(), meters, clock),
-                    new SdkMetricsRoute(metrics), new QueryRoutes(query), query, new AdminRoutes(admin, config.limits()),
-                    metrics);
+            routes(new Routes(c, keyring, routes), ingest, new IngestRoutes(ingest, keyring, config.limits(), meters, clock),
+                    new SdkMetricsRoute(metrics), new QueryRoutes(query), new AudienceRoutes(query, config.limits()), query,
+                    new AdminRoutes(admin, config.limits()), metrics, config.openMetrics() ? null : Scope.QUERY);
         });
         app.start(config.host(), config.port());
         return new HttpApi(app, routes);
@@ -132,8 +135,9 @@ public final class HttpApi implements AutoCloseable {
         c.routes.error(405, ErrorAnswers::answerStatus);
     }
 
-    private static void routes(Routes r, IngestRoutes ingest, SdkMetricsRoute sdkMetrics, QueryRoutes query,
-                               QueryPort queryPort, AdminRoutes admin, PrometheusMeterRegistry metrics) {
+    private static void routes(Routes r, IngestPort ingestPort, IngestRoutes ingest, SdkMetricsRoute sdkMetrics,
+                               QueryRoutes query, AudienceRoutes audiences, QueryPort queryPort, AdminRoutes admin,
+                               PrometheusMeterRegistry metrics, Scope metricsScope) {
         // ingest routes check their key themselves: it may be inside the body
         r.add(HandlerType.POST, "/v1/batch", null, ingest::batch);
         r.add(HandlerType.POST, "/v1/import", null, ingest::batch);
@@ -155,16 +159,34 @@ public final class HttpApi implements AutoCloseable {
         r.add(HandlerType.GET, "/v1/profiles/{idType}/{id}/changes", Scope.QUERY, query::changes);
         r.add(HandlerType.GET, "/v1/segments", Scope.QUERY, query::segments);
         r.add(HandlerType.GET, "/v1/segments/{name}/members", Scope.QUERY, query::members);
+        r.add(HandlerType.POST, "/v1/audiences/count", Scope.QUERY, audiences::count);
+        r.add(HandlerType.POST, "/v1/audiences/members", Scope.QUERY, audiences::members);
         ModelRoutes.register(r::add, queryPort, metrics); // issue 5: recommendations, personas, scores
 
         r.add(HandlerType.DELETE, "/v1/profiles/{idType}/{id}", Scope.ADMIN, admin::forget);
         r.add(HandlerType.GET, "/v1/quarantine", Scope.ADMIN, admin::quarantine);
         r.add(HandlerType.POST, "/v1/quarantine/redrive", Scope.ADMIN, admin::redrive);
 
-        r.add(HandlerType.GET, "/health", null, ctx -> Json.write(ctx, 200, Map.of("status", "ok")));
-        // open like /health: Prometheus scrapers rarely carry credentials, and the figures name no person
-        r.add(HandlerType.GET, "/metrics", null, ctx -> ctx.status(200)
+        // Liveness answers while the process serves; readiness says whether events are taken and folded.
+        // /health, what clients probed before the split, answers the combined state: ready means live.
+        HealthPort health = ingestPort instanceof HealthPort h ? h : HealthPort.ALWAYS_READY;
+        r.add(HandlerType.GET, "/health/live", null, ctx -> Json.write(ctx, 200, Map.of("status", "ok")));
+        r.add(HandlerType.GET, "/health/ready", null, ctx -> readiness(ctx, health));
+        r.add(HandlerType.GET, "/health", null, ctx -> readiness(ctx, health));
+        // a read or admin key unless the settings open it (demo): the figures name no person, but they tell an
+        // outsider how big and how busy the installation is; Prometheus sends the key as basic_auth or a
+        // bearer token. The scrape reads published counters and gauges only, never the profile worker.
+        r.add(HandlerType.GET, "/metrics", metricsScope, ctx -> ctx.status(200)
                 .contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    }
+
+    private static void readiness(io.javalin.http.Context ctx, HealthPort health) {
+        List<String> reasons = health.notReady();
+        if (reasons.isEmpty()) {
+            Json.write(ctx, 200, Map.of("status", "ok"));
+        } else {
+            Json.write(ctx, 503, Map.of("status", "unavailable", "reasons", reasons));
+        }
     }
 
     /** Declares routes that record their template for metrics and, for a header-keyed scope, check the key. */

@@ -14,8 +14,11 @@ import java.util.Set;
  * @param port   the port; 0 lets the system choose ({@link HttpApi#port()} tells which)
  * @param keys   the API keys and what each may do
  * @param limits the documented request limits
+ * @param openMetrics whether {@code GET /metrics} answers without a key; off by default (a read or admin
+ *                    key is needed: the figures name no person, but they say how big and how busy the
+ *                    installation is), on in {@code portrait demo}. {@code /health} is always open.
  */
-public record HttpConfig(String host, int port, ApiKeys keys, Limits limits) {
+public record HttpConfig(String host, int port, ApiKeys keys, Limits limits, boolean openMetrics) {
     public HttpConfig {
         Objects.requireNonNull(host, "host");
         if (host.isBlank()) {
@@ -28,17 +31,27 @@ public record HttpConfig(String host, int port, ApiKeys keys, Limits limits) {
         Objects.requireNonNull(limits, "limits");
     }
 
+    /** With {@code /metrics} behind a read or admin key. */
+    public HttpConfig(String host, int port, ApiKeys keys, Limits limits) {
+        this(host, port, keys, limits, false);
+    }
+
     /** Listens on every interface at {@code port} with the default limits. */
     public static HttpConfig of(int port, ApiKeys keys) {
         return new HttpConfig("0.0.0.0", port, keys, Limits.DEFAULT);
     }
 
     public HttpConfig withLimits(Limits newLimits) {
-        return new HttpConfig(host, port, keys, newLimits);
+        return new HttpConfig(host, port, keys, newLimits, openMetrics);
     }
 
     public HttpConfig withHost(String newHost) {
-        return new HttpConfig(newHost, port, keys, limits);
+        return new HttpConfig(newHost, port, keys, limits, openMetrics);
+    }
+
+    /** Whether {@code /metrics} answers without a key (demo mode, or a scraper on a private network). */
+    public HttpConfig withOpenMetrics(boolean open) {
+        return new HttpConfig(host, port, keys, limits, open);
     }
 
     /**

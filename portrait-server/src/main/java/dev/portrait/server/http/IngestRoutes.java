@@ -68,7 +68,31 @@ final class IngestRoutes {
                     + events.size() + " events");
         }
         metrics.outcomes(outcomes);
-        Json.write(ctx, 200, answer(events, outcomes));
+        Map<String, Object> answer = answer(events, outcomes);
+        long position = position(outcomes);
+        answer.put("position", position);
+        ctx.header(POSITION_HEADER, Long.toString(position));
+        Json.write(ctx, 200, answer);
+    }
+
+    /** The header (and body field) carrying an ingest answer's position token; reads accept it back. */
+    static final String POSITION_HEADER = "X-Portrait-Position";
+
+    /**
+     * The position token: the log position of the last event this request stored; when it stored none
+     * but met duplicates, the log's end (the duplicates' first copies are logged before it).
+     */
+    private long position(List<IngestOutcome> outcomes) {
+        long last = 0;
+        boolean duplicates = false;
+        for (IngestOutcome o : outcomes) {
+            if (o instanceof IngestOutcome.Stored s) {
+                last = Math.max(last, s.sequence());
+            } else if (o instanceof IngestOutcome.Duplicate) {
+                duplicates = true;
+            }
+        }
+        return last == 0 && duplicates ? ingest.loggedPosition() : last;
     }
 
     private static Map<String, Object> answer(List<IncomingEvent> events, List<IngestOutcome> outcomes) {

@@ -29,14 +29,16 @@ final class ModelRoutes {
     static final int MAX_K = 100;
 
     private final ModelPort models;
+    private final QueryRoutes reads;
 
-    private ModelRoutes(ModelPort models) {
+    private ModelRoutes(ModelPort models, QueryRoutes reads) {
         this.models = models;
+        this.reads = reads;
     }
 
     /** Declares the model routes, and the model gauges when the query side has models. */
     static void register(Declare r, QueryPort query, MeterRegistry registry) {
-        ModelRoutes routes = new ModelRoutes(query instanceof ModelPort m ? m : null);
+        ModelRoutes routes = new ModelRoutes(query instanceof ModelPort m ? m : null, new QueryRoutes(query));
         r.add(HandlerType.GET, "/v1/profiles/{idType}/{id}/recommendations", Scope.QUERY, routes::recommendations);
         r.add(HandlerType.GET, "/v1/profiles/{idType}/{id}/scores", Scope.QUERY, routes::scores);
         r.add(HandlerType.GET, "/v1/personas", Scope.QUERY, routes::personas);
@@ -76,6 +78,7 @@ final class ModelRoutes {
         String idType = ctx.pathParam("idType");
         String id = ctx.pathParam("id");
         int k = k(ctx.queryParam("k"));
+        reads.awaitPosition(ctx);
         List<Recommendation> recs = models().recommendations(idType, id, k).orElseThrow(() -> noProfile(idType, id));
         List<Map<String, Object>> items = new ArrayList<>(recs.size());
         for (Recommendation rec : recs) {
@@ -91,6 +94,7 @@ final class ModelRoutes {
     void scores(Context ctx) {
         String idType = ctx.pathParam("idType");
         String id = ctx.pathParam("id");
+        reads.awaitPosition(ctx);
         ModelPort.ProfileScores s = models().scores(idType, id).orElseThrow(() -> noProfile(idType, id));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("profileId", s.profileId());
@@ -103,6 +107,7 @@ final class ModelRoutes {
     }
 
     void personas(Context ctx) {
+        reads.awaitPosition(ctx);
         List<Map<String, Object>> items = new ArrayList<>();
         for (ModelPort.PersonaView p : models().personas()) {
             Map<String, Object> item = new LinkedHashMap<>();

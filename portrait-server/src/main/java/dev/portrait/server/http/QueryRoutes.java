@@ -28,6 +28,14 @@ final class QueryRoutes {
         String idType = ctx.pathParam("idType");
         String id = ctx.pathParam("id");
         Instant at = at(ctx.queryParam("at"));
+        long position = position(ctx);
+        if (position > 0) {
+            if (at != null) {
+                query.awaitHistory(position);
+            } else {
+                query.awaitPosition(position);
+            }
+        }
         ProfileView p = query.profile(idType, id, at).orElseThrow(() -> noProfile(idType, id));
         Json.write(ctx, 200, p.toJson());
     }
@@ -36,6 +44,10 @@ final class QueryRoutes {
         String idType = ctx.pathParam("idType");
         String id = ctx.pathParam("id");
         Paging paging = Paging.of(ctx);
+        long position = position(ctx);
+        if (position > 0) {
+            query.awaitHistory(position);
+        }
         Optional<Page<ChangeView>> page = query.changes(idType, id, paging.cursor(), paging.limit());
         Page<ChangeView> changes = page.orElseThrow(() -> noProfile(idType, id));
         List<Map<String, Object>> items = new ArrayList<>(changes.items().size());
@@ -53,6 +65,7 @@ final class QueryRoutes {
     }
 
     void segments(Context ctx) {
+        awaitPosition(ctx);
         List<Map<String, Object>> items = new ArrayList<>();
         for (SegmentSummary s : query.segments()) {
             Map<String, Object> item = new LinkedHashMap<>();
@@ -68,8 +81,41 @@ final class QueryRoutes {
     void members(Context ctx) {
         String segment = ctx.pathParam("name");
         Paging paging = Paging.of(ctx);
+        awaitPosition(ctx);
         Page<String> page = query.segmentMembers(segment, paging.cursor(), paging.limit());
         Json.write(ctx, 200, page(page.items(), page.next()));
+    }
+
+    /** Read-your-writes on request: waits for the position an ingest answer gave, if the read carries one. */
+    void awaitPosition(Context ctx) {
+        long position = position(ctx);
+        if (position > 0) {
+            query.awaitPosition(position);
+        }
+    }
+
+    /**
+     * The position token of the read, from the {@code X-Portrait-Position} header or the {@code position}
+     * query parameter (the header wins); 0 when there is none.
+     */
+    static long position(Context ctx) {
+        String text = ctx.header(IngestRoutes.POSITION_HEADER);
+        if (text == null || text.isBlank()) {
+            text = ctx.queryParam("position");
+        }
+        if (text == null || text.isBlank()) {
+            return 0;
+        }
+        try {
+            long position = Long.parseLong(text.strip());
+            if (position >= 0) {
+                return position;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiError.invalidParameter("position", "position must be the whole number an ingest answer gave as its "
+                + "position, got " + (text.length() > 40 ? text.substring(0, 40) + "…" : text));
     }
 
     static Map<String, Object> page(List<?> items, String next) {

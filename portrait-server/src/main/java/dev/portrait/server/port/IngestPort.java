@@ -14,4 +14,13 @@ public interface IngestPort {
      *         down or cannot write (the caller answers 503 and the client retries)
      */
     List<IngestOutcome> ingest(List<IncomingEvent> events);
+
+    /**
+     * The log position of the last event logged so far: the position token of an answer that stored
+     * nothing new (duplicates were logged earlier, so waiting for this covers them). 0 for a runtime
+     * without log positions.
+     */
+    default long loggedPosition() {
+        return 0;
+    }
 }

@@ -1,107 +1,119 @@
 package dev.portrait.server.runtime;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import dev.portrait.core.PortraitException;
-import dev.portrait.core.clean.CleanResult;
 import dev.portrait.core.clean.Cleaner;
 import dev.portrait.core.definition.ProfileDefinition;
 import dev.portrait.core.engine.ProfileEngine;
-import dev.portrait.core.engine.ProfileTable;
-import dev.portrait.core.event.Event;
-import dev.portrait.core.event.EventCodec;
-import dev.portrait.core.identity.AttachedIdentifier;
-import dev.portrait.core.identity.Identifier;
-import dev.portrait.core.identity.InMemoryIdentityStore;
-import dev.portrait.core.model.DeclaredModels;
-import dev.portrait.core.profile.Profile;
+import dev.portrait.core.model.Recommendation;
 import dev.portrait.core.profile.ProfileUpdater;
-import dev.portrait.core.segment.SegmentSet;
+import dev.portrait.core.profile.ProfileView;
+import dev.portrait.core.segment.AudienceSpec;
 import dev.portrait.server.port.AdminPort;
+import dev.portrait.server.port.AudienceCount;
+import dev.portrait.server.port.AudienceMember;
 import dev.portrait.server.port.ChangeView;
-import dev.portrait.server.port.IdentifierTypes;
+import dev.portrait.server.port.HealthPort;
 import dev.portrait.server.port.IncomingEvent;
 import dev.portrait.server.port.IngestOutcome;
 import dev.portrait.server.port.IngestPort;
+import dev.portrait.server.port.ModelPort;
 import dev.portrait.server.port.Page;
-import dev.portrait.core.profile.ProfileView;
 import dev.portrait.server.port.QuarantineView;
 import dev.portrait.server.port.QueryPort;
 import dev.portrait.server.port.SegmentSummary;
-import dev.portrait.store.ChangeRecord;
-import dev.portrait.store.EventRecord;
-import dev.portrait.store.LogCursor;
-import dev.portrait.store.LogEntry;
+import dev.portrait.server.runtime.admin.ProfileAdmin;
+import dev.portrait.server.runtime.ingest.DurableIngest;
+import dev.portrait.server.runtime.ingest.GroupCommitter;
+import dev.portrait.server.runtime.ingest.PreparedEvents;
+import dev.portrait.server.runtime.read.ModelReads;
+import dev.portrait.server.runtime.read.ProfileQueries;
+import dev.portrait.server.runtime.worker.ModelConsumer;
+import dev.portrait.server.runtime.worker.ProfileWorker;
 import dev.portrait.store.PortraitStore;
-import dev.portrait.store.QuarantinedEvent;
+import dev.portrait.store.QuarantineRecord;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 
 /**
- * Portrait's embedded runtime: one process, one data directory. Events are cleaned on the calling
- * thread, made durable by the {@link GroupCommitter}, and folded by the {@link ProfileWorker}, which
- * also answers queries between events and fires the {@code nextChange} timers.
+ * Portrait's embedded runtime: one process, one data directory. It starts and stops the parts and
+ * hands each port to the class that does the work:
  *
  * <pre>
- *  ingest(events) ──clean──► GroupCommitter ──fsync (log + dedup + quarantine)──► answer
+ *  ingest ({@link DurableIngest}: clean) ──► {@link GroupCommitter} ──fsync (log + dedup + quarantine)──► answer
  *                                  │
  *                                  ▼ log order
- *                            ProfileWorker: ProfileEngine (identity → fold → segments → models) → changelog
- *                                  │         timers (nextCheck) · queries · write-back at a log position
+ *                            {@link ProfileWorker}: ProfileEngine (identity → fold → segments) → history · models ─► {@link
+ *                                  │         ModelConsumer} (own thread) · timers · publish after each batch · write-back
  *                                  ▼
  *                            PortraitStore (RocksDB)
+ *  reads, on the callers' threads, from the published state and the store (never the worker):
+ *  {@link ProfileQueries}, {@link ModelReads} · admin: {@link ProfileAdmin}
  * </pre>
  *
  * Starting recovers: the worker replays the log from the position the stored profiles include, so no
- * acknowledged event is lost and none is applied twice.
+ * acknowledged event is lost and none is applied twice. The port methods below only delegate; they
+ * are here so one object can be handed to the HTTP layer and the tools.
  */
-public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, AutoCloseable,
-        dev.portrait.server.port.ModelPort { // issue 5: models
-    private static final TypeReference<Object> ANY = new TypeReference<>() { };
-    private static final String PROFILE_ID = IdentifierTypes.PROFILE_ID;
-
+public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, ModelPort, HealthPort, AutoCloseable {
     private final PortraitStore store;
     private final ProfileDefinition definition;
-    private final ProfileEngine engine;
-    private final ProfileUpdater updater;
-    private final Cleaner cleaner;
     private final InstantSource clock;
     private final ProfileWorker worker;
     private final GroupCommitter committer;
+    private final DurableIngest ingest;
+    private final ProfileQueries queries;
+    private final ModelReads models;
+    private final ProfileAdmin admin;
     private final Thread workerThread;
     private final Thread committerThread;
-    private final long recovered;
-    private final RuntimeOptions options;
+    private volatile boolean closing;
+    /** The store's background errors when readiness last saw them rise, and the successful writes then. */
+    private long storeErrorsSeen;
+    private long writesWhenErrorsRose;
+    private long errorsRoseAtNanos;
+    /** How long a store or commit failure keeps the runtime not ready when nothing has succeeded since. */
+    private static final java.time.Duration RECENT = java.time.Duration.ofSeconds(30);
 
     private EmbeddedRuntime(PortraitStore store, ProfileDefinition definition, InstantSource clock, RuntimeOptions options,
-                            IngestCounters counters) {
+                            IngestCounters counters, boolean recoverInBackground,
+                            ProfileUpdater.ChangeTracking tracking) {
         this.store = store;
         this.definition = definition;
-        // the worker writes a changelog, so it asks for change values
-        this.engine = new ProfileEngine(definition, ProfileUpdater.ChangeTracking.ON);
-        this.updater = engine.updater();
-        this.cleaner = new Cleaner(definition);
         this.clock = clock;
-        this.options = options;
+        // no change values on the fold thread: /changes replays a profile's history when asked
+        ProfileEngine engine = new ProfileEngine(definition, tracking);
         refuseAnotherDefinition(store, engine);
+        Cleaner cleaner = new Cleaner(definition);
         this.worker = new ProfileWorker(store, engine, clock, options);
-        this.recovered = worker.recover();
+        if (recoverInBackground) {
+            worker.recoverWhenStarted();
+        } else {
+            worker.recover();
+        }
         this.committer = new GroupCommitter(store, worker, options.maxGroupEvents(), counters);
+        this.ingest = new DurableIngest(cleaner, committer, this::lag, options.maxLag(), options.commitTimeout(),
+                this::stopped);
+        this.queries = new ProfileQueries(definition, worker, store, clock);
+        this.models = new ModelReads(worker, queries.profiles(), clock);
+        this.admin = new ProfileAdmin(definition, store, worker, cleaner, ingest);
         this.workerThread = new Thread(worker, "portrait-worker");
         this.committerThread = new Thread(committer, "portrait-commit");
         workerThread.start();
         committerThread.start();
+    }
+
+    /** See {@link DurableIngest#prepare}: the importer cleans and encodes on its own threads. */
+    public PreparedEvents prepare(List<IncomingEvent> events, List<QuarantineRecord> unreadable) {
+        return ingest.prepare(events, unreadable);
+    }
+
+    /** See {@link DurableIngest#commit(PreparedEvents)}: in call order, bounded by the caller. */
+    public java.util.concurrent.CompletableFuture<List<IngestOutcome>> commit(PreparedEvents prepared) {
+        return ingest.commit(prepared);
     }
 
     /**
@@ -111,7 +123,31 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
      */
     public static EmbeddedRuntime start(PortraitStore store, ProfileDefinition definition, InstantSource clock,
                                         RuntimeOptions options, IngestCounters counters) {
-        return new EmbeddedRuntime(store, definition, clock, options, counters);
+        return new EmbeddedRuntime(store, definition, clock, options, counters, false, ProfileUpdater.ChangeTracking.OFF);
+    }
+
+    /**
+     * Like {@link #start}, but the log's replay runs on the worker thread after this returns, so a
+     * server can answer health probes meanwhile: readiness says it is recovering, queries wait for the
+     * replay (within their bound), ingest goes into the log until the lag bound answers
+     * {@code overloaded}. A definition mismatch is still refused here; a replay that fails stops the
+     * worker (readiness names it) and {@link #recoveredEvents()} throws it.
+     */
+    public static EmbeddedRuntime startRecoveringInBackground(PortraitStore store, ProfileDefinition definition,
+                                                              InstantSource clock, RuntimeOptions options,
+                                                              IngestCounters counters) {
+        return new EmbeddedRuntime(store, definition, clock, options, counters, true, ProfileUpdater.ChangeTracking.OFF);
+    }
+
+    /**
+     * Like {@link #start}, with change values computed on the fold thread (profiles are the same either
+     * way): for tests that record, through {@link ProfileWorker#observe}, what a per-event changelog
+     * would have held, and compare it with the replay-derived {@code /changes}.
+     */
+    static EmbeddedRuntime startTrackingChanges(PortraitStore store, ProfileDefinition definition, InstantSource clock,
+                                                RuntimeOptions options) {
+        return new EmbeddedRuntime(store, definition, clock, options, IngestCounters.NONE, false,
+                ProfileUpdater.ChangeTracking.ON);
     }
 
     /**
@@ -138,9 +174,19 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         return workerThread.getId();
     }
 
-    /** How many logged events the start-up replay applied (those after the last write-back). */
+    /**
+     * How many logged events the start-up replay applied (those after the last write-back); waits for a
+     * replay still running in the background, and throws what made it fail.
+     */
     public long recoveredEvents() {
-        return recovered;
+        try {
+            return worker.recovery().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     public ProfileDefinition definition() {
@@ -156,260 +202,95 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         return worker.appliedSequence();
     }
 
+    /** The log position the state reads see includes (published after each batch; a gauge, never asks the worker). */
+    public long publishedSequence() {
+        return worker.published().position();
+    }
+
     /** How far the worker is behind the log, in events. */
     public long lag() {
         return Math.max(0, store.events().lastSequence() - worker.appliedSequence());
     }
 
-    /** Blocks until every event logged so far is folded and written back. */
+    /** Blocks until every event logged so far is folded, published and written back. */
     public void flush() {
-        // a call runs once everything logged before it is applied
+        long logged = store.events().lastSequence();
+        // a call runs once everything logged before it is applied (possibly before the batch is published)
         worker.call(() -> {
             worker.writeBack();
             return null;
         });
-    }
-
-    // ---- ingest ----
-
-    @Override
-    public List<IngestOutcome> ingest(List<IncomingEvent> events) {
-        long lag = lag();
-        if (lag > options.maxLag()) {
-            // The log would take it, but folding is this far behind: a bounded backlog keeps queries and
-            // recovery fast, and the client's SDK retries on 503 after Retry-After.
-            throw new PortraitException("overloaded", "the runtime is " + lag + " events behind (at most "
-                    + options.maxLag() + " may wait to be folded); retry shortly", null);
-        }
-        List<CleanResult> cleaned = new ArrayList<>(events.size());
-        for (IncomingEvent in : events) {
-            cleaned.add(in.verdict(cleaner));
-        }
-        return await(committer.submit(events, cleaned));
-    }
-
-    private static <T> T await(java.util.concurrent.CompletableFuture<T> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PortraitException("unavailable", "interrupted while waiting for the group commit", null, e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof PortraitException p) {
-                throw p;
-            }
-            throw new PortraitException("unavailable", "events could not be made durable: " + e.getCause(), null,
-                    e.getCause());
-        }
-    }
-
-    // ---- queries ----
-
-    private String profileIdOf(String idType, String id) {
-        IdentifierTypes.requireKnown(definition, idType);
-        if (PROFILE_ID.equals(idType)) {
-            return id;
-        }
-        return worker.identities().profileOf(new Identifier(idType, id)).orElse(null);
-    }
-
-    private void checkIdType(String idType) {
-        IdentifierTypes.requireKnown(definition, idType);
-    }
-
-    @Override
-    public Optional<ProfileView> profile(String idType, String id, Instant at) {
-        if (at != null) {
-            return timeTravel(idType, id, at);
-        }
-        return worker.read(() -> {
-            String pid = profileIdOf(idType, id);
-            Profile p = pid == null ? null : worker.load(pid);
-            if (p == null) {
-                return Optional.<ProfileView>empty();
-            }
-            long now = Math.max(clock.millis(), p.clock());
-            return Optional.of(ProfileView.of(p, worker.identities().identifiersOf(pid), updater, now)
-                    .withModels(engine.models().scoresJson(p, now, engine.sharedModels())));
-        });
-    }
-
-    /**
-     * The profile as it was at {@code at}: the log is replayed, in log order, with only the events whose
-     * event time is at or before {@code at}, through a scratch engine (its own identities, profiles and
-     * shared models, so the live ones are untouched), and read at {@code at}. Its cost grows with the
-     * log; the answer is exact (forgotten events stay forgotten).
-     */
-    private Optional<ProfileView> timeTravel(String idType, String id, Instant at) {
-        long until = at.toEpochMilli();
-        checkIdType(idType);
-        ProfileEngine replay = new ProfileEngine(definition);
-        InMemoryIdentityStore identities = new InMemoryIdentityStore();
-        Map<String, Profile> profiles = new HashMap<>();
-        ProfileTable table = ProfileTable.inMemory(profiles);
-        LogCursor cursor = store.events().replay(1);
-        while (cursor.hasNext()) {
-            LogEntry e = cursor.next();
-            Event event = e.decode();
-            if (event.time() <= until) {
-                replay.apply(event, identities, table);
-            }
-        }
-        String pid = PROFILE_ID.equals(idType) ? id
-                : identities.profileOf(new Identifier(idType, id)).orElse(null);
-        Profile p = pid == null ? null : profiles.get(pid);
-        if (p == null) {
-            return Optional.empty();
-        }
-        replay.advance(p, until);
-        return Optional.of(ProfileView.of(p, identities.identifiersOf(pid), replay.updater(), Math.max(until, p.clock())));
-    }
-
-    @Override
-    public Optional<Page<ChangeView>> changes(String idType, String id, String cursor, int limit) {
-        return worker.call(() -> {
-            String pid = profileIdOf(idType, id);
-            if (pid == null || worker.load(pid) == null) {
-                return Optional.<Page<ChangeView>>empty();
-            }
-            worker.writeBack();
-            dev.portrait.store.Page<ChangeRecord> page = paged(() -> store.changelog().list(pid, cursor, limit));
-            List<ChangeView> items = new ArrayList<>();
-            for (ChangeRecord c : page.items()) {
-                items.add(new ChangeView(c.sequence(), Instant.ofEpochMilli(c.eventTime()), c.field(), parse(c.oldValue()),
-                        parse(c.newValue()), c.messageId()));
-            }
-            return Optional.of(new Page<>(items, page.nextCursor()));
-        });
-    }
-
-    /** The store's {@code bad_cursor} is the client's fault: the API calls it {@code invalid_cursor} (400). */
-    private static <T> T paged(java.util.function.Supplier<T> read) {
-        try {
-            return read.get();
-        } catch (dev.portrait.store.StoreException e) {
-            if ("bad_cursor".equals(e.code())) {
-                throw new PortraitException("invalid_cursor", e.getMessage(), "cursor", e);
-            }
-            throw e;
-        }
-    }
-
-    private static Object parse(byte[] json) {
-        try {
-            return EventCodec.mapper().readValue(json, ANY);
-        } catch (IOException e) {
-            throw new PortraitException("corrupt_state", "a changelog value is not JSON: " + e.getMessage(), null, e);
-        }
-    }
-
-    @Override
-    public List<SegmentSummary> segments() {
-        return worker.read(() -> {
-            SegmentSet set = updater.segments();
-            List<SegmentSummary> out = new ArrayList<>();
-            for (int s = 0; s < set.size(); s++) {
-                out.add(new SegmentSummary(set.name(s), set.spec(s).description(), set.spec(s).when(),
-                        worker.members().size(set.name(s))));
-            }
-            return out;
-        });
-    }
-
-    @Override
-    public Page<String> segmentMembers(String segment, String cursor, int limit) {
-        if (updater.segments().indexOf(segment) < 0) {
-            throw new PortraitException("unknown_segment", "no segment named \"" + segment + "\"", "segment");
-        }
-        return worker.read(() -> {
-            List<String> items = worker.members().page(segment, cursor, limit);
-            String last = items.isEmpty() ? null : items.get(items.size() - 1);
-            return new Page<>(items, items.size() == limit && worker.members().hasMoreAfter(segment, last) ? last : null);
-        });
-    }
-
-    // ---- admin ----
-
-    @Override
-    public boolean forget(String idType, String id) {
-        boolean done = worker.call(() -> {
-            String pid = profileIdOf(idType, id);
-            if (pid == null || worker.load(pid) == null) {
-                return false;
-            }
-            worker.writeBack();
-            Set<String> subjects = new HashSet<>();
-            for (AttachedIdentifier a : worker.identities().identifiersOf(pid)) {
-                Identifier i = a.identifier();
-                if (i.type().equals("user_id")) {
-                    subjects.add(EventRecord.userSubject(i.value()));
-                } else if (i.type().equals("anonymous_id")) {
-                    subjects.add(EventRecord.anonymousSubject(i.value()));
-                }
-            }
-            store.forgetProfile(pid, subjects);
-            worker.forgotten(pid);
-            return true;
-        });
-        return done;
+        queries.awaitPosition(logged);
     }
 
     /** Compacts the store so forgotten data physically leaves its files (slow; off the ingest path). */
     public void compact() {
-        store.compact();
+        admin.compact();
     }
 
+    // ---- health ----
+
+    /**
+     * Not ready while the start-up replay runs, a thread of the pipeline has stopped, write-backs are failing (they are retried),
+     * a group commit failed within the last {@link #RECENT} with none succeeding since, or the store's
+     * background errors rose within the last {@link #RECENT} with no write succeeding since (RocksDB may
+     * refuse writes). The last two expire: without traffic nothing proves the store healthy again, and an
+     * instance must not stay out of rotation for good because of one old failure.
+     */
     @Override
-    public Page<QuarantineView> quarantine(String cursor, int limit) {
-        dev.portrait.store.Page<QuarantinedEvent> page = paged(() -> store.quarantine().list(cursor, limit));
-        List<QuarantineView> items = new ArrayList<>();
-        for (QuarantinedEvent q : page.items()) {
-            items.add(new QuarantineView(q.id(), q.code(), q.record().message(), q.record().path(),
-                    Instant.ofEpochMilli(q.record().receivedAt()), new String(q.rawEvent(), StandardCharsets.UTF_8)));
+    public synchronized List<String> notReady() {
+        List<String> reasons = new ArrayList<>();
+        String stopped = stopped();
+        if (stopped != null) {
+            reasons.add(stopped);
         }
-        return new Page<>(items, page.nextCursor());
+        String recovering = worker.recovering();
+        if (recovering != null) {
+            reasons.add(recovering);
+        }
+        String writeBack = worker.writeBackFailure();
+        if (writeBack != null) {
+            reasons.add(writeBack);
+        }
+        String commit = committer.recentFailure(RECENT);
+        if (commit != null) {
+            reasons.add(commit);
+        }
+        try {
+            long errors = store.figures().backgroundErrors();
+            if (errors > storeErrorsSeen) {
+                storeErrorsSeen = errors;
+                writesWhenErrorsRose = committer.successfulWrites();
+                errorsRoseAtNanos = System.nanoTime();
+            }
+            if (storeErrorsSeen > 0 && committer.successfulWrites() == writesWhenErrorsRose
+                    && System.nanoTime() - errorsRoseAtNanos < RECENT.toNanos()) {
+                reasons.add("the store reported " + storeErrorsSeen + " background error(s) and no write has succeeded"
+                        + " since (RocksDB may refuse writes until the cause, such as a full disk, is fixed)");
+            }
+        } catch (RuntimeException e) {
+            reasons.add("the store cannot report its state: " + e.getMessage());
+        }
+        return reasons;
     }
 
-    @Override
-    public RedriveReport redrive(Collection<Long> ids) {
-        Set<Long> wanted = ids == null || ids.isEmpty() ? null : new HashSet<>(ids);
-        long stored = 0;
-        long duplicates = 0;
-        long still = 0;
-        String cursor = null;
-        do {
-            dev.portrait.store.Page<QuarantinedEvent> page = store.quarantine().list(cursor, 500);
-            List<IncomingEvent> passing = new ArrayList<>();
-            List<CleanResult> cleaned = new ArrayList<>();
-            List<Long> passingIds = new ArrayList<>();
-            for (QuarantinedEvent q : page.items()) {
-                if (wanted != null && !wanted.contains(q.id())) {
-                    continue;
-                }
-                Instant receivedAt = Instant.ofEpochMilli(q.record().receivedAt());
-                CleanResult r = cleaner.clean(q.rawEvent(), receivedAt);
-                if (r instanceof CleanResult.Accepted) {
-                    Map<String, Object> json = EventCodec.parseRaw(q.rawEvent());
-                    passing.add(new IncomingEvent(json, q.rawEvent(), receivedAt, passing.size()));
-                    cleaned.add(r);
-                    passingIds.add(q.id());
-                } else {
-                    still++;
-                }
-            }
-            if (!passing.isEmpty()) {
-                for (IngestOutcome o : await(committer.submit(passing, cleaned))) {
-                    if (o instanceof IngestOutcome.Stored) {
-                        stored++;
-                    } else {
-                        duplicates++;
-                    }
-                }
-                store.quarantine().remove(passingIds);
-            }
-            cursor = page.nextCursor();
-        } while (cursor != null);
-        return new RedriveReport(stored, duplicates, still);
+    /**
+     * Why events cannot be folded at all (a pipeline thread stopped, or the runtime is closing), or null:
+     * a bulk caller waiting for the lag to fall stops waiting when this is not null.
+     */
+    public String stopped() {
+        if (closing) {
+            return "the runtime is shutting down";
+        }
+        Throwable w = worker.failure();
+        if (w != null) {
+            return "the profile worker stopped: " + w;
+        }
+        Throwable c = committer.failure();
+        if (c != null) {
+            return "the group committer stopped: " + c;
+        }
+        return null;
     }
 
     // ---- lifecycle ----
@@ -417,6 +298,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     /** Stops taking events, makes everything pending durable and written back, and stops the threads. The store stays open. */
     @Override
     public void close() {
+        closing = true;
         committer.stop();
         join(committerThread);
         worker.stop();
@@ -431,59 +313,91 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         }
     }
 
-    // ---- models: the engine's, read on the worker thread ----
+    // ---- the ports, delegated ----
 
     @Override
-    public Optional<List<dev.portrait.core.model.Recommendation>> recommendations(String idType, String id, int k) {
-        return worker.read(() -> {
-            String pid = profileIdOf(idType, id);
-            Profile p = pid == null ? null : worker.load(pid);
-            return p == null ? Optional.empty()
-                    : Optional.of(engine.models().recommend(p, k, Math.max(clock.millis(), p.clock()), engine.sharedModels()));
-        });
+    public List<IngestOutcome> ingest(List<IncomingEvent> events) {
+        return ingest.ingest(events);
+    }
+
+    @Override
+    public void awaitPosition(long position) {
+        queries.awaitPosition(position);
+    }
+
+    @Override
+    public void awaitHistory(long position) {
+        queries.awaitHistory(position);
+    }
+
+    @Override
+    public AudienceCount countAudience(AudienceSpec spec) {
+        return queries.countAudience(spec);
+    }
+
+    @Override
+    public Page<AudienceMember> audienceMembers(AudienceSpec spec, List<String> identifierTypes, String cursor, int limit) {
+        return queries.audienceMembers(spec, identifierTypes, cursor, limit);
+    }
+
+    /** The log position of the last event logged (what an ingest answer's position token may be). */
+    @Override
+    public long loggedPosition() {
+        return store.events().lastSequence();
+    }
+
+    @Override
+    public Optional<ProfileView> profile(String idType, String id, Instant at) {
+        return queries.profile(idType, id, at);
+    }
+
+    @Override
+    public Optional<Page<ChangeView>> changes(String idType, String id, String cursor, int limit) {
+        return queries.changes(idType, id, cursor, limit);
+    }
+
+    @Override
+    public List<SegmentSummary> segments() {
+        return queries.segments();
+    }
+
+    @Override
+    public Page<String> segmentMembers(String segment, String cursor, int limit) {
+        return queries.segmentMembers(segment, cursor, limit);
+    }
+
+    @Override
+    public boolean forget(String idType, String id) {
+        return admin.forget(idType, id);
+    }
+
+    @Override
+    public Page<QuarantineView> quarantine(String cursor, int limit) {
+        return admin.quarantine(cursor, limit);
+    }
+
+    @Override
+    public RedriveReport redrive(Collection<Long> ids) {
+        return admin.redrive(ids);
+    }
+
+    @Override
+    public Optional<List<Recommendation>> recommendations(String idType, String id, int k) {
+        return models.recommendations(idType, id, k);
     }
 
     @Override
     public List<PersonaView> personas() {
-        return worker.read(() -> {
-            List<PersonaView> out = new ArrayList<>();
-            for (DeclaredModels.PersonaSummary s : engine.models().personas(engine.sharedModels())) {
-                List<Map<String, Object>> strongest = new ArrayList<>();
-                for (var f : s.strongest()) {
-                    Map<String, Object> m = new java.util.LinkedHashMap<>();
-                    m.put("feature", f.feature());
-                    m.put("z", f.z());
-                    strongest.add(m);
-                }
-                out.add(new PersonaView(s.persona(), s.size(), strongest, s.center()));
-            }
-            return out;
-        });
+        return models.personas();
     }
 
     @Override
     public Optional<ProfileScores> scores(String idType, String id) {
-        return worker.read(() -> {
-            String pid = profileIdOf(idType, id);
-            Profile p = pid == null ? null : worker.load(pid);
-            if (p == null) {
-                return Optional.<ProfileScores>empty();
-            }
-            var s = engine.models().scores(p, Math.max(clock.millis(), p.clock()), engine.sharedModels());
-            return Optional.of(new ProfileScores(s.profileId(), s.persona(), s.personaDistance(), s.propensity(),
-                    s.botScore(), s.segments()));
-        });
+        return models.scores(idType, id);
     }
 
     @Override
     public ModelQuality quality() {
-        return worker.readNow(() -> { // a scrape must not wait for the backlog
-            var shared = engine.sharedModels();
-            var m = shared.propensityMetrics();
-            var r = shared.regressionMetrics();
-            return new ModelQuality(m == null ? Double.NaN : m.auc(), m == null ? Double.NaN : m.logLoss(),
-                    m == null ? 0 : m.count(), shared.items(), shared.suspectedBots(),
-                    r == null ? Double.NaN : r.rmse(), r == null ? Double.NaN : r.baselineRmse());
-        });
+        return models.quality();
     }
 }

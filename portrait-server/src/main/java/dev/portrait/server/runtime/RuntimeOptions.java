@@ -11,11 +11,18 @@ import java.util.Objects;
  * @param writeBackEvents    write back sooner once this many events are folded but not written back
  * @param hotProfiles        how many profiles stay decoded in memory (clean ones beyond it are dropped)
  * @param maxLag             ingest answers 503 {@code overloaded} while more logged events than this wait to be folded
- * @param modelCheckpointEvery how often the periodic write-backs also store the model state (a crash costs
- *                             the models at most this much learning; stops and explicit write-backs always store it)
+ * @param modelCheckpointEvery no longer used: every write-back now carries the shared models' checkpoint at
+ *                             its own position, so a crash costs the models nothing (see {@code ModelConsumer});
+ *                             kept so that existing configurations still construct
+ * @param commitTimeout      the longest an ingest caller waits for its group commit; past it the call answers
+ *                             503 {@code unavailable} (the events may still become durable: a retry finds them
+ *                             as duplicates)
  */
 public record RuntimeOptions(int maxGroupEvents, Duration writeBackEvery, int writeBackEvents, int hotProfiles,
-                             long maxLag, Duration modelCheckpointEvery) {
+                             long maxLag, Duration modelCheckpointEvery, Duration commitTimeout) {
+    /** The default commit timeout: long enough for an fsync on a slow disk, short enough for an SDK's retry. */
+    public static final Duration DEFAULT_COMMIT_TIMEOUT = Duration.ofSeconds(10);
+
     public RuntimeOptions {
         if (maxGroupEvents < 1) {
             throw new IllegalArgumentException("maxGroupEvents must be at least 1, got " + maxGroupEvents);
@@ -38,11 +45,28 @@ public record RuntimeOptions(int maxGroupEvents, Duration writeBackEvery, int wr
             throw new IllegalArgumentException("maxLag must be at least maxGroupEvents (" + maxGroupEvents + "), got "
                     + maxLag);
         }
+        Objects.requireNonNull(commitTimeout, "commitTimeout");
+        if (commitTimeout.isNegative() || commitTimeout.isZero()) {
+            throw new IllegalArgumentException("commitTimeout must be positive, got " + commitTimeout);
+        }
+    }
+
+    /** The options with the {@link #DEFAULT_COMMIT_TIMEOUT default commit timeout}. */
+    public RuntimeOptions(int maxGroupEvents, Duration writeBackEvery, int writeBackEvents, int hotProfiles, long maxLag,
+                          Duration modelCheckpointEvery) {
+        this(maxGroupEvents, writeBackEvery, writeBackEvents, hotProfiles, maxLag, modelCheckpointEvery,
+                DEFAULT_COMMIT_TIMEOUT);
+    }
+
+    public RuntimeOptions withCommitTimeout(Duration timeout) {
+        return new RuntimeOptions(maxGroupEvents, writeBackEvery, writeBackEvents, hotProfiles, maxLag,
+                modelCheckpointEvery, timeout);
     }
 
     /**
      * 10,000 events per fsync, write-back every second or 100,000 events, 200,000 hot profiles, and at
-     * most 500,000 events (a few seconds of folding) waiting to be folded, models stored every minute. Write-back encodes and seals
+     * most 500,000 events (a few seconds of folding) waiting to be folded, and
+     * ingest callers waiting at most 10 s for their commit. Write-back encodes and seals
      * every profile an interval touched, so a longer interval writes a busy profile once for many events;
      * what it costs is the replay after a crash (at most one interval of events).
      */

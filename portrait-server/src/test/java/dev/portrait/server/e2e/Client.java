@@ -12,8 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 
-/** A small HTTP client for a server on localhost: Basic auth, JSON in and out. */
+/**
+ * A small HTTP client for a server on localhost: Basic auth, JSON in and out. It reads its own writes:
+ * every GET carries the highest position token an ingest answer gave it ({@code X-Portrait-Position}).
+ */
 final class Client {
+    private volatile long position;
     static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
@@ -36,7 +40,7 @@ final class Client {
 
     Answer get(String path, String key) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", basic(key)).GET().build());
+                .header("Authorization", basic(key)).header("X-Portrait-Position", Long.toString(position)).GET().build());
     }
 
     Answer delete(String path, String key) throws IOException, InterruptedException {
@@ -47,6 +51,7 @@ final class Client {
     private Answer send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
         JsonNode body = r.body().isEmpty() ? null : JSON.readTree(r.body());
+        r.headers().firstValue("X-Portrait-Position").ifPresent(p -> position = Math.max(position, Long.parseLong(p)));
         return new Answer(r.statusCode(), body);
     }
 

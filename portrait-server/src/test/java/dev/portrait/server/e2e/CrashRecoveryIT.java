@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The server as a separate process, killed with SIGKILL while a client ingests; restarted each time.
  * The client retries a batch that got no answer (as SDKs do, with the same message ids), so in the
  * end every event it sent must be applied exactly once: each user's view count equals what was sent
- * for them — nothing acknowledged is lost, nothing retried or replayed is applied twice.
+ * for them — nothing acknowledged is lost, nothing retried or replayed is applied twice. One event in a
+ * hundred is malformed (no event name): each is answered quarantined, by index, and never counted.
  */
 class CrashRecoveryIT {
     private static final String WRITE = "w-crash";
@@ -64,6 +65,7 @@ class CrashRecoveryIT {
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicLong acknowledged = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.atomic.AtomicLong retries = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong quarantined = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.atomic.AtomicReference<Throwable> clientFailure = new java.util.concurrent.atomic.AtomicReference<>();
         SplittableRandom batches = random.split();
         // The client: sends batches one after another; a batch that gets no answer (the server died
@@ -73,13 +75,20 @@ class CrashRecoveryIT {
             try {
                 while (!stop.get()) {
                     int[] counts = new int[USERS];
+                    java.util.Set<Integer> malformed = new java.util.TreeSet<>();
                     StringBuilder b = new StringBuilder("{\"batch\":[");
                     int size = 1 + batches.nextInt(50);
                     for (int i = 0; i < size; i++) {
                         int user = batches.nextInt(USERS);
-                        counts[user]++;
+                        // one event in a hundred has no event name: quarantined, never counted as a view
+                        boolean bad = next % 100 == 7;
+                        if (bad) {
+                            malformed.add(i);
+                        } else {
+                            counts[user]++;
+                        }
                         b.append(i == 0 ? "" : ",").append("{\"type\":\"track\",\"messageId\":\"c").append(next++)
-                                .append("\",\"userId\":\"u").append(user).append("\",\"event\":\"Product Viewed\",")
+                                .append("\",\"userId\":\"u").append(user).append(bad ? "\"," : "\",\"event\":\"Product Viewed\",")
                                 .append("\"properties\":{\"product_id\":\"p").append(i).append("\"},\"timestamp\":\"")
                                 .append(Instant.now()).append("\"}");
                     }
@@ -89,6 +98,18 @@ class CrashRecoveryIT {
                         try {
                             Client.Answer a = c == null ? null : c.post("/v1/batch", WRITE, body);
                             if (a != null && a.status() == 200) {
+                                // each malformed event is answered quarantined, and nothing else is
+                                java.util.Set<Integer> rejected = new java.util.TreeSet<>();
+                                for (JsonNode r : a.body().get("rejected")) {
+                                    rejected.add(r.get("index").asInt());
+                                    if (!"missing_event_name".equals(r.get("code").asText())) {
+                                        throw new AssertionError("event " + r + " rejected for another reason");
+                                    }
+                                }
+                                if (!rejected.equals(malformed)) {
+                                    throw new AssertionError("malformed " + malformed + " but rejected " + rejected);
+                                }
+                                quarantined.addAndGet(malformed.size());
                                 break;
                             }
                         } catch (java.io.IOException e) {
@@ -128,6 +149,7 @@ class CrashRecoveryIT {
             assertThat(clientFailure.get()).as("seed=%d client failed", seed).isNull();
             assertThat(sender.isAlive()).as("seed=%d client stuck", seed).isFalse();
             assertThat(acknowledged.get()).as("seed=%d events acknowledged", seed).isGreaterThan(200);
+            assertThat(quarantined.get()).as("seed=%d malformed events answered quarantined", seed).isPositive();
 
             Map<Integer, Long> expected = new TreeMap<>();
             synchronized (sent) {

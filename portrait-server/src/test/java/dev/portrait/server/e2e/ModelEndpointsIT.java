@@ -173,7 +173,7 @@ class ModelEndpointsIT {
         assertThat(person.get("segments")).as(person.toString()).isEmpty();
         assertThat(bot.get("botScore").asDouble()).isGreaterThan(person.get("botScore").asDouble());
         String metrics = new String(java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
+                java.net.URI.create("http://127.0.0.1:" + server.port() + "/metrics")).header("Authorization", "Bearer " + READ).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body());
         assertThat(metrics).contains("portrait_propensity_auc", "portrait_propensity_logloss", "portrait_suspected_bots");
     }

@@ -165,7 +165,7 @@ class AnalyticsJsTest {
         assertThat(a.json().get("counted").asInt()).isEqualTo(4);
         assertThat(a.header("Access-Control-Allow-Origin")).isEqualTo("*");
         assertThat(api.runtime.given()).as("metrics are not events").isEmpty();
-        assertThat(api.get("/metrics", null).body())
+        assertThat(api.get("/metrics", ApiHarness.READ_KEY).body())
                 .contains("portrait_sdk_metrics_total{metric=\"analytics_js.invoke\"} 2.0")
                 .contains("portrait_sdk_metrics_total{metric=\"analytics_js.integration.invoke\"} 1.0")
                 .contains("portrait_sdk_metrics_total{metric=\"analytics_js.invoke.error\"} 1.0")
@@ -183,7 +183,7 @@ class AnalyticsJsTest {
                         + "{\"type\":\"Gauge\",\"metric\":\"analytics_js.invoke\",\"value\":1},7]}"),
                 "Content-Type", "text/plain");
 
-        String metrics = api.get("/metrics", null).body();
+        String metrics = api.get("/metrics", ApiHarness.READ_KEY).body();
         assertThat(metrics).contains("portrait_sdk_metrics_total{metric=\"other\"} 100.0")
                 .doesNotContain("made_up").doesNotContain("bitcoin")
                 .doesNotContain("portrait_sdk_metrics_total{metric=\"analytics_js.invoke\"}")

@@ -33,7 +33,15 @@ import java.util.Set;
  * duplicates, and everything the adapter passed in is recorded. Profiles, changes and segments are
  * whatever a test puts in. The real runtime replaces this in end-to-end tests.
  */
-final class InMemoryRuntime implements IngestPort, QueryPort, AdminPort {
+final class InMemoryRuntime implements IngestPort, QueryPort, AdminPort, dev.portrait.server.port.HealthPort {
+    /** What readiness reports; a test adds reasons to make the runtime not ready. */
+    final List<String> notReady = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public List<String> notReady() {
+        return List.copyOf(notReady);
+    }
+
     static final Set<String> ID_TYPES = Set.of("profile_id", "user_id", "anonymous_id", "email");
 
     private final Cleaner cleaner = new Cleaner(DefinitionLoader.defaultEcommerce());

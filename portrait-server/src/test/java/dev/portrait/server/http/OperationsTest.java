@@ -25,12 +25,28 @@ class OperationsTest {
     }
 
     @Test
+    void readinessAnswers503WithTheReasonsWhileLivenessStays200AndHealthAnswersTheCombinedState() {
+        assertThat(api.get("/health/ready", null).status()).isEqualTo(200);
+        api.runtime.notReady.add("the profile worker stopped: java.lang.OutOfMemoryError");
+
+        ApiHarness.Answer ready = api.get("/health/ready", null);
+        assertThat(ready.status()).isEqualTo(503);
+        assertThat(ready.json().get("status").asText()).isEqualTo("unavailable");
+        assertThat(ready.json().get("reasons").get(0).asText()).contains("profile worker stopped");
+        assertThat(api.get("/health", null).status()).isEqualTo(503);
+        assertThat(api.get("/health/live", null).status()).isEqualTo(200);
+
+        api.runtime.notReady.clear();
+        assertThat(api.get("/health", null).status()).isEqualTo(200);
+    }
+
+    @Test
     void metricsShowTheEventCountersAfterIngestWithoutAKey() {
         String batch = "{\"batch\":[" + ApiHarness.track("m1", "u1") + "," + ApiHarness.track("m1", "u1")
                 + ",{\"type\":\"track\",\"userId\":\"u1\",\"timestamp\":\"2024-05-01T11:59:00Z\"}]}";
         assertThat(api.ingest("/v1/batch", batch).status()).isEqualTo(200);
 
-        ApiHarness.Answer a = api.get("/metrics", null);
+        ApiHarness.Answer a = api.get("/metrics", ApiHarness.READ_KEY);
         assertThat(a.status()).isEqualTo(200);
         assertThat(a.header("Content-Type")).startsWith("text/plain");
         assertThat(a.body())
@@ -44,9 +60,17 @@ class OperationsTest {
     }
 
     @Test
+    void metricsNeedAReadOrAdminKey() {
+        assertThat(api.get("/metrics", null).status()).isEqualTo(401);
+        assertThat(api.get("/metrics", ApiHarness.WRITE_KEY).status()).isEqualTo(403);
+        assertThat(api.get("/metrics", ApiHarness.ADMIN_KEY).status()).isEqualTo(200);
+        assertThat(api.get("/health", null).status()).as("health stays open").isEqualTo(200);
+    }
+
+    @Test
     void metricsTagUnknownRoutesAsUnmatchedRatherThanByTheirPath() {
         api.get("/wp-admin/setup.php", null);
-        String metrics = api.get("/metrics", null).body();
+        String metrics = api.get("/metrics", ApiHarness.READ_KEY).body();
         assertThat(metrics).contains("route=\"unmatched\",status=\"404\"").doesNotContain("wp-admin");
     }
 

@@ -100,11 +100,15 @@ class ProfileWorkerTest {
     @Test
     void aQueryIsAnsweredOnceItsOwnWritesAreFoldedWithoutWaitingForLaterEvents() throws Exception {
         start(new RuntimeOptions(10_000, Duration.ofMillis(50), 100_000, 100_000, 1_000_000, Duration.ZERO));
-        runtime.ingest(views("reader", 3));
+        long mine = runtime.ingest(views("reader", 3)).stream().mapToLong(o -> ((IngestOutcome.Stored) o).sequence())
+                .max().orElseThrow();
         CountDownLatch release = blockWorker();
-        // the query arrives now and needs the first three events only; events logged after it are not its concern
-        CompletableFuture<Long> version = CompletableFuture.supplyAsync(
-                () -> runtime.profile("user_id", "reader", null).orElseThrow().version());
+        // the query arrives now and needs the first three events only (its position token); events logged
+        // after it are not its concern
+        CompletableFuture<Long> version = CompletableFuture.supplyAsync(() -> {
+            runtime.awaitPosition(mine);
+            return runtime.profile("user_id", "reader", null).orElseThrow().version();
+        });
         for (int i = 0; i < 20; i++) {
             runtime.ingest(views("u" + i, 500));
         }

@@ -1,4 +1,4 @@
-package dev.portrait.server.runtime;
+package dev.portrait.server.runtime.worker;
 
 import dev.portrait.core.identity.AttachedIdentifier;
 import dev.portrait.core.identity.Identifier;
@@ -33,8 +33,11 @@ final class CachedIdentities implements IdentityStore {
     private final Map<Identifier, Optional<String>> owners;
     private final Map<String, ProfileEntry> profiles;
 
-    CachedIdentities(IdentityStore store, int maxIdentifiers, int maxProfiles) {
+    private final Publisher publisher;
+
+    CachedIdentities(IdentityStore store, int maxIdentifiers, int maxProfiles, Publisher publisher) {
         this.store = store;
+        this.publisher = publisher;
         this.owners = new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Identifier, Optional<String>> eldest) {
@@ -103,6 +106,7 @@ final class CachedIdentities implements IdentityStore {
 
     @Override
     public void attach(String profileId, Identifier identifier, long attachedAt) {
+        publisher.identifierChanging(identifier, profileOf(identifier));
         store.attach(profileId, identifier, attachedAt);
         owners.put(identifier, Optional.of(profileId));
         ProfileEntry e = profiles.get(profileId);
@@ -114,6 +118,7 @@ final class CachedIdentities implements IdentityStore {
 
     @Override
     public void detach(String profileId, Identifier identifier) {
+        publisher.identifierChanging(identifier, profileOf(identifier));
         store.detach(profileId, identifier);
         owners.put(identifier, Optional.empty());
         ProfileEntry e = profiles.get(profileId);

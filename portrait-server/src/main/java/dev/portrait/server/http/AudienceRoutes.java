@@ -1,0 +1,153 @@
+package dev.portrait.server.http;
+
+import dev.portrait.core.event.EventCodec;
+import dev.portrait.core.segment.AudienceSpec;
+import dev.portrait.server.port.AudienceCount;
+import dev.portrait.server.port.AudienceMember;
+import dev.portrait.server.port.Page;
+import dev.portrait.server.port.QueryPort;
+import io.javalin.http.Context;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Audiences: {@code POST /v1/audiences/count} and {@code POST /v1/audiences/members}, with a body
+ * {@code {"all":[…],"any":[…],"none":[…],"where":"…"}}. Members come a page at a time ({@code cursor},
+ * {@code limit}, as JSON) or, with {@code "format":"jsonl"} or {@code "csv"}, as one streamed export of
+ * every member with the identifier types listed in {@code "identifiers"}.
+ */
+final class AudienceRoutes {
+    /** Members read per port call while an export streams. */
+    private static final int EXPORT_PAGE = 1_000;
+
+    private final QueryPort query;
+    private final HttpConfig.Limits limits;
+
+    AudienceRoutes(QueryPort query, HttpConfig.Limits limits) {
+        this.query = query;
+        this.limits = limits;
+    }
+
+    void count(Context ctx) throws IOException {
+        AudienceSpec spec = spec(body(ctx));
+        AudienceCount c = query.countAudience(spec);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("count", c.count());
+        answer.put("tookMs", Math.round(c.tookMs() * 1000) / 1000.0);
+        Json.write(ctx, 200, answer);
+    }
+
+    void members(Context ctx) throws IOException {
+        Map<String, Object> body = body(ctx);
+        AudienceSpec spec = spec(body);
+        List<String> types = strings(body, "identifiers");
+        Object format = body.getOrDefault("format", "json");
+        if ("json".equals(format)) {
+            Paging paging = Paging.of(ctx);
+            String cursor = body.get("cursor") instanceof String s && !s.isEmpty() ? s : paging.cursor();
+            int limit = body.get("limit") instanceof Long l ? (int) Math.max(1, Math.min(Paging.MAX_LIMIT, l)) : paging.limit();
+            Page<AudienceMember> page = query.audienceMembers(spec, types, cursor, limit);
+            List<Map<String, Object>> items = new ArrayList<>(page.items().size());
+            for (AudienceMember m : page.items()) {
+                items.add(item(m, types));
+            }
+            Json.write(ctx, 200, QueryRoutes.page(items, page.next()));
+        } else if ("jsonl".equals(format) || "csv".equals(format)) {
+            export(ctx, spec, types, "csv".equals(format));
+        } else {
+            throw ApiError.invalidRequest("format", "format must be json, jsonl or csv, got " + format);
+        }
+    }
+
+    /** Streams every member; the first page is read before the status is sent, so errors still answer 4xx. */
+    private void export(Context ctx, AudienceSpec spec, List<String> types, boolean csv) throws IOException {
+        Page<AudienceMember> page = query.audienceMembers(spec, types, null, EXPORT_PAGE);
+        ctx.status(200).contentType(csv ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8");
+        ctx.attribute(Json.ANSWERED, true);
+        OutputStream out = ctx.res().getOutputStream();
+        if (csv) {
+            StringBuilder header = new StringBuilder("profile_id");
+            for (String t : types) {
+                header.append(',').append(csvCell(t));
+            }
+            out.write(header.append('\n').toString().getBytes(StandardCharsets.UTF_8));
+        }
+        while (true) {
+            StringBuilder chunk = new StringBuilder();
+            for (AudienceMember m : page.items()) {
+                if (csv) {
+                    chunk.append(csvCell(m.profileId()));
+                    for (String t : types) {
+                        chunk.append(',').append(csvCell(String.join(" ", m.identifiers().getOrDefault(t, List.of()))));
+                    }
+                    chunk.append('\n');
+                } else {
+                    chunk.append(new String(Json.bytes(item(m, types)), StandardCharsets.UTF_8)).append('\n');
+                }
+            }
+            out.write(chunk.toString().getBytes(StandardCharsets.UTF_8));
+            if (page.next() == null) {
+                break;
+            }
+            page = query.audienceMembers(spec, types, page.next(), EXPORT_PAGE);
+        }
+        out.flush();
+    }
+
+    private static Map<String, Object> item(AudienceMember m, List<String> types) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("profileId", m.profileId());
+        if (!types.isEmpty()) {
+            item.put("identifiers", m.identifiers());
+        }
+        return item;
+    }
+
+    /** RFC 4180: quoted when it holds a comma, quote or line break; identifiers rarely do. */
+    private static String csvCell(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+            return s;
+        }
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+
+    private Map<String, Object> body(Context ctx) throws IOException {
+        if (!RequestBody.present(ctx)) {
+            return Map.of();
+        }
+        byte[] body = RequestBody.read(ctx, limits.maxRequestBytes());
+        return body.length == 0 ? Map.of() : EventCodec.parseRaw(body);
+    }
+
+    static AudienceSpec spec(Map<String, Object> body) {
+        Object where = body.get("where");
+        if (where != null && !(where instanceof String)) {
+            throw ApiError.invalidRequest("where", "where must be a CEL condition as a string");
+        }
+        return new AudienceSpec(strings(body, "all"), strings(body, "any"), strings(body, "none"), (String) where);
+    }
+
+    private static List<String> strings(Map<String, Object> body, String field) {
+        Object value = body.get(field);
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List<?> list)) {
+            throw ApiError.invalidRequest(field, field + " must be an array of names");
+        }
+        List<String> out = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof String s)) {
+                throw ApiError.invalidRequest(field + "[" + i + "]", field + " holds names (strings), got " + list.get(i));
+            }
+            out.add(s);
+        }
+        return out;
+    }
+}

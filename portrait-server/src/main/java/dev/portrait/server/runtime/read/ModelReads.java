@@ -1,0 +1,94 @@
+package dev.portrait.server.runtime.read;
+
+import dev.portrait.core.engine.ProfileEngine;
+import dev.portrait.core.model.DeclaredModels;
+import dev.portrait.core.model.Recommendation;
+import dev.portrait.core.profile.Profile;
+import dev.portrait.server.port.ModelPort;
+import dev.portrait.server.runtime.worker.ModelConsumer;
+import dev.portrait.server.runtime.worker.ProfileWorker;
+
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The models' answers. The shared models live on their own thread ({@link ModelConsumer}): a read
+ * decodes its own copy of the published profile ({@link PublishedProfiles}), then computes on the
+ * models' thread with the models as absorbed so far (one queue behind the profiles, as designed); the
+ * profile worker is not asked.
+ */
+public final class ModelReads implements ModelPort {
+    private final PublishedProfiles profiles;
+    private final ProfileEngine engine;
+    private final ModelConsumer models;
+    private final InstantSource clock;
+
+    /** A value read on the worker thread with a private copy of the profile it came from, and the read's time. */
+    record Held<T>(T value, Profile profile, long now) {
+    }
+
+    public ModelReads(ProfileWorker worker, PublishedProfiles profiles, InstantSource clock) {
+        this.profiles = profiles;
+        this.engine = worker.engine();
+        this.models = worker.models();
+        this.clock = clock;
+    }
+
+    /** A private copy of a profile the worker holds (the worker goes on mutating its own). Worker thread only. */
+    static Profile copy(ProfileEngine engine, Profile p) {
+        return engine.codec().decode(engine.codec().encode(p));
+    }
+
+    private Optional<Held<String>> held(String idType, String id) {
+        PublishedProfiles.Found f = profiles.find(idType, id);
+        return f == null ? Optional.empty()
+                : Optional.of(new Held<>(f.profileId(), f.profile(), Math.max(clock.millis(), f.profile().clock())));
+    }
+
+    @Override
+    public Optional<List<Recommendation>> recommendations(String idType, String id, int k) {
+        return held(idType, id).map(h -> models.readPublished(shared -> engine.models().recommend(h.profile(), k, h.now(), shared)));
+    }
+
+    @Override
+    public List<PersonaView> personas() {
+        return models.readPublished(shared -> {
+            List<PersonaView> out = new ArrayList<>();
+            for (DeclaredModels.PersonaSummary s : engine.models().personas(shared)) {
+                List<Map<String, Object>> strongest = new ArrayList<>();
+                for (var f : s.strongest()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("feature", f.feature());
+                    m.put("z", f.z());
+                    strongest.add(m);
+                }
+                out.add(new PersonaView(s.persona(), s.size(), strongest, s.center()));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Optional<ProfileScores> scores(String idType, String id) {
+        return held(idType, id).map(h -> models.readPublished(shared -> {
+            var s = engine.models().scores(h.profile(), h.now(), shared);
+            return new ProfileScores(s.profileId(), s.persona(), s.personaDistance(), s.propensity(), s.botScore(),
+                    s.segments());
+        }));
+    }
+
+    @Override
+    public ModelQuality quality() {
+        return models.read(shared -> { // between two lists of updates: a scrape never waits for the backlog
+            var m = shared.propensityMetrics();
+            var r = shared.regressionMetrics();
+            return new ModelQuality(m == null ? Double.NaN : m.auc(), m == null ? Double.NaN : m.logLoss(),
+                    m == null ? 0 : m.count(), shared.items(), shared.suspectedBots(),
+                    r == null ? Double.NaN : r.rmse(), r == null ? Double.NaN : r.baselineRmse());
+        });
+    }
+}
