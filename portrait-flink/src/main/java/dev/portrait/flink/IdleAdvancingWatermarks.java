@@ -30,12 +30,29 @@ import java.util.function.LongSupplier;
  * arrival the watermark waits for events, as Flink's does; a replay's last events are applied when later
  * events (or the end of a bounded input) move it.
  *
- * <p>A subtask that has not seen any event yet declares itself idle, so that the others' watermarks
- * count alone. The wall clock is a parameter (tests move it); the job passes the system clock.
+ * <p><b>A subtask that has seen no event</b> holds the watermark back for a while after it started
+ * ({@value #MIN_STARTUP_WAIT_MS} ms, or the lateness if longer), then declares itself idle, so that the
+ * others' watermarks count alone (a partition that never gets an event must not stop the job). The wait
+ * is for a backlog that its reader has not fetched yet: at a start on a full topic, and after every
+ * failover, when each subtask starts again with no event seen. Declared idle at once, a subtask whose
+ * reader was slower let the others' watermarks run through their backlog, and the identity operator
+ * quarantined the slow partition's events as {@code too_late}: thousands of them in
+ * {@code FlinkEquivalenceIT}'s failure test, where a reader on the loaded test machine took 14 s to
+ * deliver its first record (a wait of 10 s was measured too short there). A subtask cannot tell a slow
+ * reader from an empty partition; only the wait tells them apart, so a reader slower than it still
+ * loses events to {@code too_late}, and a partition without events holds every profile back for the
+ * wait after each (re)start.
+ *
+ * <p>The wall clock is a parameter (tests move it); the job passes the system clock.
  */
 final class IdleAdvancingWatermarks<T> implements WatermarkGenerator<T> {
+    /** The least a subtask without events waits before it declares itself idle, whatever the lateness. */
+    static final long MIN_STARTUP_WAIT_MS = 60_000;
+
     private final long lateness;
     private final LongSupplier wallClock;
+    private final long startedAt;
+    private final long startupWait;
     private long newest = Long.MIN_VALUE;
     private long lastEventAt;
     private boolean live;
@@ -44,6 +61,8 @@ final class IdleAdvancingWatermarks<T> implements WatermarkGenerator<T> {
     IdleAdvancingWatermarks(Duration lateness, LongSupplier wallClock) {
         this.lateness = lateness.toMillis();
         this.wallClock = wallClock;
+        this.startedAt = wallClock.getAsLong();
+        this.startupWait = Math.max(this.lateness, MIN_STARTUP_WAIT_MS);
     }
 
     /** The strategy for the job: these watermarks over {@code time} as each event's timestamp. */
@@ -64,8 +83,10 @@ final class IdleAdvancingWatermarks<T> implements WatermarkGenerator<T> {
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
         if (newest == Long.MIN_VALUE) {
-            output.markIdle();
-            return;
+            if (wallClock.getAsLong() - startedAt >= startupWait) {
+                output.markIdle();
+            }
+            return; // until then no watermark at all: downstream waits for this subtask's events
         }
         long quiet = live ? Math.max(0, wallClock.getAsLong() - lastEventAt) : 0;
         // −1: an event exactly `lateness` behind the newest is still in time (as in Flink's own generator)

@@ -17,10 +17,40 @@ class IdleAdvancingWatermarksTest {
     private final IdleAdvancingWatermarks<String> watermarks = new IdleAdvancingWatermarks<>(Duration.ofSeconds(10), wall::get);
 
     @Test
-    void aSubtaskThatHasSeenNoEventIsIdle() {
+    void aSubtaskThatHasSeenNoEventHoldsTheWatermarkBackForTheStartupWaitThenIsIdle() {
         watermarks.onPeriodicEmit(out);
-        assertThat(out.idle).isTrue();
+        assertThat(out.idle).as("just started: its partition's backlog may not be fetched yet").isFalse();
         assertThat(out.last).isNull();
+        wall.addAndGet(IdleAdvancingWatermarks.MIN_STARTUP_WAIT_MS - 1);
+        watermarks.onPeriodicEmit(out);
+        assertThat(out.idle).isFalse();
+        wall.addAndGet(1);
+        watermarks.onPeriodicEmit(out);
+        assertThat(out.idle).as("the startup wait has gone by without an event").isTrue();
+        assertThat(out.last).isNull();
+    }
+
+    @Test
+    void aLatenessLongerThanTheStartupWaitIsWaitedInstead() {
+        IdleAdvancingWatermarks<String> patient = new IdleAdvancingWatermarks<>(Duration.ofMinutes(5), wall::get);
+        wall.addAndGet(Duration.ofMinutes(5).toMillis() - 1);
+        patient.onPeriodicEmit(out);
+        assertThat(out.idle).isFalse();
+        wall.addAndGet(1);
+        patient.onPeriodicEmit(out);
+        assertThat(out.idle).isTrue();
+    }
+
+    @Test
+    void aSubtaskWhoseFirstEventComesLateInTheStartupWaitIsNeverIdle() {
+        wall.addAndGet(IdleAdvancingWatermarks.MIN_STARTUP_WAIT_MS - 2_000);
+        watermarks.onPeriodicEmit(out);
+        long old = T - Duration.ofDays(2).toMillis(); // a replay's backlog after a restore
+        watermarks.onEvent("backlog", old, out);
+        wall.addAndGet(60_000);
+        watermarks.onPeriodicEmit(out);
+        assertThat(out.idle).isFalse();
+        assertThat(out.last).isEqualTo(old - 10_001);
     }
 
     @Test
