@@ -188,6 +188,41 @@ class FlinkEquivalenceIT {
         }
     }
 
+    /**
+     * Keyed state moves between subtasks by key group when the parallelism changes. The events topic has
+     * one partition here: a reader that holds several partitions has one watermark for all of them, which
+     * lets a partition that it reads ahead of the other make the other's events late (docs/SCALE-OUT.md,
+     * "Rescaling with savepoints"); this test is about the state, not that limit.
+     */
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void aSavepointTakenAtParallelismOneRestoresAtTwoWithTheSameProfiles() throws Exception {
+        String prefix = "rescale-";
+        kafka.createTopics(prefix, 1);
+        String savepoint;
+        JobClient one = start(prefix, null, 1, null);
+        try {
+            produce(prefix, lines(0, stream.size() / 2), 1);
+            awaitCommitted(prefix + JobSettings.PROFILES);
+            // mid-stream: events wait in the identity operator, profiles are decoded in memory
+            savepoint = one.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(),
+                    SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            one.cancel();
+            throw e;
+        }
+        JobClient two = start(prefix, null, 2, savepoint);
+        try {
+            produce(prefix, lines(stream.size() / 2, stream.size()), 1);
+            flush(prefix, 1);
+            awaitEquivalence(prefix);
+            assertThat(read(prefix + JobSettings.QUARANTINE).values()).as("quarantined as too_late")
+                    .noneMatch(q -> q.path("code").asText().equals("too_late"));
+        } finally {
+            two.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void aLoneEventIsPublishedWithinTheLatenessAndACheckpointWithoutLaterTraffic() throws Exception {
@@ -277,6 +312,11 @@ class FlinkEquivalenceIT {
     }
 
     private static void produce(String prefix, List<byte[]> values) throws Exception {
+        produce(prefix, values, 2);
+    }
+
+    /** As {@link #produce(String, List)}, over the events topic's first {@code partitions} partitions. */
+    private static void produce(String prefix, List<byte[]> values, int partitions) throws Exception {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -285,7 +325,7 @@ class FlinkEquivalenceIT {
             int i = 0;
             for (byte[] v : values) {
                 // alternate partitions in runs, so both source readers and the watermark merge are exercised
-                producer.send(new ProducerRecord<>(prefix + JobSettings.EVENTS, (i++ / 500) % 2, null, v));
+                producer.send(new ProducerRecord<>(prefix + JobSettings.EVENTS, (i++ / 500) % partitions, null, v));
             }
             producer.flush();
         }
@@ -296,11 +336,15 @@ class FlinkEquivalenceIT {
      * partition moves it past the whole stream (and waits itself, unapplied, for events that never come).
      */
     private static void flush(String prefix) throws Exception {
+        flush(prefix, 2);
+    }
+
+    private static void flush(String prefix, int partitions) throws Exception {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            for (int partition = 0; partition < 2; partition++) {
+            for (int partition = 0; partition < partitions; partition++) {
                 producer.send(new ProducerRecord<>(prefix + JobSettings.EVENTS, partition, null,
                         event("flush-" + partition, start.plus(3, ChronoUnit.HOURS), prefix + "flush-" + partition)));
             }
