@@ -3,7 +3,6 @@ package dev.portrait.flink;
 import dev.portrait.core.clean.CleanResult;
 import dev.portrait.core.clean.Cleaner;
 import dev.portrait.core.event.Event;
-import dev.portrait.core.event.EventCodec;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -37,7 +36,7 @@ final class Cleaning extends ProcessFunction<IncomingEvent, LoggedEvent> {
         if (r instanceof CleanResult.Accepted a) {
             Event e = a.event();
             out.collect(new LoggedEvent(e.messageId(), e.time(), in.partition, in.offset, in.receivedAt,
-                    EventCodec.encode(e)));
+                    EventBinary.encode(e)));
         } else {
             CleanResult.Rejected no = (CleanResult.Rejected) r;
             rejected.inc();

@@ -3,7 +3,6 @@ package dev.portrait.flink;
 import dev.portrait.core.encoding.BinaryIn;
 import dev.portrait.core.encoding.BinaryOut;
 import dev.portrait.core.event.Event;
-import dev.portrait.core.event.EventCodec;
 import dev.portrait.core.identity.IdentityGraph;
 import dev.portrait.core.identity.IdentityMerge;
 import dev.portrait.core.identity.Resolution;
@@ -117,7 +116,7 @@ final class IdentityResolution extends KeyedProcessFunction<Byte, LoggedEvent, I
     }
 
     private void resolve(LoggedEvent logged, OnTimerContext ctx, Collector<Instruction> out) {
-        Event event = EventCodec.decode(logged.event);
+        Event event = EventBinary.decode(logged.event);
         Resolution r = graph.resolve(event);
         if (r.profileId() == null) {
             // Cleaning keeps events without a usable identifier out; one that gets past it (an identity

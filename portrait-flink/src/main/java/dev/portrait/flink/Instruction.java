@@ -16,7 +16,7 @@ public class Instruction {
     public String target;
     /** The winner (RETIRE) or loser (EXPECT); null for APPLY. */
     public String other;
-    /** The event, {@code EventCodec.encode}d (APPLY only). */
+    /** The event in its {@link EventBinary} form (APPLY only). */
     public byte[] event;
     /** The target's identifiers after this event ({@link AttachedIdentifiers}; APPLY only). */
     public byte[] identifiers;

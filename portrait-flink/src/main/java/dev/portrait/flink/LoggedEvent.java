@@ -3,7 +3,7 @@ package dev.portrait.flink;
 /**
  * A cleaned event between operators: its messageId, event time and log position (partition,
  * offset: the tie-break for events with the same time, so ordering is deterministic) and the
- * event in the core's JSON form ({@code EventCodec.encode}).
+ * event in its binary form ({@link EventBinary}), parsed from JSON once, by the cleaner.
  */
 public class LoggedEvent {
     public String messageId;

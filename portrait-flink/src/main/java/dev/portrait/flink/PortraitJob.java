@@ -3,6 +3,7 @@ package dev.portrait.flink;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -28,7 +29,7 @@ import java.util.function.UnaryOperator;
  *
  * <pre>
  *  events topic ─► clean ─(rejected)──────────────────────────────────────────────► quarantine topic
- *                    │ watermark = latest event time − lateness
+ *                    │ watermark = latest event time − lateness (+ the time since the last event, when quiet)
  *                    ▼ keyBy messageId
  *                  dedup (TTL)
  *                    ▼ keyBy constant, parallelism 1
@@ -74,10 +75,7 @@ public final class PortraitJob {
                 .fromSource(events.build(), WatermarkStrategy.noWatermarks(), "events")
                 .process(new Cleaning(s.definitionYaml())).name("clean").uid("clean");
 
-        DataStream<LoggedEvent> timed = cleaned.assignTimestampsAndWatermarks(
-                WatermarkStrategy.<LoggedEvent>forBoundedOutOfOrderness(s.lateness())
-                        .withTimestampAssigner((e, previous) -> e.time)
-                        .withIdleness(Duration.ofSeconds(5)))
+        DataStream<LoggedEvent> timed = cleaned.assignTimestampsAndWatermarks(IdleAdvancingWatermarks.strategy(s.lateness()))
                 .name("event time").uid("event-time");
 
         SingleOutputStreamOperator<Instruction> instructions = timed
@@ -100,7 +98,8 @@ public final class PortraitJob {
         SingleOutputStreamOperator<ProfileRecord> profiles = beforeProfiles.apply(instructions)
                 .connect(transfers)
                 .keyBy(i -> i.target, t -> t.winner, Types.STRING)
-                .process(new ProfileFolding(s.definitionYaml())).name("profile").uid("profile");
+                .transform("profile", TypeInformation.of(ProfileRecord.class), new ProfileFolding(s.definitionYaml()))
+                .uid("profile");
 
         profiles.sinkTo(sink(s, "profiles", new KafkaFormats.ProfileWriter(s.topic(JobSettings.PROFILES))))
                 .name("profiles topic").uid("profiles-sink");

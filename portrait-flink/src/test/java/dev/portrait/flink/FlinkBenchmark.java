@@ -155,7 +155,9 @@ public final class FlinkBenchmark {
     private static double portraitJob(KafkaBroker kafka, long applied, Path tmp) throws Exception {
         JobSettings s = JobSettings.defaults(kafka.bootstrap()).withTopicPrefix("bench-").withParallelism(2)
                 .withTransactionPrefix("bench").withCheckpoints(Duration.ofSeconds(10), tmp.resolve("cp").toUri().toString());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(PortraitJob.configuration(s));
+        Configuration conf = PortraitJob.configuration(s);
+        JobMetrics.enable(conf);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         PortraitJob.define(env, s);
         long t0 = System.nanoTime();
         JobClient job = env.executeAsync("portrait-bench");
@@ -179,6 +181,7 @@ public final class FlinkBenchmark {
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        JobMetrics.print(applied);
         job.cancel().get();
         double rate = applied / seconds;
         System.out.printf("Flink job (parallelism 2, RocksDB, checkpoints 10 s): %,d events folded in %.1f s from submission "
