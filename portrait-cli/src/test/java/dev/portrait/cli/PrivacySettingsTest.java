@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The privacy block of a serve config: defaults, dp-only read keys, and errors that name their path. */
 class PrivacySettingsTest {
-    private static final HttpConfig.ApiKeys KEYS = new HttpConfig.ApiKeys(Set.of("wk_1"), Set.of("rk_dash", "rk_partner"),
-            Set.of("ak_ops"));
+    private static final HttpConfig.ApiKeys KEYS = new HttpConfig.ApiKeys(Set.of("wk_1_0123456789abcdefghijklm"), Set.of("rk_dash_0123456789abcdefghij", "rk_partner_0123456789abcdefgh"),
+            Set.of("ak_ops_0123456789abcdefghijk"));
 
     @TempDir
     Path dir;
@@ -26,7 +26,7 @@ class PrivacySettingsTest {
     @Test
     void aFileWithoutAPrivacyBlockGetsTheDefaults() throws Exception {
         Path file = dir.resolve("portrait.yaml");
-        Files.writeString(file, "data: ./data\nreadKeys: [rk_dash]\n");
+        Files.writeString(file, "data: ./data\nreadKeys: [rk_dash_0123456789abcdefghij]\n");
         assertThat(PrivacySettings.load(file, KEYS)).isEqualTo(PrivacyConfig.DEFAULT);
         assertThat(ServeConfig.load(file).data()).isNotNull();
     }
@@ -36,29 +36,29 @@ class PrivacySettingsTest {
         Path file = dir.resolve("portrait.yaml");
         Files.writeString(file, """
                 data: ./data
-                readKeys: [rk_dash, rk_partner]
+                readKeys: [rk_dash_0123456789abcdefghij, rk_partner_0123456789abcdefgh]
                 privacy:
                   epsilonPerDay: 2.0
                   suppressBelow: 20
                   dpKeys:
-                    - {key: rk_partner, epsilonPerDay: 0.5}
+                    - {key: rk_partner_0123456789abcdefgh, epsilonPerDay: 0.5}
                 """);
         PrivacyConfig c = PrivacySettings.load(file, KEYS);
         assertThat(c.dailyBudget()).isEqualTo(new PrivacyCost(2.0, 1e-5));
         assertThat(c.suppressBelow()).isEqualTo(20);
-        assertThat(c.forcedKeys()).containsOnlyKeys("rk_partner");
-        assertThat(c.forcedKeys().get("rk_partner").epsilon()).isEqualTo(0.5);
-        assertThat(c.toString()).doesNotContain("rk_partner");
-        assertThat(ServeConfig.load(file).readKeys()).contains("rk_partner");
+        assertThat(c.forcedKeys()).containsOnlyKeys("rk_partner_0123456789abcdefgh");
+        assertThat(c.forcedKeys().get("rk_partner_0123456789abcdefgh").epsilon()).isEqualTo(0.5);
+        assertThat(c.toString()).doesNotContain("rk_partner_0123456789abcdefgh");
+        assertThat(ServeConfig.load(file).readKeys()).contains("rk_partner_0123456789abcdefgh");
     }
 
     @Test
     void aKeyCanBeLimitedToPurposes() throws Exception {
-        PrivacyConfig c = parse("{keyPurposes: [{key: rk_dash, purposes: [analytics]}, {key: ak_ops, purposes: []}]}");
-        assertThat(c.keyPurposes()).containsEntry("rk_dash", Set.of("analytics")).containsEntry("ak_ops", Set.of());
-        assertThatThrownBy(() -> parse("{keyPurposes: [{key: wk_1, purposes: [analytics]}]}"))
-                .hasMessageContaining("privacy.keyPurposes[0].key").hasMessageNotContaining("wk_1");
-        assertThatThrownBy(() -> parse("{keyPurposes: [{key: rk_dash, purposes: analytics}]}"))
+        PrivacyConfig c = parse("{keyPurposes: [{key: rk_dash_0123456789abcdefghij, purposes: [analytics]}, {key: ak_ops_0123456789abcdefghijk, purposes: []}]}");
+        assertThat(c.keyPurposes()).containsEntry("rk_dash_0123456789abcdefghij", Set.of("analytics")).containsEntry("ak_ops_0123456789abcdefghijk", Set.of());
+        assertThatThrownBy(() -> parse("{keyPurposes: [{key: wk_1_0123456789abcdefghijklm, purposes: [analytics]}]}"))
+                .hasMessageContaining("privacy.keyPurposes[0].key").hasMessageNotContaining("wk_1_0123456789abcdefghijklm");
+        assertThatThrownBy(() -> parse("{keyPurposes: [{key: rk_dash_0123456789abcdefghij, purposes: analytics}]}"))
                 .hasMessageContaining("privacy.keyPurposes[0]");
         assertThatThrownBy(() -> c.requireDeclared(dev.portrait.core.definition.Purposes.NONE))
                 .hasMessageContaining("\"analytics\"");
@@ -66,15 +66,15 @@ class PrivacySettingsTest {
 
     @Test
     void errorsNameTheirPathAndNeverTheKey() {
-        assertThatThrownBy(() -> parse("{dpKeys: [{key: rk_unknown}]}")).hasMessageContaining("privacy.dpKeys[0].key")
-                .hasMessageNotContaining("rk_unknown");
-        assertThatThrownBy(() -> parse("{dpKeys: [{key: ak_ops}]}")).hasMessageContaining("privacy.dpKeys[0].key");
+        assertThatThrownBy(() -> parse("{dpKeys: [{key: rk_unknown_0123456789abcdefgh}]}")).hasMessageContaining("privacy.dpKeys[0].key")
+                .hasMessageNotContaining("rk_unknown_0123456789abcdefgh");
+        assertThatThrownBy(() -> parse("{dpKeys: [{key: ak_ops_0123456789abcdefghijk}]}")).hasMessageContaining("privacy.dpKeys[0].key");
         assertThatThrownBy(() -> parse("{epsilonPerDay: lots}")).hasMessageContaining("privacy.epsilonPerDay");
         assertThatThrownBy(() -> parse("{epsilonPerDay: 0}")).hasMessageContaining("epsilon");
         assertThatThrownBy(() -> parse("{epsilonPerDay: 1000}")).hasMessageContaining("at most 100");
         assertThatThrownBy(() -> parse("{suppressBelow: -1}")).hasMessageContaining("privacy.suppressBelow");
         assertThatThrownBy(() -> parse("{epsilon: 1}")).hasMessageContaining("privacy.epsilon\"");
-        assertThatThrownBy(() -> parse("{dpKeys: [{key: rk_partner, epsilonPerDay: -1}]}"))
+        assertThatThrownBy(() -> parse("{dpKeys: [{key: rk_partner_0123456789abcdefgh, epsilonPerDay: -1}]}"))
                 .hasMessageContaining("privacy.dpKeys[0]");
     }
 
