@@ -1,6 +1,7 @@
 package dev.portrait.store;
 
 import dev.portrait.core.identity.IdentityStore;
+import dev.portrait.core.identity.ProfileIdKey;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,6 +42,7 @@ final class EmbeddedStore implements PortraitStore {
     final Tables tables;
     final Keyring keyring;
     private final StoreOptions options;
+    private final ProfileIdKey profileIdKey;
     final ReentrantLock logLock = new ReentrantLock();
     final ReentrantLock derivedLock = new ReentrantLock();
 
@@ -64,6 +66,7 @@ final class EmbeddedStore implements PortraitStore {
         this.tables = tables;
         this.options = options;
         this.keyring = new Keyring(tables, master, options.dataKeyCacheSize());
+        this.profileIdKey = master.profileIdKey();
         checkFormat();
         long bucketMs = meta(StoredEventLog.META_DEDUP_BUCKET_MS);
         loadDictionaries();
@@ -192,6 +195,11 @@ final class EmbeddedStore implements PortraitStore {
 
     DataKey quarantineKey(StoreWrite w) {
         return w.keyFor(Keyring.QUARANTINE, QUARANTINE_OWNER);
+    }
+
+    @Override
+    public ProfileIdKey profileIdKey() {
+        return profileIdKey;
     }
 
     @Override

@@ -39,12 +39,28 @@ final class MasterKeys {
     /** Tink's fixed set of algorithms, instead of the global registry that any library could change. */
     static final Configuration CONFIG = TinkConfig2026.get();
 
+    /** The label the profile-id secret is derived under; another label gives an unrelated secret. */
+    private static final byte[] PROFILE_ID_LABEL = "portrait profile ids v1".getBytes(StandardCharsets.UTF_8);
+
     final Aead wrapping;
     final PrfSet hashing;
 
     private MasterKeys(KeysetHandle wrapping, KeysetHandle hashing) throws GeneralSecurityException {
         this.wrapping = wrapping.getPrimitive(CONFIG, Aead.class);
         this.hashing = hashing.getPrimitive(CONFIG, PrfSet.class);
+    }
+
+    /**
+     * The secret new profiles are named under ({@link dev.portrait.core.identity.ProfileIdKey}): derived
+     * from the hashing keyset with its own label (HMAC as a key-derivation function), so it lives and dies
+     * with the store's keysets (a backup carries it, a new store has another) and needs no file of its own.
+     */
+    dev.portrait.core.identity.ProfileIdKey profileIdKey() {
+        try {
+            return dev.portrait.core.identity.ProfileIdKey.of(hashing.computePrimary(PROFILE_ID_LABEL, 32));
+        } catch (GeneralSecurityException e) {
+            throw new StoreException("store_io", "cannot derive the profile id secret: " + e.getMessage(), null, e);
+        }
     }
 
     /** Fresh keysets kept only in memory (the in-memory store). */

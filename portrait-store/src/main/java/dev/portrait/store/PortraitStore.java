@@ -31,6 +31,13 @@ public interface PortraitStore extends AutoCloseable {
 
     StoreOptions options();
 
+    /**
+     * The secret this store's profiles are named under (derived from its hashing keyset, so it is kept
+     * with the keys and never written anywhere else): pass it to the engine, so the same store always
+     * names the same person the same and nobody without the keysets can recompute an id.
+     */
+    dev.portrait.core.identity.ProfileIdKey profileIdKey();
+
     EventLog events();
 
     ProfileStore profiles();

@@ -85,7 +85,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         this.definition = definition;
         this.clock = clock;
         // no change values on the fold thread: /changes replays a profile's history when asked
-        ProfileEngine engine = new ProfileEngine(definition, tracking);
+        ProfileEngine engine = new ProfileEngine(definition, tracking, store.profileIdKey());
         refuseAnotherDefinition(store, engine);
         Cleaner cleaner = new Cleaner(definition);
         this.worker = new ProfileWorker(store, engine, clock, options);

@@ -37,6 +37,11 @@ public class ForwardingStore implements PortraitStore {
     }
 
     @Override
+    public dev.portrait.core.identity.ProfileIdKey profileIdKey() {
+        return real.profileIdKey();
+    }
+
+    @Override
     public EventLog events() {
         return real.events();
     }
