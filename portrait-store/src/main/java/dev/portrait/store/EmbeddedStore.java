@@ -1,5 +1,6 @@
 package dev.portrait.store;
 
+import dev.portrait.core.identity.Identifier;
 import dev.portrait.core.identity.IdentityStore;
 import dev.portrait.core.identity.ProfileIdKey;
 
@@ -36,6 +37,9 @@ final class EmbeddedStore implements PortraitStore {
     static final String META_MERGES_NEXT = "merges.next";
     static final String META_HISTORY_NEXT = "history.next";
     static final String META_QUARANTINE_NEXT = "quarantine.next";
+    /** Forgets made so far, and how many of them the last finished compaction covered. */
+    static final String META_FORGETS = "forget.count";
+    static final String META_FORGETS_COMPACTED = "forget.compacted";
     static final byte[] META_MODELS_KEY = "models.state".getBytes(StandardCharsets.UTF_8);
     private static final String QUARANTINE_OWNER = "quarantine";
 
@@ -61,6 +65,7 @@ final class EmbeddedStore implements PortraitStore {
     private final StoredQuarantine quarantine;
     private final StoredChangelog changelog;
     private final StoredProfileHistory history;
+    private final StoredSuppressions suppressions;
 
     private EmbeddedStore(Tables tables, MasterKeys master, StoreOptions options) {
         this.tables = tables;
@@ -83,6 +88,7 @@ final class EmbeddedStore implements PortraitStore {
         this.quarantine = new StoredQuarantine(this);
         this.changelog = new StoredChangelog(this);
         this.history = new StoredProfileHistory(this);
+        this.suppressions = new StoredSuppressions(this);
     }
 
     static PortraitStore open(Path dir, StoreOptions options) {
@@ -307,9 +313,30 @@ final class EmbeddedStore implements PortraitStore {
     }
 
     @Override
+    public Suppressions suppressions() {
+        return suppressions;
+    }
+
+    @Override
+    public long forgets() {
+        return meta(META_FORGETS);
+    }
+
+    @Override
+    public long forgetsCompacted() {
+        return meta(META_FORGETS_COMPACTED);
+    }
+
+    @Override
     public ForgetReport forgetProfile(String profileId, Collection<String> subjects) {
+        return forgetProfile(profileId, subjects, List.of());
+    }
+
+    @Override
+    public ForgetReport forgetProfile(String profileId, Collection<String> subjects, Collection<Identifier> suppress) {
         StoredProfiles.requireId(profileId);
         Set<String> all = new LinkedHashSet<>(Objects.requireNonNull(subjects, "subjects"));
+        Objects.requireNonNull(suppress, "identifiers to suppress");
         logLock.lock();
         derivedLock.lock();
         try (StoreWrite w = newWrite()) {
@@ -332,9 +359,15 @@ final class EmbeddedStore implements PortraitStore {
                 }
                 needles.add(s.substring(s.indexOf(':') + 1));
             }
+            for (Identifier i : suppress) {
+                needles.add(i.value());
+            }
             int quarantined = quarantine.forgetMentioning(needles, w);
+            List<byte[]> suppressed = suppressions.stage(suppress, w);
+            putMeta(w, META_FORGETS, meta(META_FORGETS) + 1);
             w.commit(options.syncWrites());
             keyring.evict(shredded);
+            suppressions.published(suppressed);
             return new ForgetReport(hadProfile, values.size(), shredded.size(), quarantined);
         } finally {
             derivedLock.unlock();
@@ -369,7 +402,18 @@ final class EmbeddedStore implements PortraitStore {
 
     @Override
     public void compact() {
+        // Read before: a forget made while the compaction runs may have written after it passed its range.
+        long forgets = meta(META_FORGETS);
         tables.compact();
+        if (forgets > meta(META_FORGETS_COMPACTED)) {
+            derivedLock.lock();
+            try (StoreWrite w = newWrite()) {
+                putMeta(w, META_FORGETS_COMPACTED, forgets);
+                w.commit(options.syncWrites());
+            } finally {
+                derivedLock.unlock();
+            }
+        }
     }
 
     @Override

@@ -101,6 +101,27 @@ public interface PortraitStore extends AutoCloseable {
     ForgetReport forgetProfile(String profileId, Collection<String> subjects);
 
     /**
+     * As {@link #forgetProfile(String, Collection)}, and in the same durable write: every identifier in
+     * {@code suppress} goes onto the {@link #suppressions()} list (as a keyed hash), and the quarantine
+     * search also matches their values; the forget is counted ({@link #forgets()}).
+     */
+    ForgetReport forgetProfile(String profileId, Collection<String> subjects,
+                               Collection<dev.portrait.core.identity.Identifier> suppress);
+
+    /** The identifiers of forgotten people whose later events are held back. */
+    Suppressions suppressions();
+
+    /** How many forgets this store has made ({@link #forgetProfile}), for ever. */
+    long forgets();
+
+    /**
+     * How many of {@link #forgets()} the last finished {@link #compact()} physically covered: when it
+     * equals {@code forgets()}, everything forgotten has left the files. A count kept in the store, so a
+     * compaction owed when the process stopped is known at the next start.
+     */
+    long forgetsCompacted();
+
+    /**
      * Clears everything derived from the log, for a rebuild: profiles, identities (pending ones too),
      * merge log, changelog, histories, profile data keys, and the applied position (back to 0). The log, the
      * dedup index, the subjects' keys and the quarantine stay.

@@ -130,6 +130,11 @@ public final class IdentityGraph {
                 new IdentityRule("anonymous_id", List.of("anonymousId"), true, 200, 50, day, blocked, 3));
     }
 
+    /** Every identifier the rules read from an event: see {@link EventIdentifiers#of}. */
+    public List<Identifier> identifiersIn(Event event) {
+        return EventIdentifiers.read(reader, byType.keySet(), event);
+    }
+
     /** The rules this graph applies. */
     public List<IdentityRule> rules() {
         return rules;

@@ -102,6 +102,27 @@ public class ForwardingStore implements PortraitStore {
     }
 
     @Override
+    public ForgetReport forgetProfile(String profileId, Collection<String> subjects,
+                                      Collection<dev.portrait.core.identity.Identifier> suppress) {
+        return real.forgetProfile(profileId, subjects, suppress);
+    }
+
+    @Override
+    public dev.portrait.store.Suppressions suppressions() {
+        return real.suppressions();
+    }
+
+    @Override
+    public long forgets() {
+        return real.forgets();
+    }
+
+    @Override
+    public long forgetsCompacted() {
+        return real.forgetsCompacted();
+    }
+
+    @Override
     public void clearDerivedState() {
         real.clearDerivedState();
     }
