@@ -91,11 +91,11 @@ final class EmbeddedStore implements PortraitStore {
         this.suppressions = new StoredSuppressions(this);
     }
 
-    static PortraitStore open(Path dir, StoreOptions options) {
+    static PortraitStore open(Path dir, StoreOptions options, MasterKey masterKey) {
         Objects.requireNonNull(dir, "data directory");
         Objects.requireNonNull(options, "options");
         Path db = dir.resolve(DB_DIR);
-        MasterKeys master = MasterKeys.loadOrCreate(dir, Files.exists(db.resolve("CURRENT")));
+        MasterKeys master = MasterKeys.loadOrCreate(dir, Files.exists(db.resolve("CURRENT")), masterKey);
         RocksTables tables = RocksTables.open(db);
         try {
             return new EmbeddedStore(tables, master, options);

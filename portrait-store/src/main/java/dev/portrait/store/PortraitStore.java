@@ -21,7 +21,18 @@ public interface PortraitStore extends AutoCloseable {
      *                        {@code store_format}
      */
     static PortraitStore open(Path dir, StoreOptions options) {
-        return EmbeddedStore.open(dir, options);
+        return EmbeddedStore.open(dir, options, null);
+    }
+
+    /**
+     * As {@link #open(Path, StoreOptions)}, with the keysets encrypted under {@code masterKey} (null: in
+     * clear). Clear keysets of an existing store are encrypted under it on this first open.
+     *
+     * @throws StoreException {@code master_key} when the keysets do not open under it, or are encrypted
+     *                        and no key is given
+     */
+    static PortraitStore open(Path dir, StoreOptions options, MasterKey masterKey) {
+        return EmbeddedStore.open(dir, options, masterKey);
     }
 
     /** A store that keeps everything in memory, with the same behaviour; for tests and tools. */
