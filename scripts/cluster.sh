@@ -88,7 +88,11 @@ done
 echo
 
 # ---- 2. the Flink job (local MiniCluster, its own JVM) ----
-"$JAVA" -Xmx2g -jar portrait-flink/target/portrait-flink-job.jar \
+# profile ids are keyed under a secret (docs/PRIVACY.md); a local run makes one for its work directory
+if [ -z "${PORTRAIT_PROFILE_ID_SECRET:-}" ] && [ ! -f "$WORK/profile-id.secret" ]; then
+  head -c 32 /dev/urandom | base64 > "$WORK/profile-id.secret"; chmod 600 "$WORK/profile-id.secret"
+fi
+PORTRAIT_PROFILE_ID_SECRET="${PORTRAIT_PROFILE_ID_SECRET:-$(cat "$WORK/profile-id.secret")}" "$JAVA" -Xmx2g -jar portrait-flink/target/portrait-flink-job.jar \
   --bootstrap "localhost:$KAFKA_PORT" --create-topics "$PARALLELISM" --parallelism "$PARALLELISM" \
   --checkpoints "file://$WORK/checkpoints" --checkpoint-interval PT10S --transaction-prefix portrait-local \
   > "$WORK/flink.log" 2>&1 &

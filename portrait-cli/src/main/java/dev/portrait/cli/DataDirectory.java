@@ -123,7 +123,9 @@ final class DataDirectory {
     PortraitStore openStore() {
         try {
             Files.createDirectories(dir);
-            return PortraitStore.open(dir, StoreOptions.defaults());
+            return PortraitStore.open(dir, StoreOptions.defaults(),
+                    dev.portrait.store.MasterKey.fromEnvironment(System.getenv()).orElse(null),
+                    dev.portrait.store.ProfileIdSecret.fromEnvironment(System.getenv()).orElse(null));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + dir, e);
         } catch (PortraitException e) {

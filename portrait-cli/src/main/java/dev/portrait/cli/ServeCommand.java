@@ -95,6 +95,11 @@ final class ServeCommand implements Callable<Integer> {
         out.println("data: " + dir.path().toAbsolutePath() + " (definition: " + d.source() + "; "
                 + server.runtime().recoveredEvents() + " logged events replayed at start)");
         out.println("keys: " + s.keys());
+        out.println(System.getenv(dev.portrait.store.MasterKey.ENV) != null
+                || System.getenv(dev.portrait.store.MasterKey.FILE_ENV) != null
+                ? "keysets: encrypted under the master key from the environment"
+                : "keysets: in clear in " + dir.path().resolve("keysets") + " (no master key: set "
+                + dev.portrait.store.MasterKey.ENV + " or " + dev.portrait.store.MasterKey.FILE_ENV + "; docs/PRIVACY.md)");
         out.println("stop with Ctrl-C");
         out.flush();
         awaitShutdown(server);

@@ -48,6 +48,8 @@ final class IdentityResolution extends KeyedProcessFunction<Byte, LoggedEvent, I
 
     private final String definitionYaml;
     private final Duration lateness;
+    /** The profile id secret's text (null: the public test key); a String so the function serialises. */
+    private final String profileIdSecret;
     private transient MapState<Long, List<byte[]>> waiting;
     private transient ValueState<Long> released;
     private transient FlinkIdentityStore identities;
@@ -55,9 +57,10 @@ final class IdentityResolution extends KeyedProcessFunction<Byte, LoggedEvent, I
     private transient Counter late;
     private transient Counter merges;
 
-    IdentityResolution(String definitionYaml, Duration lateness) {
+    IdentityResolution(String definitionYaml, Duration lateness, String profileIdSecret) {
         this.definitionYaml = definitionYaml;
         this.lateness = lateness;
+        this.profileIdSecret = profileIdSecret;
     }
 
     @Override
@@ -69,7 +72,10 @@ final class IdentityResolution extends KeyedProcessFunction<Byte, LoggedEvent, I
                 getRuntimeContext().getMapState(new MapStateDescriptor<>("owners", Types.STRING, Types.STRING)),
                 getRuntimeContext().getMapState(new MapStateDescriptor<>("profiles", Types.STRING,
                         PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)));
-        graph = new dev.portrait.core.engine.ProfileEngine(Definitions.parse(definitionYaml)).identityGraph(identities);
+        graph = new dev.portrait.core.engine.ProfileEngine(Definitions.parse(definitionYaml),
+                dev.portrait.core.profile.ProfileUpdater.ChangeTracking.OFF,
+                profileIdSecret == null ? dev.portrait.core.identity.ProfileIdKey.publicTestKey()
+                        : dev.portrait.core.identity.ProfileIdKey.ofText(profileIdSecret)).identityGraph(identities);
         late = getRuntimeContext().getMetricGroup().counter("tooLate");
         merges = getRuntimeContext().getMetricGroup().counter("merges");
     }

@@ -1,5 +1,7 @@
 package dev.portrait.flink;
 
+import dev.portrait.core.identity.ProfileIdKey;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,10 +23,13 @@ import java.util.Objects;
  *                           cluster's configured default
  * @param transactionPrefix  prefix of the sinks' transactional ids; unique per job on a cluster
  * @param boundedEvents      stop reading events at the topic's end as of the start (tests, benchmarks)
+ * @param profileIdSecret    the secret new profiles are named under ({@code ProfileIdKey}, at least 16
+ *                           bytes of UTF-8), so ids cannot be recomputed from identifiers; null names them
+ *                           under the public test key, for tests only ({@link PortraitJob#main} requires one)
  */
 public record JobSettings(String bootstrap, String topicPrefix, String definitionYaml, Duration lateness,
                           Duration dedupWindow, Duration checkpointInterval, int parallelism, String checkpointDir,
-                          String transactionPrefix, boolean boundedEvents) {
+                          String transactionPrefix, boolean boundedEvents, String profileIdSecret) {
     public static final String EVENTS = "events";
     public static final String PROFILES = "profiles";
     public static final String CHANGES = "profile-changes";
@@ -53,12 +58,30 @@ public record JobSettings(String bootstrap, String topicPrefix, String definitio
         if (transactionPrefix == null || transactionPrefix.isBlank()) {
             throw new IllegalArgumentException("transactionPrefix must not be empty, got " + transactionPrefix);
         }
+        if (profileIdSecret != null) {
+            ProfileIdKey.ofText(profileIdSecret); // refuses a short one here, not on a task manager
+        }
+    }
+
+    /** The key the identity operator names new profiles under. */
+    public ProfileIdKey profileIdKey() {
+        return profileIdSecret == null ? ProfileIdKey.publicTestKey() : ProfileIdKey.ofText(profileIdSecret);
+    }
+
+    /** Never the secret. */
+    @Override
+    public String toString() {
+        return "JobSettings[bootstrap=" + bootstrap + ", topicPrefix=" + topicPrefix + ", lateness=" + lateness
+                + ", dedupWindow=" + dedupWindow + ", checkpointInterval=" + checkpointInterval + ", parallelism="
+                + parallelism + ", checkpointDir=" + checkpointDir + ", transactionPrefix=" + transactionPrefix
+                + ", boundedEvents=" + boundedEvents + ", profileIdSecret=" + (profileIdSecret == null ? "none" : "set")
+                + "]";
     }
 
     /** Defaults: the plain topic names, 10 s lateness, 7 days of dedup, checkpoints every 10 s. */
     public static JobSettings defaults(String bootstrap) {
         return new JobSettings(bootstrap, "", null, Duration.ofSeconds(10), Duration.ofDays(7), Duration.ofSeconds(10),
-                1, null, "portrait", false);
+                1, null, "portrait", false, null);
     }
 
     public String topic(String name) {
@@ -67,36 +90,41 @@ public record JobSettings(String bootstrap, String topicPrefix, String definitio
 
     public JobSettings withTopicPrefix(String v) {
         return new JobSettings(bootstrap, v, definitionYaml, lateness, dedupWindow, checkpointInterval, parallelism,
-                checkpointDir, transactionPrefix, boundedEvents);
+                checkpointDir, transactionPrefix, boundedEvents, profileIdSecret);
     }
 
     public JobSettings withDefinition(Path file) throws java.io.IOException {
         return new JobSettings(bootstrap, topicPrefix, Files.readString(file), lateness, dedupWindow, checkpointInterval,
-                parallelism, checkpointDir, transactionPrefix, boundedEvents);
+                parallelism, checkpointDir, transactionPrefix, boundedEvents, profileIdSecret);
     }
 
     public JobSettings withLateness(Duration v) {
         return new JobSettings(bootstrap, topicPrefix, definitionYaml, v, dedupWindow, checkpointInterval, parallelism,
-                checkpointDir, transactionPrefix, boundedEvents);
+                checkpointDir, transactionPrefix, boundedEvents, profileIdSecret);
     }
 
     public JobSettings withCheckpoints(Duration interval, String dir) {
         return new JobSettings(bootstrap, topicPrefix, definitionYaml, lateness, dedupWindow, interval, parallelism, dir,
-                transactionPrefix, boundedEvents);
+                transactionPrefix, boundedEvents, profileIdSecret);
     }
 
     public JobSettings withParallelism(int v) {
         return new JobSettings(bootstrap, topicPrefix, definitionYaml, lateness, dedupWindow, checkpointInterval, v,
-                checkpointDir, transactionPrefix, boundedEvents);
+                checkpointDir, transactionPrefix, boundedEvents, profileIdSecret);
     }
 
     public JobSettings withTransactionPrefix(String v) {
         return new JobSettings(bootstrap, topicPrefix, definitionYaml, lateness, dedupWindow, checkpointInterval,
-                parallelism, checkpointDir, v, boundedEvents);
+                parallelism, checkpointDir, v, boundedEvents, profileIdSecret);
+    }
+
+    public JobSettings withProfileIdSecret(String v) {
+        return new JobSettings(bootstrap, topicPrefix, definitionYaml, lateness, dedupWindow, checkpointInterval,
+                parallelism, checkpointDir, transactionPrefix, boundedEvents, v);
     }
 
     public JobSettings withBoundedEvents(boolean v) {
         return new JobSettings(bootstrap, topicPrefix, definitionYaml, lateness, dedupWindow, checkpointInterval,
-                parallelism, checkpointDir, transactionPrefix, v);
+                parallelism, checkpointDir, transactionPrefix, v, profileIdSecret);
     }
 }

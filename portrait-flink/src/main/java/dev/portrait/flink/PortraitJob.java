@@ -19,6 +19,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -82,7 +83,7 @@ public final class PortraitJob {
                 .keyBy(e -> e.messageId, Types.STRING)
                 .process(new Deduplication(s.dedupWindow())).name("dedup").uid("dedup")
                 .keyBy(e -> (byte) 0, Types.BYTE)
-                .process(new IdentityResolution(s.definitionYaml(), s.lateness())).name("identity").uid("identity")
+                .process(new IdentityResolution(s.definitionYaml(), s.lateness(), s.profileIdSecret())).name("identity").uid("identity")
                 .setParallelism(1).setMaxParallelism(1);
 
         KafkaSource<Transfer> transfersIn = KafkaSource.<Transfer>builder()
@@ -173,7 +174,9 @@ public final class PortraitJob {
      * [--checkpoint-interval PT10S] [--checkpoints file:///…] [--definition FILE] [--topic-prefix P]
      * [--transaction-prefix P] [--create-topics PARTITIONS]}, or the same arguments after {@code flink run}.
      * {@code --create-topics} first creates the job's topics that do not exist yet (single replica; for a
-     * local run, docs/SCALE-OUT.md has the production settings).
+     * local run, docs/SCALE-OUT.md has the production settings). The profile id secret comes from
+     * {@code --profile-id-secret-file FILE} or the environment variable {@code PORTRAIT_PROFILE_ID_SECRET}
+     * (never a flag's value: flags show in {@code ps}); the job refuses to start without one.
      */
     public static void main(String[] args) throws Exception {
         JobSettings s;
@@ -199,12 +202,20 @@ public final class PortraitJob {
                 case "--definition" -> s.withDefinition(Path.of(v));
                 case "--topic-prefix" -> s.withTopicPrefix(v);
                 case "--transaction-prefix" -> s.withTransactionPrefix(v);
+                case "--profile-id-secret-file" -> s.withProfileIdSecret(Files.readString(Path.of(v)).strip());
                 case "--create-topics" -> {
                     createPartitions = Integer.parseInt(v);
                     yield s;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             };
+        }
+        if (s.profileIdSecret() == null && System.getenv("PORTRAIT_PROFILE_ID_SECRET") != null) {
+            s = s.withProfileIdSecret(System.getenv("PORTRAIT_PROFILE_ID_SECRET"));
+        }
+        if (s.profileIdSecret() == null) {
+            throw new IllegalArgumentException("the job needs a profile id secret (at least 16 bytes), so profile ids "
+                    + "cannot be recomputed from identifiers: --profile-id-secret-file FILE or PORTRAIT_PROFILE_ID_SECRET");
         }
         if (createPartitions > 0) {
             Topics.createMissing(s, createPartitions);

@@ -34,6 +34,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class EmbeddedPortrait implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on http://([^:/\\s]+):(\\d+)");
     private static final String READ_KEY = "rk-equivalence-0123456789ab";
+    /**
+     * The profile-id secret both runtimes name people under (the store's {@code ProfileIdSecret.ENV}; the job's
+     * {@link JobSettings#profileIdSecret()}): without one shared secret every store derives its own, and the
+     * same person has two ids.
+     */
+    static final String PROFILE_ID_SECRET = "equivalence-it profile id secret";
+    private static final String PROFILE_ID_SECRET_ENV = "PORTRAIT_PROFILE_ID_SECRET";
     private static final String WRITE_KEY = "wk-equivalence-0123456789ab";
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -67,13 +74,16 @@ final class EmbeddedPortrait implements AutoCloseable {
 
     /** Imports {@code events} (JSON lines) into a new data directory and serves it. */
     static EmbeddedPortrait importAndServe(Path events, Path data) throws Exception {
-        Process importer = new ProcessBuilder(java("import", events.toString(), "--data", data.toString()))
-                .redirectErrorStream(true).redirectOutput(data.resolveSibling("import.log").toFile()).start();
+        ProcessBuilder importing = new ProcessBuilder(java("import", events.toString(), "--data", data.toString()));
+        importing.environment().put(PROFILE_ID_SECRET_ENV, PROFILE_ID_SECRET);
+        Process importer = importing.redirectErrorStream(true).redirectOutput(data.resolveSibling("import.log").toFile()).start();
         assertThat(importer.waitFor(180, TimeUnit.SECONDS)).as("import finished").isTrue();
         assertThat(importer.exitValue()).as(Files.readString(data.resolveSibling("import.log"))).isZero();
 
-        return serve(new ProcessBuilder(java("serve", "--data", data.toString(), "--port", "0", "--host",
-                "127.0.0.1", "--read-key", READ_KEY)));
+        ProcessBuilder serving = new ProcessBuilder(java("serve", "--data", data.toString(), "--port", "0", "--host",
+                "127.0.0.1", "--read-key", READ_KEY));
+        serving.environment().put(PROFILE_ID_SECRET_ENV, PROFILE_ID_SECRET);
+        return serve(serving);
     }
 
     private static EmbeddedPortrait serve(ProcessBuilder command) throws Exception {

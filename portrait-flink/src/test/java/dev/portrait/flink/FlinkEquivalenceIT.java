@@ -276,7 +276,7 @@ class FlinkEquivalenceIT {
     /** The job at {@code parallelism} on topics already made, from a savepoint when one is given. */
     private static JobClient start(String prefix, FailOnce fault, int parallelism, String savepoint) throws Exception {
         JobSettings settings = JobSettings.defaults(kafka.bootstrap()).withTopicPrefix(prefix)
-                .withTransactionPrefix("it-" + prefix).withParallelism(parallelism)
+                .withProfileIdSecret(EmbeddedPortrait.PROFILE_ID_SECRET).withTransactionPrefix("it-" + prefix).withParallelism(parallelism)
                 .withCheckpoints(Duration.ofMillis(500), tmp.resolve("checkpoints-" + prefix).toUri().toString());
         Configuration conf = PortraitJob.configuration(settings);
         if (savepoint != null) {

@@ -83,7 +83,10 @@ public final class PortraitServer implements AutoCloseable {
 
     /** Opens the store and starts serving; recovery from the log runs meanwhile (readiness says so until it is done). */
     public static PortraitServer start(Settings settings, Clock clock) {
-        PortraitStore store = PortraitStore.open(settings.dataDir(), settings.store());
+        // The master key is read here, at the edge, from the environment; never from the data directory.
+        PortraitStore store = PortraitStore.open(settings.dataDir(), settings.store(),
+                dev.portrait.store.MasterKey.fromEnvironment(System.getenv()).orElse(null),
+                dev.portrait.store.ProfileIdSecret.fromEnvironment(System.getenv()).orElse(null));
         EmbeddedRuntime runtime;
         try {
             // the replay runs behind HTTP, so probes are answered (readiness: recovering) while a long log replays

@@ -1,6 +1,8 @@
 package dev.portrait.store;
 
+import dev.portrait.core.identity.Identifier;
 import dev.portrait.core.identity.IdentityStore;
+import dev.portrait.core.identity.ProfileIdKey;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,12 +37,16 @@ final class EmbeddedStore implements PortraitStore {
     static final String META_MERGES_NEXT = "merges.next";
     static final String META_HISTORY_NEXT = "history.next";
     static final String META_QUARANTINE_NEXT = "quarantine.next";
+    /** Forgets made so far, and how many of them the last finished compaction covered. */
+    static final String META_FORGETS = "forget.count";
+    static final String META_FORGETS_COMPACTED = "forget.compacted";
     static final byte[] META_MODELS_KEY = "models.state".getBytes(StandardCharsets.UTF_8);
     private static final String QUARANTINE_OWNER = "quarantine";
 
     final Tables tables;
     final Keyring keyring;
     private final StoreOptions options;
+    private final ProfileIdKey profileIdKey;
     final ReentrantLock logLock = new ReentrantLock();
     final ReentrantLock derivedLock = new ReentrantLock();
 
@@ -59,11 +65,17 @@ final class EmbeddedStore implements PortraitStore {
     private final StoredQuarantine quarantine;
     private final StoredChangelog changelog;
     private final StoredProfileHistory history;
+    private final StoredSuppressions suppressions;
 
     private EmbeddedStore(Tables tables, MasterKeys master, StoreOptions options) {
+        this(tables, master, options, null);
+    }
+
+    private EmbeddedStore(Tables tables, MasterKeys master, StoreOptions options, ProfileIdKey profileIds) {
         this.tables = tables;
         this.options = options;
         this.keyring = new Keyring(tables, master, options.dataKeyCacheSize());
+        this.profileIdKey = profileIds != null ? profileIds : master.profileIdKey();
         checkFormat();
         long bucketMs = meta(StoredEventLog.META_DEDUP_BUCKET_MS);
         loadDictionaries();
@@ -80,16 +92,21 @@ final class EmbeddedStore implements PortraitStore {
         this.quarantine = new StoredQuarantine(this);
         this.changelog = new StoredChangelog(this);
         this.history = new StoredProfileHistory(this);
+        this.suppressions = new StoredSuppressions(this);
     }
 
-    static PortraitStore open(Path dir, StoreOptions options) {
+    static PortraitStore open(Path dir, StoreOptions options, MasterKey masterKey) {
+        return open(dir, options, masterKey, null);
+    }
+
+    static PortraitStore open(Path dir, StoreOptions options, MasterKey masterKey, ProfileIdKey profileIds) {
         Objects.requireNonNull(dir, "data directory");
         Objects.requireNonNull(options, "options");
         Path db = dir.resolve(DB_DIR);
-        MasterKeys master = MasterKeys.loadOrCreate(dir, Files.exists(db.resolve("CURRENT")));
+        MasterKeys master = MasterKeys.loadOrCreate(dir, Files.exists(db.resolve("CURRENT")), masterKey);
         RocksTables tables = RocksTables.open(db);
         try {
-            return new EmbeddedStore(tables, master, options);
+            return new EmbeddedStore(tables, master, options, profileIds);
         } catch (RuntimeException e) {
             tables.close();
             throw e;
@@ -192,6 +209,11 @@ final class EmbeddedStore implements PortraitStore {
 
     DataKey quarantineKey(StoreWrite w) {
         return w.keyFor(Keyring.QUARANTINE, QUARANTINE_OWNER);
+    }
+
+    @Override
+    public ProfileIdKey profileIdKey() {
+        return profileIdKey;
     }
 
     @Override
@@ -299,9 +321,30 @@ final class EmbeddedStore implements PortraitStore {
     }
 
     @Override
+    public Suppressions suppressions() {
+        return suppressions;
+    }
+
+    @Override
+    public long forgets() {
+        return meta(META_FORGETS);
+    }
+
+    @Override
+    public long forgetsCompacted() {
+        return meta(META_FORGETS_COMPACTED);
+    }
+
+    @Override
     public ForgetReport forgetProfile(String profileId, Collection<String> subjects) {
+        return forgetProfile(profileId, subjects, List.of());
+    }
+
+    @Override
+    public ForgetReport forgetProfile(String profileId, Collection<String> subjects, Collection<Identifier> suppress) {
         StoredProfiles.requireId(profileId);
         Set<String> all = new LinkedHashSet<>(Objects.requireNonNull(subjects, "subjects"));
+        Objects.requireNonNull(suppress, "identifiers to suppress");
         logLock.lock();
         derivedLock.lock();
         try (StoreWrite w = newWrite()) {
@@ -324,9 +367,15 @@ final class EmbeddedStore implements PortraitStore {
                 }
                 needles.add(s.substring(s.indexOf(':') + 1));
             }
+            for (Identifier i : suppress) {
+                needles.add(i.value());
+            }
             int quarantined = quarantine.forgetMentioning(needles, w);
+            List<byte[]> suppressed = suppressions.stage(suppress, w);
+            putMeta(w, META_FORGETS, meta(META_FORGETS) + 1);
             w.commit(options.syncWrites());
             keyring.evict(shredded);
+            suppressions.published(suppressed);
             return new ForgetReport(hadProfile, values.size(), shredded.size(), quarantined);
         } finally {
             derivedLock.unlock();
@@ -361,7 +410,18 @@ final class EmbeddedStore implements PortraitStore {
 
     @Override
     public void compact() {
+        // Read before: a forget made while the compaction runs may have written after it passed its range.
+        long forgets = meta(META_FORGETS);
         tables.compact();
+        if (forgets > meta(META_FORGETS_COMPACTED)) {
+            derivedLock.lock();
+            try (StoreWrite w = newWrite()) {
+                putMeta(w, META_FORGETS_COMPACTED, forgets);
+                w.commit(options.syncWrites());
+            } finally {
+                derivedLock.unlock();
+            }
+        }
     }
 
     @Override

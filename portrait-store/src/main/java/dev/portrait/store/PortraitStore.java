@@ -21,7 +21,30 @@ public interface PortraitStore extends AutoCloseable {
      *                        {@code store_format}
      */
     static PortraitStore open(Path dir, StoreOptions options) {
-        return EmbeddedStore.open(dir, options);
+        return EmbeddedStore.open(dir, options, null);
+    }
+
+    /**
+     * As {@link #open(Path, StoreOptions)}, with the keysets encrypted under {@code masterKey} (null: in
+     * clear). Clear keysets of an existing store are encrypted under it on this first open.
+     *
+     * @throws StoreException {@code master_key} when the keysets do not open under it, or are encrypted
+     *                        and no key is given
+     */
+    static PortraitStore open(Path dir, StoreOptions options, MasterKey masterKey) {
+        return EmbeddedStore.open(dir, options, masterKey);
+    }
+
+    /**
+     * As {@link #open(Path, StoreOptions, MasterKey)}, naming new profiles under {@code profileIds} instead of
+     * the secret derived from the store's keysets (null: derived). For an installation whose Flink job and
+     * embedded runtime must give a person the same id: both take the secret from
+     * {@link ProfileIdSecret#ENV}. Set it for every command that opens the directory, or for none: profiles
+     * already named keep their ids either way, new ones are named under whichever key is in force.
+     */
+    static PortraitStore open(Path dir, StoreOptions options, MasterKey masterKey,
+                              dev.portrait.core.identity.ProfileIdKey profileIds) {
+        return EmbeddedStore.open(dir, options, masterKey, profileIds);
     }
 
     /** A store that keeps everything in memory, with the same behaviour; for tests and tools. */
@@ -30,6 +53,13 @@ public interface PortraitStore extends AutoCloseable {
     }
 
     StoreOptions options();
+
+    /**
+     * The secret this store's profiles are named under (derived from its hashing keyset, so it is kept
+     * with the keys and never written anywhere else): pass it to the engine, so the same store always
+     * names the same person the same and nobody without the keysets can recompute an id.
+     */
+    dev.portrait.core.identity.ProfileIdKey profileIdKey();
 
     EventLog events();
 
@@ -92,6 +122,27 @@ public interface PortraitStore extends AutoCloseable {
      *                 for each anonymous id the profile holds
      */
     ForgetReport forgetProfile(String profileId, Collection<String> subjects);
+
+    /**
+     * As {@link #forgetProfile(String, Collection)}, and in the same durable write: every identifier in
+     * {@code suppress} goes onto the {@link #suppressions()} list (as a keyed hash), and the quarantine
+     * search also matches their values; the forget is counted ({@link #forgets()}).
+     */
+    ForgetReport forgetProfile(String profileId, Collection<String> subjects,
+                               Collection<dev.portrait.core.identity.Identifier> suppress);
+
+    /** The identifiers of forgotten people whose later events are held back. */
+    Suppressions suppressions();
+
+    /** How many forgets this store has made ({@link #forgetProfile}), for ever. */
+    long forgets();
+
+    /**
+     * How many of {@link #forgets()} the last finished {@link #compact()} physically covered: when it
+     * equals {@code forgets()}, everything forgotten has left the files. A count kept in the store, so a
+     * compaction owed when the process stopped is known at the next start.
+     */
+    long forgetsCompacted();
 
     /**
      * Clears everything derived from the log, for a rebuild: profiles, identities (pending ones too),

@@ -289,12 +289,15 @@ final class StoredQuarantine implements Quarantine {
      * {@code values}; the caller holds the derived lock and commits.
      */
     int forgetMentioning(Collection<String> values, StoreWrite w) {
-        List<byte[]> needles = new ArrayList<>();
+        // Matched on normalised text (trimmed, lower-cased): "Ada@Example.com" in a quarantined event is
+        // the same person as the profile's "ada@example.com".
+        List<String> needles = new ArrayList<>();
         for (String v : values) {
-            if (v == null || v.isEmpty()) {
+            if (v == null || v.isBlank()) {
                 continue;
             }
-            needles.add(KeyLayout.utf8(v.length() >= BARE_MATCH_MIN ? v : "\"" + v + "\""));
+            String n = v.strip().toLowerCase(java.util.Locale.ROOT);
+            needles.add(n.length() >= BARE_MATCH_MIN ? n : "\"" + n + "\"");
         }
         if (needles.isEmpty()) {
             return 0;
@@ -314,15 +317,21 @@ final class StoredQuarantine implements Quarantine {
         return removed[0];
     }
 
-    private static boolean mentionsAny(QuarantinedEvent q, List<byte[]> needles) {
-        byte[] message = KeyLayout.utf8(q.message());
-        byte[] path = q.path() == null ? KeyLayout.EMPTY : KeyLayout.utf8(q.path());
-        for (byte[] n : needles) {
-            if (indexOf(q.rawEvent(), n) >= 0 || indexOf(message, n) >= 0 || indexOf(path, n) >= 0) {
+    private static boolean mentionsAny(QuarantinedEvent q, List<String> needles) {
+        String raw = lower(q.rawEvent());
+        String message = q.message().toLowerCase(java.util.Locale.ROOT);
+        String path = q.path() == null ? "" : q.path().toLowerCase(java.util.Locale.ROOT);
+        for (String n : needles) {
+            if (raw.contains(n) || message.contains(n) || path.contains(n)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The bytes as UTF-8 text (malformed sequences replaced), lower-cased. */
+    private static String lower(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
     }
 
     static int indexOf(byte[] haystack, byte[] needle) {

@@ -31,9 +31,9 @@ import java.util.Set;
 final class MiniPipeline {
     static final ProfileDefinition DEFINITION = DefinitionLoader.defaultEcommerce();
     final PortraitStore store;
-    final ProfileEngine engine = new ProfileEngine(DEFINITION, ProfileUpdater.ChangeTracking.ON);
-    final ProfileUpdater updater = engine.updater();
-    final ProfileCodec codec = engine.codec();
+    final ProfileEngine engine;
+    final ProfileUpdater updater;
+    final ProfileCodec codec;
     final IdentityGraph graph;
     private final Map<String, Profile> hot = new HashMap<>();
     private final Map<String, List<ChangeRecord>> changes = new LinkedHashMap<>();
@@ -44,6 +44,9 @@ final class MiniPipeline {
 
     MiniPipeline(PortraitStore store) {
         this.store = store;
+        this.engine = new ProfileEngine(DEFINITION, ProfileUpdater.ChangeTracking.ON, store.profileIdKey());
+        this.updater = engine.updater();
+        this.codec = engine.codec();
         this.graph = engine.identityGraph(store.identities());
         this.applied = store.profiles().appliedSequence();
     }

@@ -5,6 +5,7 @@ import dev.portrait.core.event.Event;
 import dev.portrait.core.identity.IdentityGraph;
 import dev.portrait.core.identity.IdentityMerge;
 import dev.portrait.core.identity.IdentityStore;
+import dev.portrait.core.identity.ProfileIdKey;
 import dev.portrait.core.identity.Resolution;
 import dev.portrait.core.model.DeclaredModels;
 import dev.portrait.core.model.ModelState;
@@ -62,19 +63,32 @@ public final class ProfileEngine {
     private final CounterpartIdentities counterparts;
     private final AccountFeed accounts;
     private final ExperimentFeed experiments;
+    private final ProfileIdKey ids;
     private IdentityStore graphStore;
     private IdentityGraph graph;
 
-    /** An engine that computes no change values (see {@link ProfileUpdater}'s class comment). */
+    /**
+     * An engine that computes no change values (see {@link ProfileUpdater}'s class comment) and names
+     * profiles under {@link ProfileIdKey#publicTestKey()}: for tests and tools that keep no ids.
+     */
     public ProfileEngine(ProfileDefinition definition) {
         this(definition, ProfileUpdater.ChangeTracking.OFF);
+    }
+
+    /** As {@link #ProfileEngine(ProfileDefinition, ProfileUpdater.ChangeTracking, ProfileIdKey)} under the public test key. */
+    public ProfileEngine(ProfileDefinition definition, ProfileUpdater.ChangeTracking tracking) {
+        this(definition, tracking, ProfileIdKey.publicTestKey());
     }
 
     /**
      * @param tracking {@code ON} for a runtime that consumes each step's changes (a changelog, a changes
      *                 topic); profiles are the same either way
+     * @param ids      the secret new profiles are named under: a runtime that stores profiles passes its
+     *                 store's ({@code PortraitStore.profileIdKey()}) or its configured one, so ids cannot be
+     *                 recomputed from identifiers
      */
-    public ProfileEngine(ProfileDefinition definition, ProfileUpdater.ChangeTracking tracking) {
+    public ProfileEngine(ProfileDefinition definition, ProfileUpdater.ChangeTracking tracking, ProfileIdKey ids) {
+        this.ids = Objects.requireNonNull(ids, "profile id key");
         this.definition = Objects.requireNonNull(definition, "definition");
         this.models = new DeclaredModels(definition);
         this.updater = new ProfileUpdater(definition, models.any() ? models.stateCodec() : null, tracking);
@@ -126,7 +140,7 @@ public final class ProfileEngine {
     /** The identity graph over a store (one is kept for the store last used). */
     public IdentityGraph identityGraph(IdentityStore identities) {
         if (graphStore != identities) {
-            graph = new IdentityGraph(definition.identity(), identities);
+            graph = new IdentityGraph(definition.identity(), identities, ids);
             graphStore = identities;
         }
         return graph;

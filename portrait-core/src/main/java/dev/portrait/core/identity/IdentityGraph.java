@@ -6,14 +6,10 @@ import dev.portrait.core.definition.IdentityRule;
 import dev.portrait.core.event.Event;
 import dev.portrait.core.identity.IdentifierReader.Candidate;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +45,9 @@ import java.util.TreeSet;
  * forever. A higher-priority identifier is never given up for a lower-priority one.
  *
  * <p>If the claim holds no profile, one is created, named after its highest-priority identifier
- * ({@code p_} and 16 hex digits of SHA-256 of {@code type:value}, with {@code _2}, {@code _3}, … if
- * taken), so replaying the same events names profiles the same. If it holds several, they are merged
+ * ({@code p_} and 16 hex digits of a keyed hash of {@code type:value}, {@link ProfileIdKey}, with
+ * {@code _2}, {@code _3}, … if taken), so replaying the same events under the same key names profiles
+ * the same, while nobody without the key can recompute a person's id from a guessed identifier. If it holds several, they are merged
  * into the one created first (ties: the smaller id): the oldest profile keeps its id, so links that
  * runtimes and products already hold to it stay valid longest. Each merge is returned as an
  * {@link IdentityMerge} log entry. New identifiers are then attached, subject to {@code maxPerWindow}.
@@ -75,20 +72,29 @@ import java.util.TreeSet;
  * <p>Not thread-safe: a runtime runs one graph per partition, with a single writer.
  */
 public final class IdentityGraph {
-    private static final HexFormat HEX = HexFormat.of();
-
     private final List<IdentityRule> rules;
     private final Map<String, CompiledRule> byType;
     private final IdentifierReader reader;
     private final IdentityStore store;
+    private final ProfileIdKey ids;
+
+    /**
+     * A graph that names profiles under {@link ProfileIdKey#publicTestKey()}: for tests and tools that
+     * keep no ids. Runtimes use {@link #IdentityGraph(List, IdentityStore, ProfileIdKey)}.
+     */
+    public IdentityGraph(List<IdentityRule> rules, IdentityStore store) {
+        this(rules, store, ProfileIdKey.publicTestKey());
+    }
 
     /**
      * @param rules one per identifier type; their {@code priority} orders them (ties: list order)
      * @param store where identities live
+     * @param ids   the secret new profiles are named under (the store's)
      * @throws DefinitionException when a rule is unusable (the path names the rule)
      */
-    public IdentityGraph(List<IdentityRule> rules, IdentityStore store) {
+    public IdentityGraph(List<IdentityRule> rules, IdentityStore store, ProfileIdKey ids) {
         this.store = Objects.requireNonNull(store, "store");
+        this.ids = Objects.requireNonNull(ids, "profile id key");
         this.rules = List.copyOf(Objects.requireNonNull(rules, "rules"));
         if (this.rules.isEmpty()) {
             throw new DefinitionException("identity", "at least one identity rule is needed, or no event is ever attributed");
@@ -122,6 +128,11 @@ public final class IdentityGraph {
                 new IdentityRule("email", List.of("traits.email", "context.traits.email"), true, 3, 0, day, blocked, 1),
                 new IdentityRule("device_id", List.of("context.device.id"), false, 20, 0, day, blocked, 2),
                 new IdentityRule("anonymous_id", List.of("anonymousId"), true, 200, 50, day, blocked, 3));
+    }
+
+    /** Every identifier the rules read from an event: see {@link EventIdentifiers#of}. */
+    public List<Identifier> identifiersIn(Event event) {
+        return EventIdentifiers.read(reader, byType.keySet(), event);
     }
 
     /** The rules this graph applies. */
@@ -325,22 +336,14 @@ public final class IdentityGraph {
         return new ProfileView(profileId, createdAt, List.copyOf(ids));
     }
 
-    /** {@code p_} + 16 hex digits of SHA-256("type:value"); a numbered suffix in the unlikely case it is taken. */
+    /** {@code p_} + 16 hex digits of the keyed hash of "type:value"; a numbered suffix in the unlikely case it is taken. */
     private String newProfileId(Identifier first) {
-        String base = "p_" + HEX.formatHex(sha256(first.type() + ":" + first.value()), 0, 8);
+        String base = ids.profileId(first);
         String id = base;
         for (int n = 2; store.exists(id); n++) {
             id = base + "_" + n;
         }
         return id;
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform must provide SHA-256", e);
-        }
     }
 
     /** A profile as read at the start of a resolution. */

@@ -9,7 +9,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -41,7 +40,11 @@ class IdentityGraphTest {
     }
 
     private static String expectedId(String type, String value) throws Exception {
-        byte[] digest = MessageDigest.getInstance("SHA-256").digest((type + ":" + value).getBytes(StandardCharsets.UTF_8));
+        // Computed independently of ProfileIdKey: javax.crypto's HMAC under the public test key's text.
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec("portrait public test key: names are recomputable"
+                .getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        byte[] digest = mac.doFinal((type + ":" + value).getBytes(StandardCharsets.UTF_8));
         return "p_" + HexFormat.of().formatHex(digest, 0, 8);
     }
 

@@ -2,6 +2,7 @@ package dev.portrait.server.http;
 
 import dev.portrait.core.event.EventCodec;
 import dev.portrait.server.port.AdminPort;
+import dev.portrait.server.port.ForgetStatus;
 import dev.portrait.server.port.Page;
 import dev.portrait.server.port.QuarantineView;
 import io.javalin.http.Context;
@@ -22,19 +23,82 @@ final class AdminRoutes {
         this.limits = limits;
     }
 
+    /**
+     * {@code 202}: the person is forgotten durably (nothing of them reads back through the API) and a
+     * compaction is removing their bytes from the files; {@code statusUrl} says when that is done.
+     */
     void forget(Context ctx) {
         String idType = ctx.pathParam("idType");
         String id = ctx.pathParam("id");
-        if (!admin.forget(idType, id)) {
+        ForgetStatus status = admin.startForget(idType, id, actor(ctx));
+        if (status == null) {
             throw ApiError.notFound("profile_not_found", "no profile holds " + idType + " "
                     + (id.length() > 80 ? id.substring(0, 80) + "…" : id));
         }
-        Json.write(ctx, 200, Map.of("forgotten", true));
+        ctx.header("Location", statusUrl(status));
+        Json.write(ctx, status.done() ? 200 : 202, forgetAnswer(status));
+    }
+
+    /** {@code 202} while the forgotten data may still be in the files, {@code 200} once it is gone. */
+    void forgetStatus(Context ctx) {
+        String forgetId = ctx.pathParam("forgetId");
+        ForgetStatus status = admin.forgetStatus(forgetId).orElseThrow(() -> ApiError.notFound("not_found",
+                "no forget " + (forgetId.length() > 40 ? forgetId.substring(0, 40) + "…" : forgetId)
+                        + " is known (statuses are kept until the server restarts; a compaction still owed then is "
+                        + "run at the next start)"));
+        Json.write(ctx, status.done() ? 200 : 202, forgetAnswer(status));
+    }
+
+    void liftSuppression(Context ctx) {
+        String idType = ctx.pathParam("idType");
+        if (!admin.liftSuppression(idType, ctx.pathParam("id"), actor(ctx))) {
+            throw ApiError.notFound("not_found", "that " + idType + " is not suppressed");
+        }
+        Json.write(ctx, 200, Map.of("lifted", true));
+    }
+
+    private static String statusUrl(ForgetStatus s) {
+        return "/v1/forgets/" + s.id();
+    }
+
+    private static Map<String, Object> forgetAnswer(ForgetStatus s) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("forgotten", true);
+        answer.put("id", s.id());
+        answer.put("status", s.done() ? "done" : "compacting");
+        answer.put("statusUrl", statusUrl(s));
+        answer.put("requestedAt", s.requestedAt().toString());
+        answer.put("deadline", s.deadline().toString());
+        if (s.doneAt() != null) {
+            answer.put("doneAt", s.doneAt().toString());
+        }
+        answer.put("identifiers", s.identifiers());
+        answer.put("dataKeys", s.dataKeys());
+        answer.put("quarantined", s.quarantined());
+        return answer;
+    }
+
+    /**
+     * Who is asking, for the audit log: {@code key:} and 8 hex digits of the SHA-256 of the presented key
+     * (enough to tell an installation's keys apart, useless for recovering one), never the key.
+     */
+    static String actor(Context ctx) {
+        String key = Keyring.keyFromHeader(ctx.header("Authorization"));
+        if (key == null) {
+            return "anonymous";
+        }
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(
+                    key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "key:" + java.util.HexFormat.of().formatHex(d, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     void quarantine(Context ctx) {
         Paging paging = Paging.of(ctx);
-        Page<QuarantineView> page = admin.quarantine(paging.cursor(), paging.limit());
+        Page<QuarantineView> page = admin.quarantine(paging.cursor(), paging.limit(), actor(ctx));
         List<Map<String, Object>> items = new ArrayList<>(page.items().size());
         for (QuarantineView q : page.items()) {
             Map<String, Object> item = new LinkedHashMap<>();

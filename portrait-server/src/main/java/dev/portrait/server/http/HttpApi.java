@@ -226,6 +226,8 @@ public final class HttpApi implements AutoCloseable {
         }), queryPort); // issue 15: GET /v1/experiments/{name}
 
         r.add(HandlerType.DELETE, "/v1/profiles/{idType}/{id}", Scope.ADMIN, admin::forget);
+        r.add(HandlerType.GET, "/v1/forgets/{forgetId}", Scope.ADMIN, admin::forgetStatus);
+        r.add(HandlerType.DELETE, "/v1/suppressions/{idType}/{id}", Scope.ADMIN, admin::liftSuppression);
         r.add(HandlerType.GET, "/v1/quarantine", Scope.ADMIN, admin::quarantine);
         r.add(HandlerType.POST, "/v1/quarantine/redrive", Scope.ADMIN, admin::redrive);
 

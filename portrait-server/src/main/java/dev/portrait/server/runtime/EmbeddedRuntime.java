@@ -25,7 +25,10 @@ import dev.portrait.server.port.Page;
 import dev.portrait.server.port.QuarantineView;
 import dev.portrait.server.port.QueryPort;
 import dev.portrait.server.port.SegmentSummary;
+import dev.portrait.server.runtime.admin.AuditLog;
+import dev.portrait.server.runtime.admin.ForgetLedger;
 import dev.portrait.server.runtime.admin.ProfileAdmin;
+import dev.portrait.server.runtime.admin.SuppressionScreen;
 import dev.portrait.server.runtime.ingest.DurableIngest;
 import dev.portrait.server.runtime.ingest.GroupCommitter;
 import dev.portrait.server.runtime.ingest.PreparedEvents;
@@ -78,6 +81,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     private final AccountReads accounts;
     private final ExperimentReads experiments;
     private final ProfileAdmin admin;
+    private final AuditLog audit = new AuditLog();
     private final Thread workerThread;
     private final Thread committerThread;
     private volatile boolean closing;
@@ -95,7 +99,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         this.definition = definition;
         this.clock = clock;
         // no change values on the fold thread: /changes replays a profile's history when asked
-        ProfileEngine engine = new ProfileEngine(definition, tracking);
+        ProfileEngine engine = new ProfileEngine(definition, tracking, store.profileIdKey());
         refuseAnotherDefinition(store, engine);
         Cleaner cleaner = new Cleaner(definition);
         this.worker = new ProfileWorker(store, engine, clock, options);
@@ -105,13 +109,15 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
             worker.recover();
         }
         this.committer = new GroupCommitter(store, worker, options.maxGroupEvents(), counters);
+        SuppressionScreen screen = new SuppressionScreen(definition, store.suppressions());
         this.ingest = new DurableIngest(cleaner, committer, this::lag, options.maxLag(), options.commitTimeout(),
-                this::stopped);
+                this::stopped, screen);
         this.queries = new ProfileQueries(definition, worker, store, clock);
         this.models = new ModelReads(worker, queries.profiles(), clock);
         this.accounts = new AccountReads(worker, clock);
         this.experiments = new ExperimentReads(worker);
-        this.admin = new ProfileAdmin(definition, store, worker, cleaner, ingest);
+        this.admin = new ProfileAdmin(definition, store, worker, cleaner, ingest, screen, clock, audit,
+                ForgetLedger.DEFAULT_WITHIN);
         this.workerThread = new Thread(worker, "portrait-worker");
         this.committerThread = new Thread(committer, "portrait-commit");
         workerThread.start();
@@ -325,6 +331,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         join(committerThread);
         worker.stop();
         join(workerThread);
+        admin.close(); // a compaction after a forget finishes before the caller closes the store
     }
 
     private static void join(Thread t) {
@@ -396,6 +403,31 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     @Override
     public boolean forget(String idType, String id) {
         return admin.forget(idType, id);
+    }
+
+    @Override
+    public dev.portrait.server.port.ForgetStatus startForget(String idType, String id, String actor) {
+        return admin.startForget(idType, id, actor);
+    }
+
+    @Override
+    public Optional<dev.portrait.server.port.ForgetStatus> forgetStatus(String forgetId) {
+        return admin.forgetStatus(forgetId);
+    }
+
+    @Override
+    public boolean liftSuppression(String idType, String id, String actor) {
+        return admin.liftSuppression(idType, id, actor);
+    }
+
+    @Override
+    public Page<QuarantineView> quarantine(String cursor, int limit, String actor) {
+        return admin.quarantine(cursor, limit, actor);
+    }
+
+    /** The audit log of forgets and admin reads (its latest entries; the lines go to {@code portrait.audit}). */
+    public AuditLog audit() {
+        return audit;
     }
 
     @Override

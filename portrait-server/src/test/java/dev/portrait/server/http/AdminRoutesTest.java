@@ -29,13 +29,60 @@ class AdminRoutesTest {
     void forgettingAPersonAnswersForgottenAndThenNotFound() {
         api.runtime.profiles.put("email/ann@example.com", QueryRoutesTest.profile());
         ApiHarness.Answer first = admin("DELETE", "/v1/profiles/email/ann@example.com", null);
-        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.status()).as(first.body()).isEqualTo(202);
         assertThat(first.json().get("forgotten").asBoolean()).isTrue();
+        assertThat(first.json().get("status").asText()).isEqualTo("compacting");
+        assertThat(first.json().get("statusUrl").asText()).isEqualTo("/v1/forgets/f_1");
+        assertThat(first.body()).doesNotContain("ann@example.com");
         assertThat(api.runtime.profiles).isEmpty();
 
         ApiHarness.Answer again = admin("DELETE", "/v1/profiles/email/ann@example.com", null);
         assertThat(again.status()).isEqualTo(404);
         assertThat(again.error().get("code").asText()).isEqualTo("profile_not_found");
+    }
+
+    @Test
+    void aForgetsStatusSaysCompactingUntilItsBytesAreGoneThenDone() {
+        api.runtime.profiles.put("email/ann@example.com", QueryRoutesTest.profile());
+        String url = admin("DELETE", "/v1/profiles/email/ann@example.com", null).json().get("statusUrl").asText();
+
+        ApiHarness.Answer pending = admin("GET", url, null);
+        assertThat(pending.status()).as(pending.body()).isEqualTo(202);
+        assertThat(pending.json().get("status").asText()).isEqualTo("compacting");
+        assertThat(pending.json().has("doneAt")).isFalse();
+
+        api.runtime.compacted("f_1");
+        ApiHarness.Answer done = admin("GET", url, null);
+        assertThat(done.status()).isEqualTo(200);
+        assertThat(done.json().get("status").asText()).isEqualTo("done");
+        assertThat(done.json().get("doneAt").asText()).isEqualTo("2024-05-01T12:00:05Z");
+
+        ApiHarness.Answer unknown = admin("GET", "/v1/forgets/f_404", null);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.error().get("code").asText()).isEqualTo("not_found");
+    }
+
+    @Test
+    void anAdminLiftsASuppressionOnceAndTheAuditNamesTheKeyByHashOnly() {
+        api.runtime.profiles.put("email/ann@example.com", QueryRoutesTest.profile());
+        admin("DELETE", "/v1/profiles/email/ann@example.com", null);
+
+        ApiHarness.Answer lifted = admin("DELETE", "/v1/suppressions/email/ann@example.com", null);
+        assertThat(lifted.status()).as(lifted.body()).isEqualTo(200);
+        assertThat(lifted.json().get("lifted").asBoolean()).isTrue();
+        ApiHarness.Answer again = admin("DELETE", "/v1/suppressions/email/ann@example.com", null);
+        assertThat(again.status()).isEqualTo(404);
+        assertThat(again.error().get("message").asText()).doesNotContain("ann@example.com");
+
+        assertThat(api.runtime.actors).hasSize(3).allMatch(a -> a.matches("key:[0-9a-f]{8}"))
+                .noneMatch(a -> a.contains(ADMIN_KEY));
+    }
+
+    @Test
+    void forgetStatusAndSuppressionsNeedAnAdminKey() {
+        assertThat(api.send("GET", "/v1/forgets/f_1", HttpRequest.BodyPublishers.noBody()).status()).isEqualTo(401);
+        assertThat(api.send("DELETE", "/v1/suppressions/email/x", HttpRequest.BodyPublishers.noBody()).status())
+                .isEqualTo(401);
     }
 
     @Test

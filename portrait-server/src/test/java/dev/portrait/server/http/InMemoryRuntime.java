@@ -133,6 +133,43 @@ final class InMemoryRuntime implements IngestPort, QueryPort, AdminPort, dev.por
         return profiles.remove(idType + "/" + id) != null;
     }
 
+    /** Forgets stay pending until a test marks them done; the suppression list holds idType/id. */
+    final Map<String, dev.portrait.server.port.ForgetStatus> forgets = new LinkedHashMap<>();
+    final Set<String> suppressed = new HashSet<>();
+    final List<String> actors = new ArrayList<>();
+
+    @Override
+    public synchronized dev.portrait.server.port.ForgetStatus startForget(String idType, String id, String actor) {
+        actors.add(actor);
+        if (!forget(idType, id)) {
+            return null;
+        }
+        suppressed.add(idType + "/" + id);
+        String fid = "f_" + (forgets.size() + 1);
+        Instant at = Instant.parse("2024-05-01T12:00:00Z");
+        dev.portrait.server.port.ForgetStatus s = new dev.portrait.server.port.ForgetStatus(fid, false, at,
+                at.plusSeconds(600), null, 2, 3, 0);
+        forgets.put(fid, s);
+        return s;
+    }
+
+    synchronized void compacted(String forgetId) {
+        dev.portrait.server.port.ForgetStatus s = forgets.get(forgetId);
+        forgets.put(forgetId, new dev.portrait.server.port.ForgetStatus(s.id(), true, s.requestedAt(), s.deadline(),
+                s.requestedAt().plusSeconds(5), s.identifiers(), s.dataKeys(), s.quarantined()));
+    }
+
+    @Override
+    public synchronized Optional<dev.portrait.server.port.ForgetStatus> forgetStatus(String forgetId) {
+        return Optional.ofNullable(forgets.get(forgetId));
+    }
+
+    @Override
+    public synchronized boolean liftSuppression(String idType, String id, String actor) {
+        actors.add(actor);
+        return suppressed.remove(idType + "/" + id);
+    }
+
     @Override
     public synchronized Page<QuarantineView> quarantine(String cursor, int limit) {
         lastCursor = cursor;

@@ -44,6 +44,19 @@ class ModelsAcrossACrashTest {
         return out;
     }
 
+    private static void copyKeysets(Path from, Path to) {
+        try {
+            java.nio.file.Files.createDirectories(to.resolve("keysets"));
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(from.resolve("keysets"))) {
+                for (Path f : files.toList()) {
+                    java.nio.file.Files.copy(f, to.resolve("keysets").resolve(f.getFileName()));
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void sharedModelsAfterACrashAndRecoveryEqualAnUncrashedRun() {
         long seed = 424242L;
@@ -61,7 +74,9 @@ class ModelsAcrossACrashTest {
         long logged = whole.events().lastSequence();
         whole.close();
 
+        // The same keysets, so the same profile-id secret: the two runs must name profiles alike to compare.
         Path crashedDir = dir.resolve("crashed");
+        copyKeysets(dir.resolve("whole"), crashedDir);
         CrashingStore dying = new CrashingStore(PortraitStore.open(crashedDir, StoreOptions.defaults()));
         EmbeddedRuntime first = EmbeddedRuntime.start(dying, DEFINITION, clock, OPTIONS, IngestCounters.NONE);
         int crashAt = batches.size() / 2;

@@ -307,7 +307,7 @@ class ReadPathOnSyntheticStreamTest {
 
     /** The profile at {@code until} by folding the whole log's events up to it: what time travel did before. */
     private Optional<ProfileView> wholeLogReplay(String profileId, long until) {
-        ProfileEngine replay = new ProfileEngine(definition);
+        ProfileEngine replay = new ProfileEngine(definition, ProfileUpdater.ChangeTracking.OFF, store.profileIdKey());
         InMemoryIdentityStore identities = new InMemoryIdentityStore();
         Map<String, Profile> profiles = new HashMap<>();
         ProfileTable table = ProfileTable.inMemory(profiles);

@@ -37,6 +37,11 @@ public class ForwardingStore implements PortraitStore {
     }
 
     @Override
+    public dev.portrait.core.identity.ProfileIdKey profileIdKey() {
+        return real.profileIdKey();
+    }
+
+    @Override
     public EventLog events() {
         return real.events();
     }
@@ -94,6 +99,27 @@ public class ForwardingStore implements PortraitStore {
     @Override
     public ForgetReport forgetProfile(String profileId, Collection<String> subjects) {
         return real.forgetProfile(profileId, subjects);
+    }
+
+    @Override
+    public ForgetReport forgetProfile(String profileId, Collection<String> subjects,
+                                      Collection<dev.portrait.core.identity.Identifier> suppress) {
+        return real.forgetProfile(profileId, subjects, suppress);
+    }
+
+    @Override
+    public dev.portrait.store.Suppressions suppressions() {
+        return real.suppressions();
+    }
+
+    @Override
+    public long forgets() {
+        return real.forgets();
+    }
+
+    @Override
+    public long forgetsCompacted() {
+        return real.forgetsCompacted();
     }
 
     @Override

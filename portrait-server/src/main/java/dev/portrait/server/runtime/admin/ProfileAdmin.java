@@ -26,49 +26,146 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.time.Duration;
+import java.time.InstantSource;
+import dev.portrait.core.event.Event;
+import dev.portrait.server.port.ForgetStatus;
+import dev.portrait.store.ForgetReport;
+import dev.portrait.store.HistoryEntry;
+import dev.portrait.store.LogEntry;
 
 /**
  * The admin port over the embedded runtime: forgetting a person (on the worker thread, after a
- * write-back, in one durable store write), reading the quarantine, and re-driving it through the same
- * group commit as any ingest.
+ * write-back, in one durable store write, then compacted off the worker by the {@link ForgetLedger}),
+ * the suppression list, reading the quarantine, and re-driving it through the same group commit as any
+ * ingest. Forgets, lifts and quarantine reads go to the {@link AuditLog}.
+ *
+ * <p><b>What a forget reaches.</b> Not only the identifiers attached to the profile now: the
+ * person's history (and the histories of the profiles merged into it) lists every logged event that was
+ * folded into them, and each of those events names the subject whose data key sealed it and carries
+ * identifiers of every type. All those subjects' keys are shredded, so events sent with a user id the
+ * profile was refused (a cap) or with an identifier since detached are unreadable too, and a rebuild
+ * cannot bring any of them back; all those identifiers are suppressed.
  */
-public final class ProfileAdmin implements AdminPort {
+public final class ProfileAdmin implements AdminPort, AutoCloseable {
     private final ProfileDefinition definition;
     private final PortraitStore store;
     private final ProfileWorker worker;
     private final Cleaner cleaner;
     private final DurableIngest ingest;
+    private final InstantSource clock;
+    private final AuditLog audit;
+    private final ForgetLedger ledger;
+    private final SuppressionScreen screen;
 
     public ProfileAdmin(ProfileDefinition definition, PortraitStore store, ProfileWorker worker, Cleaner cleaner,
-                        DurableIngest ingest) {
+                        DurableIngest ingest, SuppressionScreen screen, InstantSource clock, AuditLog audit,
+                        Duration forgetWithin) {
         this.definition = definition;
         this.store = store;
         this.worker = worker;
         this.cleaner = cleaner;
         this.ingest = ingest;
+        this.clock = clock;
+        this.audit = audit;
+        this.ledger = new ForgetLedger(store, clock, forgetWithin, audit);
+        this.screen = screen;
+        ledger.start();
     }
 
     @Override
     public boolean forget(String idType, String id) {
-        return worker.call(() -> {
+        return startForget(idType, id, "local") != null;
+    }
+
+    @Override
+    public ForgetStatus startForget(String idType, String id, String actor) {
+        ForgetStatus status = worker.call(() -> {
             String pid = ProfileLookup.profileIdOf(definition, worker, idType, id);
             if (pid == null || worker.load(pid) == null) {
-                return false;
+                return null;
             }
             worker.writeBack();
-            Set<String> subjects = new HashSet<>();
+            Set<String> subjects = new LinkedHashSet<>();
+            Set<Identifier> identifiers = new LinkedHashSet<>();
             for (AttachedIdentifier a : worker.identities().identifiersOf(pid)) {
-                Identifier i = a.identifier();
+                identifiers.add(a.identifier());
+            }
+            reachedThroughHistory(pid, subjects, identifiers, new HashSet<>());
+            for (Identifier i : identifiers) {
                 if (i.type().equals("user_id")) {
                     subjects.add(EventRecord.userSubject(i.value()));
                 } else if (i.type().equals("anonymous_id")) {
                     subjects.add(EventRecord.anonymousSubject(i.value()));
                 }
             }
-            store.forgetProfile(pid, subjects);
+            ForgetReport report = store.forgetProfile(pid, subjects, identifiers);
+            long number = store.forgets();
             worker.forgotten(pid);
-            return true;
+            return ledger.forgotten(report, number);
         });
+        if (status != null) {
+            audit.record(status.requestedAt(), actor, "forget", "idType=" + idType + " forget=" + status.id()
+                    + " dataKeys=" + status.dataKeys() + " identifiers=" + status.identifiers());
+        }
+        return status;
+    }
+
+    /**
+     * Adds the subject and identifiers of every logged event folded into the profile, and into each profile
+     * merged into it (recursively), as its history lists them.
+     */
+    private void reachedThroughHistory(String profileId, Set<String> subjects, Set<Identifier> identifiers,
+                                       Set<String> visited) {
+        if (!visited.add(profileId)) {
+            return;
+        }
+        for (HistoryEntry e : store.history().entries(profileId)) {
+            if (e instanceof HistoryEntry.Event ev) {
+                readEvent(ev.sequence(), subjects, identifiers);
+            } else if (e instanceof HistoryEntry.Merge m) {
+                readEvent(m.sequence(), subjects, identifiers);
+                reachedThroughHistory(m.loserId(), subjects, identifiers, visited);
+            }
+        }
+    }
+
+    private void readEvent(long sequence, Set<String> subjects, Set<Identifier> identifiers) {
+        List<LogEntry> read = store.events().read(sequence, 1);
+        if (read.isEmpty() || read.get(0).sequence() != sequence || read.get(0).forgotten()) {
+            return; // already shredded with another subject: nothing readable is left to reach
+        }
+        Event event = read.get(0).decode();
+        subjects.add(EventRecord.subjectOf(event));
+        identifiers.addAll(worker.graph().identifiersIn(event));
+    }
+
+    @Override
+    public Optional<ForgetStatus> forgetStatus(String forgetId) {
+        return ledger.status(forgetId);
+    }
+
+    @Override
+    public boolean liftSuppression(String idType, String id, String actor) {
+        boolean lifted = store.suppressions().lift(new Identifier(idType, id));
+        if (lifted) {
+            audit.record(clock.instant(), actor, "suppression_lifted", "idType=" + idType);
+        }
+        return lifted;
+    }
+
+    @Override
+    public Page<QuarantineView> quarantine(String cursor, int limit, String actor) {
+        Page<QuarantineView> page = quarantine(cursor, limit);
+        audit.record(clock.instant(), actor, "quarantine_read", "items=" + page.items().size());
+        return page;
+    }
+
+    @Override
+    public void close() {
+        ledger.close();
     }
 
     /** Compacts the store so forgotten data physically leaves its files (slow; off the ingest path). */
@@ -104,7 +201,7 @@ public final class ProfileAdmin implements AdminPort {
                     continue;
                 }
                 Instant receivedAt = Instant.ofEpochMilli(q.record().receivedAt());
-                CleanResult r = cleaner.clean(q.rawEvent(), receivedAt);
+                CleanResult r = screen.apply(cleaner.clean(q.rawEvent(), receivedAt));
                 if (r instanceof CleanResult.Accepted) {
                     Map<String, Object> json = EventCodec.parseRaw(q.rawEvent());
                     passing.add(new IncomingEvent(json, q.rawEvent(), receivedAt, passing.size()));

@@ -32,6 +32,7 @@ public final class DurableIngest implements IngestPort {
     private final long maxLag;
     private final Duration commitTimeout;
     private final Supplier<String> stopped;
+    private final java.util.function.UnaryOperator<CleanResult> screen;
 
     /**
      * @param lag           how many logged events wait to be folded
@@ -42,6 +43,17 @@ public final class DurableIngest implements IngestPort {
      */
     public DurableIngest(Cleaner cleaner, GroupCommitter committer, LongSupplier lag, long maxLag,
                          Duration commitTimeout, Supplier<String> stopped) {
+        this(cleaner, committer, lag, maxLag, commitTimeout, stopped, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * @param screen a second look at each verdict after cleaning, on the calling thread: it may turn an
+     *               accepted event into a rejected one (the suppression list of forgotten people)
+     */
+    public DurableIngest(Cleaner cleaner, GroupCommitter committer, LongSupplier lag, long maxLag,
+                         Duration commitTimeout, Supplier<String> stopped,
+                         java.util.function.UnaryOperator<CleanResult> screen) {
+        this.screen = java.util.Objects.requireNonNull(screen, "screen");
         this.cleaner = cleaner;
         this.committer = committer;
         this.lag = lag;
@@ -65,7 +77,7 @@ public final class DurableIngest implements IngestPort {
         }
         List<CleanResult> cleaned = new ArrayList<>(events.size());
         for (IncomingEvent in : events) {
-            cleaned.add(in.verdict(cleaner));
+            cleaned.add(screen.apply(in.verdict(cleaner)));
         }
         return commit(events, cleaned);
     }
@@ -82,7 +94,7 @@ public final class DurableIngest implements IngestPort {
     public PreparedEvents prepare(List<IncomingEvent> events, List<QuarantineRecord> unreadable) {
         List<CleanResult> cleaned = new ArrayList<>(events.size());
         for (IncomingEvent in : events) {
-            cleaned.add(in.verdict(cleaner));
+            cleaned.add(screen.apply(in.verdict(cleaner)));
         }
         return new PreparedEvents(GroupCommitter.prepare(events, cleaned, unreadable));
     }

@@ -53,7 +53,8 @@ final class ChangeReplay {
 
     ChangeReplay(PortraitStore store, ProfileDefinition definition) {
         this.store = store;
-        this.engines = ThreadLocal.withInitial(() -> new ProfileEngine(definition, ProfileUpdater.ChangeTracking.ON));
+        this.engines = ThreadLocal.withInitial(() -> new ProfileEngine(definition, ProfileUpdater.ChangeTracking.ON,
+                store.profileIdKey()));
     }
 
     /**
