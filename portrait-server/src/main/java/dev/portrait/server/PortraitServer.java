@@ -6,6 +6,7 @@ import dev.portrait.server.http.HttpApi;
 import dev.portrait.server.http.HttpConfig;
 import dev.portrait.server.runtime.EmbeddedRuntime;
 import dev.portrait.server.runtime.IngestCounters;
+import dev.portrait.server.runtime.MemoryBudget;
 import dev.portrait.server.runtime.RuntimeOptions;
 import dev.portrait.store.PortraitStore;
 import dev.portrait.store.StoreOptions;
@@ -64,7 +65,10 @@ public final class PortraitServer implements AutoCloseable {
 
     /** Opens the store and starts serving; recovery from the log runs meanwhile (readiness says so until it is done). */
     public static PortraitServer start(Settings settings, Clock clock) {
-        PortraitStore store = PortraitStore.open(settings.dataDir(), settings.store());
+        // one budget bounds the process: -Xmx (the launcher's), RocksDB's cache and memtables, hot profiles
+        MemoryBudget memory = MemoryBudget.ofThisProcess().withHotProfiles(settings.runtime().hotProfiles());
+        System.out.println("portrait " + memory.describe());
+        PortraitStore store = PortraitStore.open(settings.dataDir(), settings.store(), memory.store());
         EmbeddedRuntime runtime;
         try {
             // the replay runs behind HTTP, so probes are answered (readiness: recovering) while a long log replays

@@ -83,11 +83,16 @@ final class EmbeddedStore implements PortraitStore {
     }
 
     static PortraitStore open(Path dir, StoreOptions options) {
+        return open(dir, options, StoreMemory.defaults());
+    }
+
+    static PortraitStore open(Path dir, StoreOptions options, StoreMemory memory) {
         Objects.requireNonNull(dir, "data directory");
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(memory, "memory");
         Path db = dir.resolve(DB_DIR);
         MasterKeys master = MasterKeys.loadOrCreate(dir, Files.exists(db.resolve("CURRENT")));
-        RocksTables tables = RocksTables.open(db);
+        RocksTables tables = RocksTables.open(db, memory);
         try {
             return new EmbeddedStore(tables, master, options);
         } catch (RuntimeException e) {

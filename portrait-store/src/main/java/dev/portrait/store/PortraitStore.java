@@ -24,6 +24,11 @@ public interface PortraitStore extends AutoCloseable {
         return EmbeddedStore.open(dir, options);
     }
 
+    /** As {@link #open(Path, StoreOptions)}, with RocksDB's native memory bounded by {@code memory}. */
+    static PortraitStore open(Path dir, StoreOptions options, StoreMemory memory) {
+        return EmbeddedStore.open(dir, options, memory);
+    }
+
     /** A store that keeps everything in memory, with the same behaviour; for tests and tools. */
     static PortraitStore inMemory(StoreOptions options) {
         return EmbeddedStore.inMemory(options);
