@@ -65,8 +65,8 @@ public final class PortraitServer implements AutoCloseable {
 
     /** Opens the store and starts serving; recovery from the log runs meanwhile (readiness says so until it is done). */
     public static PortraitServer start(Settings settings, Clock clock) {
-        // one budget bounds the process: -Xmx (the launcher's), RocksDB's cache and memtables, hot profiles
-        MemoryBudget memory = MemoryBudget.ofThisProcess().withHotProfiles(settings.runtime().hotProfiles());
+        // one budget bounds the process: -Xmx (the launcher's), RocksDB's cache and memtables, hot profiles, lag
+        MemoryBudget memory = MemoryBudget.ofThisProcess().withRuntime(settings.runtime());
         System.out.println("portrait " + memory.describe());
         PortraitStore store = PortraitStore.open(settings.dataDir(), settings.store(), memory.store());
         EmbeddedRuntime runtime;

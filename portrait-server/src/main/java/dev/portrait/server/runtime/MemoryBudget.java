@@ -11,7 +11,9 @@ import java.util.Objects;
  * <ol>
  *   <li>the Java heap, bounded by {@code -Xmx}, which the {@code portrait} launcher sets to half the budget
  *       unless {@code PORTRAIT_JAVA_OPTS} names one; the hot profiles live there and are bounded by count,
- *       a quarter of the heap at {@link #HOT_PROFILE_BYTES} each;</li>
+ *       a quarter of the heap at {@link #HOT_PROFILE_BYTES} each, and the events logged but not yet folded,
+ *       which the worker holds decoded, an eighth of it at {@link #QUEUED_EVENT_BYTES} each (ingest answers
+ *       503 {@code overloaded} past that lag);</li>
  *   <li>RocksDB's native memory: a quarter of the budget, one block cache with every memtable charged to it
  *       ({@link StoreMemory});</li>
  *   <li>what neither bounds: the JVM's own memory (metaspace, compiled code, thread stacks, the collector's
@@ -25,8 +27,9 @@ import java.util.Objects;
  * @param heapBytes   the heap the JVM was given ({@code Runtime.maxMemory()})
  * @param store       RocksDB's share
  * @param hotProfiles how many decoded profiles stay in memory
+ * @param queuedEvents the most logged events waiting to be folded ({@link RuntimeOptions#maxLag()})
  */
-public record MemoryBudget(long totalBytes, long heapBytes, StoreMemory store, int hotProfiles) {
+public record MemoryBudget(long totalBytes, long heapBytes, StoreMemory store, int hotProfiles, long queuedEvents) {
     /** The property the launcher sets from {@code PORTRAIT_MEMORY}. */
     public static final String PROPERTY = "portrait.memory";
     public static final long DEFAULT_TOTAL_BYTES = 2L << 30;
@@ -36,6 +39,16 @@ public record MemoryBudget(long totalBytes, long heapBytes, StoreMemory store, i
      * since the measurement included per-profile state that is not in the profile.
      */
     public static final long HOT_PROFILE_BYTES = 4L << 10;
+    /**
+     * What one logged event waiting in the worker's mailbox costs on the heap (the decoded event, its
+     * properties, its log record): an estimate. A 1 GB heap whose import had 225,000 of them queued
+     * (and the default lag bound of 500,000) was full and spent most of its time in full collections.
+     */
+    public static final long QUEUED_EVENT_BYTES = 2L << 10;
+    /** A lag bound below this would answer 503 to a couple of large groups in flight. */
+    public static final long MIN_QUEUED_EVENTS = 20_000;
+    /** The bound before there was a budget: a few seconds of folding. */
+    public static final long MAX_QUEUED_EVENTS = 500_000;
     /** Fewer than this and a busy minute re-decodes its own profiles on every event. */
     public static final int MIN_HOT_PROFILES = 1_000;
     /** More than this gains little: a write-back interval rarely touches more profiles. */
@@ -52,13 +65,17 @@ public record MemoryBudget(long totalBytes, long heapBytes, StoreMemory store, i
         if (hotProfiles < 1) {
             throw new IllegalArgumentException("hotProfiles must be at least 1, got " + hotProfiles);
         }
+        if (queuedEvents < 1) {
+            throw new IllegalArgumentException("queuedEvents must be at least 1, got " + queuedEvents);
+        }
     }
 
     /** The split of {@code totalBytes} for a JVM whose heap is {@code heapBytes}. */
     public static MemoryBudget split(long totalBytes, long heapBytes) {
         long hot = heapBytes / 4 / HOT_PROFILE_BYTES;
         int hotProfiles = (int) Math.max(MIN_HOT_PROFILES, Math.min(MAX_HOT_PROFILES, hot));
-        return new MemoryBudget(totalBytes, heapBytes, StoreMemory.of(totalBytes / 4), hotProfiles);
+        long queued = Math.max(MIN_QUEUED_EVENTS, Math.min(MAX_QUEUED_EVENTS, heapBytes / 8 / QUEUED_EVENT_BYTES));
+        return new MemoryBudget(totalBytes, heapBytes, StoreMemory.of(totalBytes / 4), hotProfiles, queued);
     }
 
     /** The budget in {@value #PROPERTY} (2 GB when unset), split for this JVM's heap. */
@@ -94,9 +111,9 @@ public record MemoryBudget(long totalBytes, long heapBytes, StoreMemory store, i
         }
     }
 
-    /** The same split with a hot-profile count set elsewhere (a configuration's own {@link RuntimeOptions}). */
-    public MemoryBudget withHotProfiles(int count) {
-        return new MemoryBudget(totalBytes, heapBytes, store, count);
+    /** The same split with the hot-profile count and lag bound of a configuration's own {@link RuntimeOptions}. */
+    public MemoryBudget withRuntime(RuntimeOptions options) {
+        return new MemoryBudget(totalBytes, heapBytes, store, options.hotProfiles(), options.maxLag());
     }
 
     /** What is left for the JVM's own and other native memory; negative when the heap was set above its share. */
@@ -107,8 +124,8 @@ public record MemoryBudget(long totalBytes, long heapBytes, StoreMemory store, i
     /** The startup line: the split, and a warning when a heap set by hand leaves too little of the budget. */
     public String describe() {
         String line = String.format(Locale.ROOT, "memory budget %s: heap %s, RocksDB %s (block cache, memtables up to %s "
-                        + "charged to it), %,d hot profiles, %s left for the JVM's own memory",
-                mb(totalBytes), mb(heapBytes), mb(store.blockCacheBytes()), mb(store.memtableBytes()), hotProfiles,
+                        + "charged to it), %,d hot profiles, %,d events queued at most, %s left for the JVM's own memory",
+                mb(totalBytes), mb(heapBytes), mb(store.blockCacheBytes()), mb(store.memtableBytes()), hotProfiles, queuedEvents,
                 mb(Math.max(0, unboundedBytes())));
         if (unboundedBytes() < totalBytes / 8) {
             line += String.format(Locale.ROOT, "; WARNING: the heap (%s) leaves less than an eighth of the budget for "

@@ -18,8 +18,10 @@ class MemoryBudgetTest {
 
         assertThat(b.store()).isEqualTo(new StoreMemory(512 * MB, 128 * MB));
         assertThat(b.hotProfiles()).isEqualTo(65_536); // a quarter of 1 GB at 4 KB each
+        assertThat(b.queuedEvents()).isEqualTo(65_536); // an eighth of 1 GB at 2 KB each
         assertThat(b.unboundedBytes()).isEqualTo(512 * MB);
-        assertThat(b.describe()).contains("memory budget 2 GB", "heap 1 GB", "RocksDB 512 MB", "65,536 hot profiles")
+        assertThat(b.describe()).contains("memory budget 2 GB", "heap 1 GB", "RocksDB 512 MB", "65,536 hot profiles",
+                        "65,536 events queued at most")
                 .doesNotContain("WARNING");
     }
 
@@ -35,7 +37,20 @@ class MemoryBudgetTest {
             assertThat(b.hotProfiles() * MemoryBudget.HOT_PROFILE_BYTES).as("seed %d, total %d", seed, total)
                     .isLessThanOrEqualTo(Math.max(b.heapBytes() / 4, MemoryBudget.MIN_HOT_PROFILES
                             * MemoryBudget.HOT_PROFILE_BYTES));
+            assertThat(b.queuedEvents()).as("seed %d, total %d", seed, total)
+                    .isBetween(MemoryBudget.MIN_QUEUED_EVENTS, MemoryBudget.MAX_QUEUED_EVENTS)
+                    .isLessThanOrEqualTo(Math.max(MemoryBudget.MIN_QUEUED_EVENTS,
+                            b.heapBytes() / 8 / MemoryBudget.QUEUED_EVENT_BYTES));
         }
+    }
+
+    @Test
+    void theDefaultRuntimeOptionsTakeTheirHotProfilesAndLagBoundFromTheBudget() {
+        MemoryBudget b = MemoryBudget.ofThisProcess();
+        RuntimeOptions defaults = RuntimeOptions.defaults();
+
+        assertThat(defaults.hotProfiles()).isEqualTo(b.hotProfiles());
+        assertThat(defaults.maxLag()).isEqualTo(b.queuedEvents()).isGreaterThanOrEqualTo(defaults.maxGroupEvents());
     }
 
     @Test
