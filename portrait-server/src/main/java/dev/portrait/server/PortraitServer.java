@@ -9,6 +9,7 @@ import dev.portrait.server.runtime.read.PrivacyBudgets;
 import dev.portrait.server.runtime.read.PrivateAggregates;
 import dev.portrait.server.runtime.EmbeddedRuntime;
 import dev.portrait.server.runtime.IngestCounters;
+import dev.portrait.server.runtime.MemoryBudget;
 import dev.portrait.server.runtime.RuntimeOptions;
 import dev.portrait.store.PortraitStore;
 import dev.portrait.store.StoreOptions;
@@ -83,10 +84,13 @@ public final class PortraitServer implements AutoCloseable {
 
     /** Opens the store and starts serving; recovery from the log runs meanwhile (readiness says so until it is done). */
     public static PortraitServer start(Settings settings, Clock clock) {
+        // one budget bounds the process: -Xmx (the launcher's), RocksDB's cache and memtables, hot profiles, lag
+        MemoryBudget memory = MemoryBudget.ofThisProcess().withRuntime(settings.runtime());
+        System.out.println("portrait " + memory.describe());
         // The master key is read here, at the edge, from the environment; never from the data directory.
         PortraitStore store = PortraitStore.open(settings.dataDir(), settings.store(),
                 dev.portrait.store.MasterKey.fromEnvironment(System.getenv()).orElse(null),
-                dev.portrait.store.ProfileIdSecret.fromEnvironment(System.getenv()).orElse(null));
+                dev.portrait.store.ProfileIdSecret.fromEnvironment(System.getenv()).orElse(null), memory.store());
         EmbeddedRuntime runtime;
         try {
             // the replay runs behind HTTP, so probes are answered (readiness: recovering) while a long log replays

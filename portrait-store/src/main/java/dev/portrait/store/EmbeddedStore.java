@@ -95,16 +95,14 @@ final class EmbeddedStore implements PortraitStore {
         this.suppressions = new StoredSuppressions(this);
     }
 
-    static PortraitStore open(Path dir, StoreOptions options, MasterKey masterKey) {
-        return open(dir, options, masterKey, null);
-    }
-
-    static PortraitStore open(Path dir, StoreOptions options, MasterKey masterKey, ProfileIdKey profileIds) {
+    static PortraitStore open(Path dir, StoreOptions options, MasterKey masterKey, ProfileIdKey profileIds,
+                              StoreMemory memory) {
         Objects.requireNonNull(dir, "data directory");
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(memory, "memory");
         Path db = dir.resolve(DB_DIR);
         MasterKeys master = MasterKeys.loadOrCreate(dir, Files.exists(db.resolve("CURRENT")), masterKey);
-        RocksTables tables = RocksTables.open(db);
+        RocksTables tables = RocksTables.open(db, memory);
         try {
             return new EmbeddedStore(tables, master, options, profileIds);
         } catch (RuntimeException e) {

@@ -21,7 +21,7 @@ public interface PortraitStore extends AutoCloseable {
      *                        {@code store_format}
      */
     static PortraitStore open(Path dir, StoreOptions options) {
-        return EmbeddedStore.open(dir, options, null);
+        return EmbeddedStore.open(dir, options, null, null, StoreMemory.defaults());
     }
 
     /**
@@ -32,7 +32,7 @@ public interface PortraitStore extends AutoCloseable {
      *                        and no key is given
      */
     static PortraitStore open(Path dir, StoreOptions options, MasterKey masterKey) {
-        return EmbeddedStore.open(dir, options, masterKey);
+        return EmbeddedStore.open(dir, options, masterKey, null, StoreMemory.defaults());
     }
 
     /**
@@ -44,7 +44,21 @@ public interface PortraitStore extends AutoCloseable {
      */
     static PortraitStore open(Path dir, StoreOptions options, MasterKey masterKey,
                               dev.portrait.core.identity.ProfileIdKey profileIds) {
-        return EmbeddedStore.open(dir, options, masterKey, profileIds);
+        return EmbeddedStore.open(dir, options, masterKey, profileIds, StoreMemory.defaults());
+    }
+
+    /**
+     * The whole form, what a server opens: keysets under {@code masterKey} (null: in clear), new profiles named
+     * under {@code profileIds} (null: the derived secret), RocksDB's native memory bounded by {@code memory}.
+     */
+    static PortraitStore open(Path dir, StoreOptions options, MasterKey masterKey,
+                              dev.portrait.core.identity.ProfileIdKey profileIds, StoreMemory memory) {
+        return EmbeddedStore.open(dir, options, masterKey, profileIds, memory);
+    }
+
+    /** As {@link #open(Path, StoreOptions)}, with RocksDB's native memory bounded by {@code memory}. */
+    static PortraitStore open(Path dir, StoreOptions options, StoreMemory memory) {
+        return EmbeddedStore.open(dir, options, null, null, memory);
     }
 
     /** A store that keeps everything in memory, with the same behaviour; for tests and tools. */

@@ -17,6 +17,7 @@ import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 import org.rocksdb.WALRecoveryMode;
 import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteOptions;
 
 import java.nio.file.Files;
@@ -42,18 +43,23 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *   <li>Point-in-time WAL recovery: after a crash the database is a prefix of the writes, so a
  *       write-back is never visible without the appends before it.</li>
  *   <li>No compression: values are ciphertext and would not shrink.</li>
+ *   <li>Bounded native memory ({@link StoreMemory}): one LRU block cache holds data, index and filter
+ *       blocks, and one write-buffer manager charges every column family's memtables to that cache, so
+ *       RocksDB's cached and buffered bytes stay under the cache's capacity however many families and
+ *       files there are.</li>
  * </ul>
  * A read-write lock keeps {@link #close()} from freeing native handles under a running read.
  */
 final class RocksTables implements Tables {
     private static final long MAX_TOTAL_WAL_BYTES = 64L << 20;
-    private static final long BLOCK_CACHE_BYTES = 64L << 20;
 
     private final Path dir;
     private final RocksDB db;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
     private final LRUCache cache;
+    private final WriteBufferManager writeBuffers;
+    private final long cacheCapacity;
     private final BloomFilter bloom;
     private final Map<Table, ColumnFamilyHandle> handles = new EnumMap<>(Table.class);
     private final List<ColumnFamilyHandle> allHandles = new ArrayList<>();
@@ -67,12 +73,15 @@ final class RocksTables implements Tables {
     }
 
     private RocksTables(Path dir, RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions, LRUCache cache,
-                        BloomFilter bloom, List<ColumnFamilyHandle> opened) {
+                        WriteBufferManager writeBuffers, long cacheCapacity, BloomFilter bloom,
+                        List<ColumnFamilyHandle> opened) {
         this.dir = dir;
         this.db = db;
         this.dbOptions = dbOptions;
         this.cfOptions = cfOptions;
         this.cache = cache;
+        this.writeBuffers = writeBuffers;
+        this.cacheCapacity = cacheCapacity;
         this.bloom = bloom;
         this.allHandles.addAll(opened);
         for (Table t : Table.values()) {
@@ -81,7 +90,13 @@ final class RocksTables implements Tables {
     }
 
     static RocksTables open(Path dir) {
-        LRUCache cache = new LRUCache(BLOCK_CACHE_BYTES);
+        return open(dir, StoreMemory.defaults());
+    }
+
+    static RocksTables open(Path dir, StoreMemory memory) {
+        LRUCache cache = new LRUCache(memory.blockCacheBytes());
+        // memtables count against the cache: when they grow, cached blocks are evicted, not added to
+        WriteBufferManager writeBuffers = new WriteBufferManager(memory.memtableBytes(), cache);
         BloomFilter bloom = new BloomFilter(10, false);
         DBOptions dbOptions = new DBOptions()
                 .setCreateIfMissing(true)
@@ -92,10 +107,23 @@ final class RocksTables implements Tables {
                 .setMaxTotalWalSize(MAX_TOTAL_WAL_BYTES)
                 .setWalRecoveryMode(WALRecoveryMode.PointInTimeRecovery)
                 .setKeepLogFileNum(2)
-                .setMaxBackgroundJobs(2);
+                .setMaxBackgroundJobs(2)
+                .setWriteBufferManager(writeBuffers);
+        // one family's memtable never exceeds a quarter of the shared budget (RocksDB's 64 MB default would
+        // let a dozen families claim 1.5 GB between them before the manager's flushes catch up)
+        long familyBuffer = Math.max(StoreMemory.MIN_MEMTABLE_BYTES, Math.min(64L << 20, memory.memtableBytes() / 4));
         ColumnFamilyOptions cfOptions = new ColumnFamilyOptions()
                 .setCompressionType(CompressionType.NO_COMPRESSION)
-                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(bloom));
+                .setWriteBufferSize(familyBuffer)
+                .setMaxWriteBufferNumber(2)
+                .setTableFormatConfig(new BlockBasedTableConfig()
+                        .setBlockCache(cache)
+                        .setFilterPolicy(bloom)
+                        // index and filter blocks in the cache too: otherwise each open file keeps its
+                        // own outside any bound, growing with the store
+                        .setCacheIndexAndFilterBlocks(true)
+                        .setCacheIndexAndFilterBlocksWithHighPriority(true)
+                        .setPinL0FilterAndIndexBlocksInCache(true));
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
         for (Table t : Table.values()) {
@@ -105,10 +133,12 @@ final class RocksTables implements Tables {
         try {
             Files.createDirectories(dir);
             RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, opened);
-            return new RocksTables(dir, db, dbOptions, cfOptions, cache, bloom, opened);
+            return new RocksTables(dir, db, dbOptions, cfOptions, cache, writeBuffers, memory.blockCacheBytes(), bloom,
+                    opened);
         } catch (RocksDBException e) {
             dbOptions.close();
             cfOptions.close();
+            writeBuffers.close();
             cache.close();
             bloom.close();
             String m = String.valueOf(e.getMessage());
@@ -230,7 +260,7 @@ final class RocksTables implements Tables {
                         db.getLongProperty(h, "rocksdb.cur-size-all-mem-tables"),
                         db.getLongProperty(h, "rocksdb.estimate-pending-compaction-bytes")));
             }
-            return new StoreFigures(tables, cache.getUsage(), cache.getPinnedUsage(), BLOCK_CACHE_BYTES,
+            return new StoreFigures(tables, cache.getUsage(), cache.getPinnedUsage(), cacheCapacity,
                     db.getLongProperty("rocksdb.background-errors"));
         } catch (RocksDBException e) {
             throw io("read its properties", e);
@@ -276,6 +306,7 @@ final class RocksTables implements Tables {
             plainWrite.close();
             cfOptions.close();
             dbOptions.close();
+            writeBuffers.close();
             cache.close();
             bloom.close();
         } finally {

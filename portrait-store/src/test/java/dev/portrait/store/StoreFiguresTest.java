@@ -25,7 +25,7 @@ class StoreFiguresTest {
             StoreFigures.TableFigures events = beforeFlush.tables().get("events");
             assertThat(events.estimatedKeys()).as("one group, one block").isEqualTo(1);
             assertThat(events.memtableBytes()).isPositive();
-            assertThat(beforeFlush.blockCacheCapacityBytes()).isEqualTo(64L << 20);
+            assertThat(beforeFlush.blockCacheCapacityBytes()).isEqualTo(StoreMemory.defaults().blockCacheBytes());
             assertThat(beforeFlush.backgroundErrors()).isZero();
 
             store.compact();

@@ -64,13 +64,17 @@ public record RuntimeOptions(int maxGroupEvents, Duration writeBackEvery, int wr
     }
 
     /**
-     * 10,000 events per fsync, write-back every second or 100,000 events, 200,000 hot profiles, and at
-     * most 500,000 events (a few seconds of folding) waiting to be folded, and
+     * 10,000 events per fsync, write-back every second or 100,000 events, as many hot profiles as a quarter
+     * of this JVM's heap holds ({@link MemoryBudget}: 65,536 for a 1 GB heap, at most 200,000), and at
+     * most as many events waiting to be folded as an eighth of the heap holds (65,536 for a 1 GB heap, at
+     * most 500,000: a few seconds of folding), and
      * ingest callers waiting at most 10 s for their commit. Write-back encodes and seals
      * every profile an interval touched, so a longer interval writes a busy profile once for many events;
      * what it costs is the replay after a crash (at most one interval of events).
      */
     public static RuntimeOptions defaults() {
-        return new RuntimeOptions(10_000, Duration.ofSeconds(1), 100_000, 200_000, 500_000, Duration.ofMinutes(1));
+        MemoryBudget memory = MemoryBudget.ofThisProcess();
+        return new RuntimeOptions(10_000, Duration.ofSeconds(1), 100_000, memory.hotProfiles(), memory.queuedEvents(),
+                Duration.ofMinutes(1));
     }
 }
