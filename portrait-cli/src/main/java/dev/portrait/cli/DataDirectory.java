@@ -125,7 +125,9 @@ final class DataDirectory {
             Files.createDirectories(dir);
             return PortraitStore.open(dir, StoreOptions.defaults(),
                     dev.portrait.store.MasterKey.fromEnvironment(System.getenv()).orElse(null),
-                    dev.portrait.store.ProfileIdSecret.fromEnvironment(System.getenv()).orElse(null));
+                    dev.portrait.store.ProfileIdSecret.fromEnvironment(System.getenv()).orElse(null),
+                    // import, rebuild and profile keep RocksDB within the same budget as serve (PORTRAIT_MEMORY)
+                    dev.portrait.server.runtime.MemoryBudget.ofThisProcess().store());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + dir, e);
         } catch (PortraitException e) {

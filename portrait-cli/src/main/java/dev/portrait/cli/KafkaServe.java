@@ -34,8 +34,16 @@ final class KafkaServe {
             }
             source = s.definition().toString();
         }
+        // the privacy block limits keys here as in embedded mode (a dp-only key must not become a full read key)
+        dev.portrait.server.http.PrivacyConfig privacy = c.config == null ? dev.portrait.server.http.PrivacyConfig.DEFAULT
+                : PrivacySettings.load(c.config, s.keys());
+        try {
+            privacy.requireDeclared(definition.purposes());
+        } catch (IllegalArgumentException e) {
+            throw new PortraitCli.UsageProblem(c.config + ": " + e.getMessage(), e);
+        }
         KafkaModeServer server = KafkaModeServer.start(c.kafka, new KafkaTopics(c.topicPrefix), definition,
-                s.http(), Clock.systemUTC());
+                s.http(), Clock.systemUTC(), privacy);
         PrintWriter out = c.spec.commandLine().getOut();
         out.println("portrait listening on " + ServeCommand.url(s.host(), server.port(), s.perimeter().tls() != null)
                 + " (Kafka mode)");

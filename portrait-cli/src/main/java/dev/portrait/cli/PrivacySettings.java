@@ -89,13 +89,13 @@ final class PrivacySettings {
                 if (!entry.isObject() || !entry.path("key").isTextual()) {
                     throw new UsageProblem(file + ": " + at + " must be {key: K, epsilonPerDay: E}");
                 }
-                String key = entry.get("key").asText();
+                String key = presentable(entry.get("key").asText(), file, at);
                 // a key is a secret: messages give its place in the file, never its value
-                if (!keys.read().contains(key)) {
+                if (!listed(keys.read(), key)) {
                     throw new UsageProblem(file + ": " + at + ".key is not one of the read keys; list it under readKeys "
                             + "too (dpKeys only restricts a read key)");
                 }
-                if (keys.admin().contains(key)) {
+                if (listed(keys.admin(), key)) {
                     throw new UsageProblem(file + ": " + at + ".key is also an admin key, which reads people; "
                             + "a dp key must be a read key only");
                 }
@@ -116,8 +116,8 @@ final class PrivacySettings {
                 if (!entry.isObject() || !entry.path("key").isTextual() || !entry.path("purposes").isArray()) {
                     throw new UsageProblem(file + ": " + at + " must be {key: K, purposes: [p1, p2]}");
                 }
-                String key = entry.get("key").asText();
-                if (!keys.read().contains(key) && !keys.admin().contains(key)) {
+                String key = presentable(entry.get("key").asText(), file, at);
+                if (!listed(keys.read(), key) && !listed(keys.admin(), key)) {
                     throw new UsageProblem(file + ": " + at + ".key is not one of the read or admin keys");
                 }
                 Set<String> purposes = new java.util.LinkedHashSet<>();
@@ -158,5 +158,34 @@ final class PrivacySettings {
             throw new UsageProblem(file + ": " + at + " must be a number, got " + n);
         }
         return n.asDouble();
+    }
+
+    /**
+     * The key as a client presents it. The limits here are matched against the presented key, so a hashed entry
+     * ({@code sha256:…}) could never match: refused rather than silently not enforced.
+     */
+    private static String presentable(String key, String file, String at) {
+        if (key.startsWith(HttpConfig.ApiKeys.HASHED)) {
+            throw new UsageProblem(file + ": " + at + ".key is hashed; dpKeys and keyPurposes need the key itself "
+                    + "(their limits are looked up by the key a client presents)");
+        }
+        return key;
+    }
+
+    /** Whether {@code key} is among {@code entries}, given there in clear or hashed ({@code sha256:HEX}). */
+    private static boolean listed(Set<String> entries, String key) {
+        String hashed;
+        try {
+            hashed = HttpConfig.ApiKeys.HASHED + java.util.HexFormat.of().formatHex(java.security.MessageDigest
+                    .getInstance("SHA-256").digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+        for (String e : entries) {
+            if (e.equals(key) || e.equalsIgnoreCase(hashed)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -42,7 +42,10 @@ class RocksMemoryBoundTest {
             StoreFigures f = tables.figures();
             assertThat(f.blockCacheCapacityBytes()).isEqualTo(32L << 20);
             assertThat(highest).as("the memtables' charge shows in the cache's usage").isGreaterThan(1L << 20);
-            assertThat(highest).as("seed %d", seed).isLessThanOrEqualTo(f.blockCacheCapacityBytes() + (1L << 20));
+            // LRU capacity is not strict, and a memtable still being flushed stays charged until its file is
+            // written: on a loaded machine the flush thread lags, so the bound allows one memtable budget over
+            assertThat(highest).as("seed %d", seed)
+                    .isLessThanOrEqualTo(f.blockCacheCapacityBytes() + memory.memtableBytes());
         }
     }
 

@@ -138,8 +138,26 @@ public final class Console implements AutoCloseable {
             }
             ConsoleAnswers.secure(ctx);
             ctx.header("Cache-Control", "no-store");
+            ctx.attribute(ACTOR, s.actor());
             handler.handle(ctx);
         };
+    }
+
+    /**
+     * The request attribute naming who acts through a console session, for the audit log (the session carries no
+     * key for {@code AdminRoutes.actor} to read).
+     */
+    public static final String ACTOR = "portrait.console.actor";
+
+    /** {@code key:} and 8 hex digits of the key's SHA-256, as the API's audit lines name a key. */
+    private static String auditName(String key) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(
+                    key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "key:" + java.util.HexFormat.of().formatHex(d, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     /** Stops the sampler; sessions die with the process. */
@@ -202,7 +220,7 @@ public final class Console implements AutoCloseable {
                     + "use a read or an admin key.</p>");
             return;
         }
-        ConsoleSessions.Session s = sessions.open(role.get());
+        ConsoleSessions.Session s = sessions.open(role.get(), "console:" + auditName(key.strip()));
         ctx.header("Set-Cookie", cookie(s.id(), ctx.req().isSecure(), false));
         ctx.header("Cache-Control", "no-store");
         ctx.redirect("/console/overview", HttpStatus.SEE_OTHER);

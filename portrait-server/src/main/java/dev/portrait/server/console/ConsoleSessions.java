@@ -22,10 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ConsoleSessions {
     /** A signed-in browser. {@code lastSeen} moves on every request; the rest never changes. */
-    record Session(String id, ConsoleRole role, String csrf, long lastSeen) {
+    record Session(String id, ConsoleRole role, String csrf, long lastSeen, String actor) {
         Session {
-            if (id == null || role == null || csrf == null) {
-                throw new IllegalArgumentException("a session needs an id, a role and a CSRF token");
+            if (id == null || role == null || csrf == null || actor == null) {
+                throw new IllegalArgumentException("a session needs an id, a role, a CSRF token and an actor");
             }
         }
     }
@@ -52,6 +52,14 @@ final class ConsoleSessions {
 
     /** Starts a session for a key of this role. */
     Session open(ConsoleRole role) {
+        return open(role, "console");
+    }
+
+    /**
+     * Starts a session for a key of this role; {@code actor} names the key in the audit log the way the API does
+     * ({@code key:} and 8 hex digits of its SHA-256), never the key.
+     */
+    Session open(ConsoleRole role, String actor) {
         long now = clock.millis();
         if (sessions.size() >= MAX_SESSIONS) {
             expire(now);
@@ -60,7 +68,7 @@ final class ConsoleSessions {
                         .ifPresent(oldest -> sessions.remove(oldest.id()));
             }
         }
-        Session s = new Session(token(), role, token(), now);
+        Session s = new Session(token(), role, token(), now, actor);
         sessions.put(s.id(), s);
         return s;
     }
@@ -79,7 +87,7 @@ final class ConsoleSessions {
             sessions.remove(id, s);
             return Optional.empty();
         }
-        Session touched = new Session(s.id(), s.role(), s.csrf(), now);
+        Session touched = new Session(s.id(), s.role(), s.csrf(), now, s.actor());
         sessions.replace(id, s, touched);
         return Optional.of(touched);
     }

@@ -83,6 +83,10 @@ final class AdminRoutes {
      * (enough to tell an installation's keys apart, useless for recovering one), never the key.
      */
     static String actor(Context ctx) {
+        String console = ctx.attribute(dev.portrait.server.console.Console.ACTOR);
+        if (console != null) {
+            return console;
+        }
         String key = Keyring.keyFromHeader(ctx.header("Authorization"));
         if (key == null) {
             return "anonymous";

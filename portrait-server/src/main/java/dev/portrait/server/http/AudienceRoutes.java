@@ -41,6 +41,7 @@ final class AudienceRoutes {
     }
 
     void count(Context ctx) throws IOException {
+        privacy.requireEveryPurpose(ctx, query.purposes());
         AudienceSpec spec = spec(body(ctx));
         PrivateReads.Asked asked = privacy.asked(ctx);
         AudienceCount c = query.countAudience(spec);
@@ -67,6 +68,7 @@ final class AudienceRoutes {
      * sum's sensitivity comes from them).
      */
     void stats(Context ctx) throws IOException {
+        privacy.requireEveryPurpose(ctx, query.purposes());
         Map<String, Object> body = body(ctx);
         AudienceSpec spec = spec(body);
         if (!(body.get("feature") instanceof String feature) || feature.isEmpty()) {
@@ -131,6 +133,7 @@ final class AudienceRoutes {
 
     void members(Context ctx) throws IOException {
         privacy.requireIndividualAccess(ctx);
+        privacy.requireEveryPurpose(ctx, query.purposes());
         Map<String, Object> body = body(ctx);
         AudienceSpec spec = spec(body);
         List<String> types = strings(body, "identifiers");

@@ -91,6 +91,19 @@ final class PrivateReads {
         return allowed.containsAll(needed);
     }
 
+    /**
+     * Refuses a selection of people (audiences, segment members) to a key limited to some of the declared purposes:
+     * segments and audience conditions are not tagged with purposes and may select on any field, so whom they
+     * select would tell what the key may not see.
+     */
+    void requireEveryPurpose(Context ctx, Purposes purposes) {
+        Set<String> allowed = purposesOf(ctx);
+        if (allowed != null && !allowed.containsAll(purposes.declared().keySet())) {
+            throw ApiError.forbidden("this key may see only the purposes " + new java.util.TreeSet<>(allowed)
+                    + "; segments and audiences may select on fields of any purpose, so they are not open to it");
+        }
+    }
+
     /** Refuses model reads (recommendations, scores) to a key not allowed every purpose of the models. */
     void requireModelPurposes(Context ctx, Purposes purposes) {
         Set<String> allowed = purposesOf(ctx);

@@ -127,6 +127,7 @@ final class QueryRoutes {
 
     void members(Context ctx) {
         privacy.requireIndividualAccess(ctx);
+        privacy.requireEveryPurpose(ctx, query.purposes());
         String segment = ctx.pathParam("name");
         Paging paging = Paging.of(ctx);
         awaitPosition(ctx);

@@ -27,13 +27,24 @@ public final class KafkaModeServer implements AutoCloseable {
 
     public static KafkaModeServer start(String bootstrap, KafkaTopics topics, ProfileDefinition definition,
                                         HttpConfig config, Clock clock) {
+        return start(bootstrap, topics, definition, config, clock, dev.portrait.server.http.PrivacyConfig.DEFAULT);
+    }
+
+    /**
+     * As above, with the configured dp-only and purpose-limited keys enforced: there is no privacy budget here,
+     * so a private read answers 501, but a limited key stays limited.
+     */
+    public static KafkaModeServer start(String bootstrap, KafkaTopics topics, ProfileDefinition definition,
+                                        HttpConfig config, Clock clock,
+                                        dev.portrait.server.http.PrivacyConfig privacy) {
         KafkaRuntime runtime = KafkaRuntime.start(bootstrap, topics, definition, clock);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ProcessMeters process = ProcessMeters.bindTo(metrics); // first: it renames through meter filters
         Gauge.builder("portrait_kafka_profile_records_read", runtime, KafkaRuntime::profileRecordsRead)
                 .description("records read from the profiles topic since the server started").register(metrics);
         try {
-            return new KafkaModeServer(runtime, HttpApi.start(config, runtime, runtime, runtime, metrics, clock), process);
+            return new KafkaModeServer(runtime, HttpApi.start(config, runtime, runtime, runtime, metrics, clock,
+                    dev.portrait.server.port.PrivacyPort.UNAVAILABLE, privacy), process);
         } catch (RuntimeException e) {
             process.close();
             runtime.close();

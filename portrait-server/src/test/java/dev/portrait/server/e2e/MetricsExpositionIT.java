@@ -119,7 +119,9 @@ class MetricsExpositionIT {
                 .containsPattern("portrait_store_memtables_bytes\\{table=\"profiles\"}")
                 .containsPattern("portrait_store_pending_compaction_bytes\\{table=\"events\"}")
                 .contains("portrait_store_block_cache_usage_bytes")
-                .contains("portrait_store_block_cache_capacity_bytes 6.7108864E7")
+                // the cache is sized by this process's memory budget (MemoryBudget: a quarter of PORTRAIT_MEMORY)
+                .contains("portrait_store_block_cache_capacity_bytes " + (double) dev.portrait.server.runtime.MemoryBudget
+                        .ofThisProcess().store().blockCacheBytes())
                 .contains("portrait_store_background_errors 0.0")
                 .contains("# HELP portrait_pipeline_lag_events")
                 .contains("# HELP portrait_log_applied_sequence")

@@ -244,6 +244,29 @@ class PrivateReadsTest {
     }
 
     @Test
+    void aKeyLimitedToNoiseOrToSomePurposesCannotSignInToTheConsole() throws Exception {
+        // the console shows people and every field, and its session carries no key for the privacy checks to limit
+        PrivacyConfig limited = new PrivacyConfig(new PrivacyCost(1, 1e-5), 10, Map.of(DP_KEY, PrivacyCost.pure(1.0)),
+                Map.of(READ_KEY, Set.of("analytics")));
+        HttpApi api = start(limited);
+        for (String key : List.of(DP_KEY, READ_KEY)) {
+            HttpResponse<String> r = signIn(api, key);
+            assertThat(r.statusCode()).as(key).isNotEqualTo(303);
+            assertThat(r.headers().firstValue("Set-Cookie")).as(key).isEmpty();
+        }
+        HttpResponse<String> full = signIn(api, FULL_KEY);
+        assertThat(full.statusCode()).as(full.body()).isEqualTo(303);
+        assertThat(full.headers().firstValue("Set-Cookie")).isPresent();
+    }
+
+    private HttpResponse<String> signIn(HttpApi api, String key) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/console/signin"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("key=" + java.net.URLEncoder.encode(key,
+                        java.nio.charset.StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void aRuntimeWithoutABudgetStoreAnswersPrivateReads501() throws Exception {
         HttpApi api = start(PrivacyConfig.DEFAULT, dev.portrait.server.port.PrivacyPort.UNAVAILABLE);
         assertError(send(api, "GET", "/v1/segments?privacy=dp&epsilon=0.5", null, READ_KEY), 501, "not_supported", "privacy");

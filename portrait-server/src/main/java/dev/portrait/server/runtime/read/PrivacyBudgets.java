@@ -93,6 +93,12 @@ public final class PrivacyBudgets {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
+        // the rename is durable only once the directory is: without this a crash could bring back the older
+        // ledger, and with it budget already spent
+        try (java.nio.channels.FileChannel dir = java.nio.channels.FileChannel.open(file.toAbsolutePath().getParent(),
+                java.nio.file.StandardOpenOption.READ)) {
+            dir.force(true);
+        }
     }
 
     private static PrivacyLedger read(Path file) {

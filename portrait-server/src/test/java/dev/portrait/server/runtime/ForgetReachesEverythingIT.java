@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * rebuild does not bring them back, and their next events are held back as {@code suppressed} until an
  * admin lifts it. The control: before the forget, the same scan finds the profile id in the files.
  */
-class ForgetReachesEverythingTest {
+class ForgetReachesEverythingIT {
     private static final ProfileDefinition DEFINITION = DefinitionLoader.defaultEcommerce();
     private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
