@@ -99,7 +99,7 @@ public final class PortraitJob {
         SingleOutputStreamOperator<ProfileRecord> profiles = beforeProfiles.apply(instructions)
                 .connect(transfers)
                 .keyBy(i -> i.target, t -> t.winner, Types.STRING)
-                .transform("profile", TypeInformation.of(ProfileRecord.class), new ProfileFolding(s.definitionYaml()))
+                .transform("profile", TypeInformation.of(ProfileRecord.class), new ProfileFolding(s.definitionYaml(), s.profileIdSecret()))
                 .uid("profile");
 
         profiles.sinkTo(sink(s, "profiles", new KafkaFormats.ProfileWriter(s.topic(JobSettings.PROFILES))))

@@ -88,6 +88,7 @@ final class ProfileFolding extends AbstractStreamOperator<ProfileRecord>
     private static final int MAX_PENDING_CHANGES = 2_000;
 
     private final String definitionYaml;
+    private final String profileIdSecret;
     private transient ProfileEngine engine;
     private transient ProfileUpdater updater;
     private transient ProfileCodec codec;
@@ -101,13 +102,24 @@ final class ProfileFolding extends AbstractStreamOperator<ProfileRecord>
     private transient Counter published;
 
     ProfileFolding(String definitionYaml) {
+        this(definitionYaml, null);
+    }
+
+    /**
+     * @param profileIdSecret the job's profile-id secret (null: the public test key), which also keys experiment
+     *                        assignments of a definition without {@code experiments.key}, as in the embedded runtime
+     */
+    ProfileFolding(String definitionYaml, String profileIdSecret) {
         this.definitionYaml = definitionYaml;
+        this.profileIdSecret = profileIdSecret;
     }
 
     @Override
     public void open() throws Exception {
         super.open();
-        engine = new ProfileEngine(Definitions.parse(definitionYaml), ProfileUpdater.ChangeTracking.ON); // the changes topic
+        engine = new ProfileEngine(Definitions.parse(definitionYaml), ProfileUpdater.ChangeTracking.ON, // the changes topic
+                profileIdSecret == null ? dev.portrait.core.identity.ProfileIdKey.publicTestKey()
+                        : dev.portrait.core.identity.ProfileIdKey.ofText(profileIdSecret));
         updater = engine.updater();
         codec = engine.codec();
         stored = getPartitionedState(new ValueStateDescriptor<>("stored", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));

@@ -10,15 +10,23 @@ import java.util.Set;
  * (a segment) to weighted variants by a keyed hash of their profile id, and the key.
  *
  * @param key         the secret the assignment hash is keyed with (so people cannot pick their variant by
- *                    picking an identifier); from the definition's configuration
+ *                    picking an identifier): the definition's {@code experiments.key}, or {@link #DERIVED_KEY}
+ *                    when it gives none (the engine then derives one from its profile-id secret)
  * @param experiments the experiments, in definition order
  */
 public record ExperimentSpecs(String key, List<Experiment> experiments) {
-    private static final ExperimentSpecs NONE = new ExperimentSpecs("", List.of());
+    /** The key of a definition that gives none: the engine derives one (see {@code ExperimentFeed}). */
+    public static final String DERIVED_KEY = "";
+    private static final ExperimentSpecs NONE = new ExperimentSpecs(DERIVED_KEY, List.of());
 
     public ExperimentSpecs {
         Objects.requireNonNull(key, "key");
         experiments = List.copyOf(experiments);
+    }
+
+    /** Whether the definition gave no key, so the engine derives one. */
+    public boolean derivedKey() {
+        return key.equals(DERIVED_KEY);
     }
 
     public static ExperimentSpecs none() {

@@ -27,8 +27,10 @@ final class ExperimentsLoader {
             return ExperimentSpecs.none();
         }
         n.requireObject();
-        String key = n.requireString("key");
-        if (key.length() < 16) {
+        // optional: without one, the runtime keys the assignment with a secret derived from its profile-id
+        // secret, so no shared placeholder ever keys a real installation
+        String key = n.has("key") ? n.requireString("key") : ExperimentSpecs.DERIVED_KEY;
+        if (n.has("key") && key.length() < 16) {
             throw n.error("key", "must be 16 characters or more: it keys the assignment hash");
         }
         Set<String> segmentNames = new HashSet<>();

@@ -6,9 +6,11 @@ import dev.portrait.core.definition.SegmentSpec;
 import dev.portrait.core.event.Event;
 import dev.portrait.core.experiment.ExperimentAssignment;
 import dev.portrait.core.experiment.ExperimentUpdate;
+import dev.portrait.core.identity.ProfileIdKey;
 import dev.portrait.core.model.ModelUpdate;
 import dev.portrait.core.profile.Profile;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,9 +26,17 @@ final class ExperimentFeed {
     private final List<Declared> experiments = new ArrayList<>();
     private final ExperimentAssignment assignment;
 
-    ExperimentFeed(ProfileDefinition definition) {
+    /** The label the assignment key is derived under from the profile-id secret (another label, another key). */
+    private static final byte[] DERIVED_KEY_LABEL = "portrait experiments v1".getBytes(StandardCharsets.UTF_8);
+
+    /**
+     * @param ids the engine's profile-id secret: a definition without {@code experiments.key} is keyed with
+     *            HMAC(ids, label), so each installation has its own key, the same in every runtime sharing it
+     */
+    ExperimentFeed(ProfileDefinition definition, ProfileIdKey ids) {
         ExperimentSpecs specs = definition.experiments();
-        this.assignment = new ExperimentAssignment(specs.key());
+        this.assignment = specs.derivedKey() ? new ExperimentAssignment(ids.mac(DERIVED_KEY_LABEL))
+                : new ExperimentAssignment(specs.key());
         List<SegmentSpec> segments = definition.segments();
         for (ExperimentSpecs.Experiment e : specs.experiments()) {
             int population = -1;

@@ -96,7 +96,7 @@ public final class ProfileEngine {
         this.shared = models.newShared();
         this.counterparts = new CounterpartIdentities(definition);
         this.accounts = new AccountFeed(definition);
-        this.experiments = new ExperimentFeed(definition);
+        this.experiments = new ExperimentFeed(definition, ids);
     }
 
     public ProfileDefinition definition() {
@@ -264,7 +264,9 @@ public final class ProfileEngine {
         if (accounts.any()) {
             accounts.folded(p, event, updates);
         }
-        if (experiments.any()) {
+        // an experiment varies what the models serve, so it enrols and measures only people who consent to the
+        // models' purposes (a withdrawal stops their counting from then on)
+        if (experiments.any() && (updater.deniedPurposes(p) & updater.modelPurposes()) == 0) {
             experiments.folded(p, event, updates);
         }
         return u;

@@ -37,7 +37,8 @@ public final class ExperimentAssignment {
         this(key.getBytes(StandardCharsets.UTF_8));
     }
 
-    ExperimentAssignment(byte[] key) {
+    /** @param key the key's bytes (a derived key) */
+    public ExperimentAssignment(byte[] key) {
         byte[] k = key.length > BLOCK ? sha256().digest(key) : key;
         for (int i = 0; i < BLOCK; i++) {
             byte b = i < k.length ? k[i] : 0;

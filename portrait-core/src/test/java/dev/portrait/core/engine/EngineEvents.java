@@ -36,6 +36,7 @@ final class EngineEvents {
         private long at = T0;
         private final Map<String, Object> properties = new LinkedHashMap<>();
         private final Map<String, Object> traits = new LinkedHashMap<>();
+        private Map<String, Object> context = Map.of();
 
         Builder(EventType type, String name) {
             this.type = type;
@@ -62,9 +63,15 @@ final class EngineEvents {
             return this;
         }
 
+        /** Segment's consent object: {@code context.consent.categoryPreferences}. */
+        Builder consent(Map<String, Object> categoryPreferences) {
+            this.context = Map.of("consent", Map.of("categoryPreferences", categoryPreferences));
+            return this;
+        }
+
         Event build() {
             return new Event(type, "m" + (++next), user, anon, name, null, groupId, null, Map.copyOf(properties),
-                    Map.copyOf(traits), Map.of(), Instant.ofEpochMilli(at), null, null, null, Map.of());
+                    Map.copyOf(traits), context, Instant.ofEpochMilli(at), null, null, null, Map.of());
         }
     }
 }

@@ -4,7 +4,9 @@ import dev.portrait.core.definition.DefinitionLoader;
 import dev.portrait.core.definition.ProfileDefinition;
 import dev.portrait.core.experiment.ExperimentReport;
 import dev.portrait.core.identity.InMemoryIdentityStore;
+import dev.portrait.core.identity.ProfileIdKey;
 import dev.portrait.core.model.SharedModels;
+import dev.portrait.core.profile.ProfileUpdater;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -74,6 +76,53 @@ class ExperimentsEngineTest {
         Map<String, Object> models = engine.models().scoresJson(shown.profile(), T0 + 2, engine.sharedModels());
         assertThat(models).containsEntry("experiments", Map.of("ranking", variant));
         assertThat(bought.profileId()).isEqualTo(shown.profileId());
+    }
+
+    @Test
+    void withoutAKeyTheAssignmentIsKeyedByTheProfileIdSecretSoEachInstallationHasItsOwn() {
+        ProfileDefinition unkeyed = DefinitionLoader.parse(DEFINITION.replace("  key: a-secret-of-sixteen-or-more\n", ""),
+                "shop.yaml");
+        assertThat(unkeyed.experiments().derivedKey()).isTrue();
+        ProfileUpdater.ChangeTracking off = ProfileUpdater.ChangeTracking.OFF;
+        ProfileEngine one = new ProfileEngine(unkeyed, off, ProfileIdKey.ofText("installation one's secret"));
+        ProfileEngine again = new ProfileEngine(unkeyed, off, ProfileIdKey.ofText("installation one's secret"));
+        ProfileEngine two = new ProfileEngine(unkeyed, off, ProfileIdKey.ofText("installation two's secret"));
+        int differ = 0;
+        for (int i = 0; i < 200; i++) {
+            String profileId = "p_" + i;
+            int variant = one.experimentVariant("ranking", profileId);
+            assertThat(again.experimentVariant("ranking", profileId)).as(profileId).isEqualTo(variant);
+            if (two.experimentVariant("ranking", profileId) != variant) {
+                differ++;
+            }
+        }
+        // two fair coins disagree half the time: 200 draws, far from 0 unless the secret is ignored
+        assertThat(differ).isBetween(60, 140);
+    }
+
+    @Test
+    void aPersonWhoWithholdsTheModelsPurposeIsNotEnrolled() {
+        // an experiment varies what the models serve, so it measures only people who consent to their purposes
+        String yaml = DEFINITION.replace("name: shop\n", """
+                name: shop
+                purposes:
+                  personalization: {categories: [Personalization]}
+                models:
+                  purposes: [personalization]
+                """);
+        ProfileEngine consenting = new ProfileEngine(DefinitionLoader.parse(yaml, "shop.yaml"));
+        InMemoryIdentityStore ids = new InMemoryIdentityStore();
+        ProfileTable table = ProfileTable.inMemory(new HashMap<>());
+        for (dev.portrait.core.event.Event e : java.util.List.of(
+                events.track("Recommendation Shown").by("refuses").at(T0).consent(Map.of("Personalization", false)).build(),
+                events.track("Order Completed").by("refuses").at(T0 + 1).with("revenue", 9.0).build(),
+                events.track("Recommendation Shown").by("agrees").at(T0 + 2).build(),
+                events.track("Order Completed").by("agrees").at(T0 + 3).with("revenue", 4.0).build())) {
+            consenting.sharedModels().absorb(consenting.apply(e, ids, table).modelUpdates());
+        }
+        ExperimentReport r = consenting.sharedModels().experiments().report("ranking");
+        assertThat(r.variants().stream().mapToLong(ExperimentReport.VariantResult::participants).sum()).isEqualTo(1);
+        assertThat(r.variants().stream().mapToDouble(ExperimentReport.VariantResult::revenue).sum()).isEqualTo(4.0);
     }
 
     @Test
