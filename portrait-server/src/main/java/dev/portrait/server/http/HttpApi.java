@@ -109,6 +109,13 @@ public final class HttpApi implements AutoCloseable {
         Javalin app = Javalin.create(c -> {
             configure(c, config, certificate, meters);
             console.register(c);
+            // a sign-in takes a key from a form: limited by the caller's address like any request without a
+            // known key, so keys cannot be guessed quickly there either
+            c.routes.addHttpHandler(HandlerType.BEFORE, "/console/signin", ctx -> {
+                if (ctx.method() == HandlerType.POST) {
+                    admission.admitOpen(ctx);
+                }
+            });
             routes(new Routes(c, admission, config.perimeter().readTimeout().toNanos(), routes, console), ingest,
                     new IngestRoutes(ingest, admission, config.limits(), meters, clock),
                     new SdkMetricsRoute(metrics), new QueryRoutes(query, privateReads),

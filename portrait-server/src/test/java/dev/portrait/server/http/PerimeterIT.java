@@ -233,6 +233,26 @@ class PerimeterIT {
         }
     }
 
+    @Test
+    void consoleSignInsAreLimitedByAddressLikeAnyCallerWithoutAKnownKey() {
+        HttpConfig.Rates rates = new HttpConfig.Rates(HttpConfig.Rate.OFF, HttpConfig.Rate.OFF, HttpConfig.Rate.OFF,
+                new HttpConfig.Rate(0.5, 3));
+        try (ApiHarness api = new ApiHarness(HttpConfig.Perimeter.DEFAULT.withRates(rates))) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(signIn(api, "guess-" + i).status()).isEqualTo(401);
+            }
+            ApiHarness.Answer limited = signIn(api, "guess-3");
+            assertThat(limited.status()).as(limited.body()).isEqualTo(429);
+            assertThat(limited.header("Retry-After")).isNotNull();
+            assertThat(api.get("/console/signin", null).status()).as("the page itself is not limited").isEqualTo(200);
+        }
+    }
+
+    private static ApiHarness.Answer signIn(ApiHarness api, String key) {
+        return api.send("POST", "/console/signin", java.net.http.HttpRequest.BodyPublishers.ofString("key=" + key),
+                "Content-Type", "application/x-www-form-urlencoded");
+    }
+
     private static void assertJson(RawHttp.Answer a, int status, String code) {
         assertThat(a.status()).as("%s %s", a.headers(), a.body()).isEqualTo(status);
         assertThat(a.header("Content-Type")).as(a.body()).startsWith("application/json");
