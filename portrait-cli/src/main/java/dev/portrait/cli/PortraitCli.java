@@ -15,7 +15,7 @@ import java.io.PrintWriter;
         versionProvider = PortraitCli.Version.class,
         description = "A live user-profile engine: Segment events in, profiles, features and segments out.",
         subcommands = {ServeCommand.class, ImportCommand.class, DemoCommand.class, ProfileCommand.class,
-                RebuildCommand.class, dev.portrait.cli.eval.EvalCommand.class,
+                RebuildCommand.class, BackupCommand.class, RestoreCommand.class, dev.portrait.cli.eval.EvalCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PortraitCli implements Runnable {
     @CommandLine.Spec
@@ -40,7 +40,7 @@ public final class PortraitCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a command: serve, import, demo, profile, "
-                + "rebuild or eval (portrait help COMMAND tells more)");
+                + "rebuild, backup, restore or eval (portrait help COMMAND tells more)");
     }
 
     /** One line a person can act on; the stack trace only when PORTRAIT_DEBUG is set. */

@@ -66,13 +66,19 @@ final class EmbeddedStore implements PortraitStore {
     private final StoredChangelog changelog;
     private final StoredProfileHistory history;
     private final StoredSuppressions suppressions;
+    /** The data directory, or null in memory: what {@link #backup} copies besides the tables. */
+    private final Path dir;
+    /** Where forgets are journalled before they are made, or null in memory. */
+    private final ForgetJournal journal;
 
     private EmbeddedStore(Tables tables, MasterKeys master, StoreOptions options) {
-        this(tables, master, options, null);
+        this(tables, master, options, null, null);
     }
 
-    private EmbeddedStore(Tables tables, MasterKeys master, StoreOptions options, ProfileIdKey profileIds) {
+    private EmbeddedStore(Tables tables, MasterKeys master, StoreOptions options, ProfileIdKey profileIds, Path dir) {
         this.tables = tables;
+        this.dir = dir;
+        this.journal = dir == null ? null : new ForgetJournal(dir.resolve(ForgetJournal.FILE));
         this.options = options;
         this.keyring = new Keyring(tables, master, options.dataKeyCacheSize());
         this.profileIdKey = profileIds != null ? profileIds : master.profileIdKey();
@@ -104,7 +110,7 @@ final class EmbeddedStore implements PortraitStore {
         MasterKeys master = MasterKeys.loadOrCreate(dir, Files.exists(db.resolve("CURRENT")), masterKey);
         RocksTables tables = RocksTables.open(db, memory);
         try {
-            return new EmbeddedStore(tables, master, options, profileIds);
+            return new EmbeddedStore(tables, master, options, profileIds, dir);
         } catch (RuntimeException e) {
             tables.close();
             throw e;
@@ -340,12 +346,25 @@ final class EmbeddedStore implements PortraitStore {
 
     @Override
     public ForgetReport forgetProfile(String profileId, Collection<String> subjects, Collection<Identifier> suppress) {
+        return forgetProfile(profileId, subjects, suppress, 0);
+    }
+
+    @Override
+    public ForgetReport forgetProfile(String profileId, Collection<String> subjects, Collection<Identifier> suppress,
+                                      long now) {
         StoredProfiles.requireId(profileId);
         Set<String> all = new LinkedHashSet<>(Objects.requireNonNull(subjects, "subjects"));
         Objects.requireNonNull(suppress, "identifiers to suppress");
         logLock.lock();
         derivedLock.lock();
         try (StoreWrite w = newWrite()) {
+            List<byte[]> owners = new ArrayList<>();
+            for (dev.portrait.core.identity.AttachedIdentifier a : identities.identifiersOf(profileId)) {
+                owners.add(identities.identifierHash(a.identifier()));
+            }
+            for (Identifier i : suppress) {
+                owners.add(identities.identifierHash(i));
+            }
             List<String> values = identities.forget(profileId, w);
             boolean hadProfile = tables.get(Table.PROFILES, KeyLayout.utf8(profileId)) != null;
             w.batch.delete(Table.PROFILES, KeyLayout.utf8(profileId));
@@ -368,13 +387,97 @@ final class EmbeddedStore implements PortraitStore {
             for (Identifier i : suppress) {
                 needles.add(i.value());
             }
-            int quarantined = quarantine.forgetMentioning(needles, w);
+            List<Long> quarantineIds = new ArrayList<>();
+            int quarantined = quarantine.forgetMentioning(needles, w, quarantineIds);
             List<byte[]> suppressed = suppressions.stage(suppress, w);
-            putMeta(w, META_FORGETS, meta(META_FORGETS) + 1);
+            long number = meta(META_FORGETS) + 1;
+            putMeta(w, META_FORGETS, number);
+            if (journal != null) {
+                List<byte[]> subjectKeys = new ArrayList<>();
+                for (String s : all) {
+                    subjectKeys.add(keyring.ownerKey(Keyring.SUBJECT, s));
+                }
+                journal.append(new ForgetJournal.Entry(number, now, owners, suppressed, subjectKeys, quarantineIds));
+            }
             w.commit(options.syncWrites());
             keyring.evict(shredded);
             suppressions.published(suppressed);
             return new ForgetReport(hadProfile, values.size(), shredded.size(), quarantined);
+        } finally {
+            derivedLock.unlock();
+            logLock.unlock();
+        }
+    }
+
+    @Override
+    public BackupReport backup(Path target, long now) {
+        Objects.requireNonNull(target, "backup target");
+        if (dir == null) {
+            throw new StoreException("not_supported", "this store keeps its tables in memory: there is nothing to back up",
+                    null);
+        }
+        Backups.prepareTarget(target);
+        long forgets;
+        long sequence;
+        // Both locks: no group commit and no forget lands between the checkpoint and the count the backup
+        // records, so a restore re-applies exactly the forgets the checkpoint lacks.
+        logLock.lock();
+        derivedLock.lock();
+        try {
+            forgets = meta(META_FORGETS);
+            sequence = lastSequence;
+            tables.checkpoint(target.resolve(DB_DIR));
+        } finally {
+            derivedLock.unlock();
+            logLock.unlock();
+        }
+        return Backups.finish(dir, target, forgets, sequence, now);
+    }
+
+    /**
+     * Forgets again, in one durable write, the person a journal entry names: every profile that holds one of
+     * its identifiers here (with their identities, changelogs, merge logs, histories and data keys), the
+     * data keys of its subjects, its quarantined events, and its identifiers onto the suppression list.
+     * Entries this store already holds cost nothing (the profiles and keys are gone).
+     *
+     * @return how many profiles it found and deleted
+     */
+    int reapply(ForgetJournal.Entry entry) {
+        logLock.lock();
+        derivedLock.lock();
+        try (StoreWrite w = newWrite()) {
+            Set<String> profileIds = new LinkedHashSet<>();
+            for (byte[] owner : entry.owners()) {
+                String pid = identities.ownerOfHash(owner);
+                if (pid != null) {
+                    profileIds.add(pid);
+                }
+            }
+            List<byte[]> shredded = new ArrayList<>();
+            for (String pid : profileIds) {
+                identities.forget(pid, w);
+                w.batch.delete(Table.PROFILES, KeyLayout.utf8(pid));
+                changelog.deleteProfile(pid, w);
+                merges.deleteProfile(pid, w);
+                history.forget(pid, w);
+                byte[] key = keyring.forget(Keyring.PROFILE, pid, w.batch);
+                if (key != null) {
+                    shredded.add(key);
+                }
+            }
+            for (byte[] subject : entry.subjects()) {
+                byte[] id = keyring.forgetOwnerKey(subject, w.batch);
+                if (id != null) {
+                    shredded.add(id);
+                }
+            }
+            quarantine.stageRemove(entry.quarantineIds(), w);
+            suppressions.stageHashes(entry.suppressed(), w);
+            putMeta(w, META_FORGETS, Math.max(meta(META_FORGETS), entry.number()));
+            w.commit(options.syncWrites());
+            keyring.evict(shredded);
+            suppressions.published(entry.suppressed());
+            return profileIds.size();
         } finally {
             derivedLock.unlock();
             logLock.unlock();

@@ -207,6 +207,17 @@ final class Keyring {
         return id;
     }
 
+    /** As {@link #forget}, for an owner named by its {@link #ownerKey} (from the forget journal). */
+    byte[] forgetOwnerKey(byte[] ownerKey, Tables.Batch batch) {
+        byte[] id = tables.get(Table.KEYS, ownerKey);
+        if (id == null) {
+            return null;
+        }
+        batch.delete(Table.KEYS, ownerKey);
+        batch.delete(Table.KEYS, KeyLayout.key(KEY_TAG, id));
+        return id;
+    }
+
     /** Stages the deletion of every key of one kind. */
     void forgetKind(byte kind, Tables.Batch batch) {
         batch.deleteRange(Table.KEYS, new byte[] {OWNER_TAG, kind}, new byte[] {OWNER_TAG, (byte) (kind + 1)});

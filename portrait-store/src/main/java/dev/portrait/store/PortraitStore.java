@@ -145,6 +145,28 @@ public interface PortraitStore extends AutoCloseable {
     ForgetReport forgetProfile(String profileId, Collection<String> subjects,
                                Collection<dev.portrait.core.identity.Identifier> suppress);
 
+    /**
+     * As {@link #forgetProfile(String, Collection, Collection)}, with the time of the request (epoch ms),
+     * which the forget journal keeps beside the forget's number. Before the store write, the forget is
+     * appended to the data directory's forget journal ({@code DATA/forget-journal}, keyed hashes only), so
+     * that restoring a backup taken earlier forgets the person again ({@link Backups#restore}).
+     */
+    ForgetReport forgetProfile(String profileId, Collection<String> subjects,
+                               Collection<dev.portrait.core.identity.Identifier> suppress, long now);
+
+    /**
+     * Makes an online, consistent backup into {@code target} (created; refused when it exists and is not
+     * empty): a RocksDB checkpoint of the tables (hard links to the table files when {@code target} is on
+     * the same file system), a copy of the keysets as they are (encrypted ones stay encrypted), the other
+     * files of the data directory except the forget journal, and a {@code BACKUP} file recording the
+     * forget count and log position the checkpoint holds. Ingest and forgets wait only while the
+     * checkpoint is cut.
+     *
+     * @param now the time of the backup (epoch ms), recorded in it
+     * @throws StoreException {@code backup_target} when the target is not empty, {@code not_supported} in memory
+     */
+    BackupReport backup(java.nio.file.Path target, long now);
+
     /** The identifiers of forgotten people whose later events are held back. */
     Suppressions suppressions();
 

@@ -270,6 +270,19 @@ final class RocksTables implements Tables {
     }
 
     @Override
+    public void checkpoint(Path target) {
+        lock.readLock().lock();
+        try (org.rocksdb.Checkpoint checkpoint = org.rocksdb.Checkpoint.create(db)) {
+            checkOpen();
+            checkpoint.createCheckpoint(target.toString());
+        } catch (RocksDBException e) {
+            throw io("checkpoint into " + target, e);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
     public void compact() {
         lock.readLock().lock();
         try (FlushOptions flush = new FlushOptions().setWaitForFlush(true);

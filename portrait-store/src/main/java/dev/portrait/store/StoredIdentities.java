@@ -64,7 +64,7 @@ final class StoredIdentities implements IdentityStore {
         this.store = store;
     }
 
-    private byte[] identifierHash(Identifier id) {
+    byte[] identifierHash(Identifier id) {
         BinaryOut out = new BinaryOut(id.type().length() + id.value().length() + 8);
         out.writeByte('i');
         out.writeString(id.type());
@@ -80,6 +80,11 @@ final class StoredIdentities implements IdentityStore {
     public Optional<String> profileOf(Identifier identifier) {
         java.util.Objects.requireNonNull(identifier, "identifier");
         return Optional.ofNullable(owner(KeyLayout.key(OWNER, identifierHash(identifier))));
+    }
+
+    /** The profile whose identifier has this {@link #identifierHash}, or null. */
+    String ownerOfHash(byte[] hash) {
+        return owner(KeyLayout.key(OWNER, hash));
     }
 
     private String owner(byte[] key) {

@@ -191,6 +191,26 @@ final class StoredQuarantine implements Quarantine {
                 "cursor");
     }
 
+    /** Stages the removal of the entries with these ids (those still there); the caller holds the lock and commits. */
+    int stageRemove(Collection<Long> ids, StoreWrite w) {
+        Map<String, Long> deltas = new HashMap<>();
+        int removed = 0;
+        for (Long id : new LinkedHashSet<>(ids)) {
+            if (id == null || id < 1) {
+                continue;
+            }
+            byte[] key = entryKey(id);
+            byte[] v = store.tables.get(Table.QUARANTINE, key);
+            if (v != null) {
+                w.batch.delete(Table.QUARANTINE, key);
+                deltas.merge(code(v), -1L, Long::sum);
+                removed++;
+            }
+        }
+        applyCounts(w, deltas);
+        return removed;
+    }
+
     @Override
     public int remove(Collection<Long> ids) {
         Set<Long> unique = new LinkedHashSet<>(ids);
@@ -289,6 +309,11 @@ final class StoredQuarantine implements Quarantine {
      * {@code values}; the caller holds the derived lock and commits.
      */
     int forgetMentioning(Collection<String> values, StoreWrite w) {
+        return forgetMentioning(values, w, new ArrayList<>());
+    }
+
+    /** As {@link #forgetMentioning(Collection, StoreWrite)}, adding the ids it deletes to {@code removedIds}. */
+    int forgetMentioning(Collection<String> values, StoreWrite w, List<Long> removedIds) {
         // Matched on normalised text (trimmed, lower-cased): "Ada@Example.com" in a quarantined event is
         // the same person as the profile's "ada@example.com".
         List<String> needles = new ArrayList<>();
@@ -309,6 +334,7 @@ final class StoredQuarantine implements Quarantine {
             if (mentionsAny(q, needles)) {
                 w.batch.delete(Table.QUARANTINE, k);
                 deltas.merge(q.code(), -1L, Long::sum);
+                removedIds.add(q.id());
                 removed[0]++;
             }
             return true;

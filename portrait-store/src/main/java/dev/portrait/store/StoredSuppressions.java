@@ -56,6 +56,13 @@ final class StoredSuppressions implements Suppressions {
         return staged;
     }
 
+    /** Stages hashes already computed (from the forget journal); {@link #published} once written. */
+    void stageHashes(Collection<byte[]> hashes, StoreWrite w) {
+        for (byte[] h : hashes) {
+            w.batch.put(Table.META, key(h), NOTHING);
+        }
+    }
+
     void published(java.util.List<byte[]> staged) {
         for (byte[] h : staged) {
             hashes.add(ByteBuffer.wrap(h));

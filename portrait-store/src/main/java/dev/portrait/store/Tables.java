@@ -32,6 +32,15 @@ interface Tables extends AutoCloseable {
     /** Flushes and compacts everything to the bottom level (see {@link PortraitStore#compact()}). */
     void compact();
 
+    /**
+     * A consistent copy of every table in {@code target} (which must not exist), made while writes go on:
+     * RocksDB's checkpoint, hard links to the immutable table files on the same file system.
+     */
+    default void checkpoint(java.nio.file.Path target) {
+        throw new StoreException("not_supported", "this store keeps its tables in memory: there is nothing to back up",
+                null);
+    }
+
     @Override
     void close();
 

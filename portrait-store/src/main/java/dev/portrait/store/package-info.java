@@ -46,6 +46,7 @@
  * <h2>Layout</h2>
  *
  * {@code <dir>/keysets/} holds the two master Tink keysets (data-key wrapping, owner hashing);
+ * {@code <dir>/forget-journal} the forgets in keyed hashes, which a backup never copies ({@link dev.portrait.store.Backups});
  * {@code <dir>/db/} is one RocksDB instance with these column families (key → value):
  * <pre>
  *   events      firstSequence[8]                     → v[1]=2 crc32c[4] count runs receivedAt… run…        one block per group

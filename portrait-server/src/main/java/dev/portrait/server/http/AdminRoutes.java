@@ -2,6 +2,7 @@ package dev.portrait.server.http;
 
 import dev.portrait.core.event.EventCodec;
 import dev.portrait.server.port.AdminPort;
+import dev.portrait.server.port.BackupCopy;
 import dev.portrait.server.port.ForgetStatus;
 import dev.portrait.server.port.Page;
 import dev.portrait.server.port.QuarantineView;
@@ -55,6 +56,36 @@ final class AdminRoutes {
             throw ApiError.notFound("not_found", "that " + idType + " is not suppressed");
         }
         Json.write(ctx, 200, Map.of("lifted", true));
+    }
+
+    /**
+     * {@code 201}: an online, consistent backup of the data directory is in {@code to} (an absolute path on
+     * the server's machine, new or empty: {@code 409 backup_target} otherwise), the forget journal excepted.
+     */
+    void backup(Context ctx) throws IOException {
+        Map<String, Object> body = EventCodec.parseRaw(RequestBody.read(ctx, limits.maxRequestBytes()));
+        if (!(body.get("to") instanceof String to) || to.isBlank()) {
+            throw ApiError.invalidRequest("to", "give the backup's directory as {\"to\": \"/absolute/path\"}");
+        }
+        java.nio.file.Path target;
+        try {
+            target = java.nio.file.Path.of(to);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw ApiError.invalidRequest("to", "not a path: " + e.getMessage());
+        }
+        if (!target.isAbsolute()) {
+            throw ApiError.invalidRequest("to", "the backup's directory must be an absolute path on the server's "
+                    + "machine, got " + (to.length() > 200 ? to.substring(0, 200) + "…" : to));
+        }
+        BackupCopy copy = admin.backup(target, actor(ctx));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("to", copy.to());
+        answer.put("takenAt", copy.takenAt().toString());
+        answer.put("forgets", copy.forgets());
+        answer.put("logSequence", copy.logSequence());
+        answer.put("files", copy.files());
+        answer.put("bytes", copy.bytes());
+        Json.write(ctx, 201, answer);
     }
 
     private static String statusUrl(ForgetStatus s) {

@@ -43,6 +43,7 @@ final class ErrorAnswers {
             Map.entry("unknown_experiment", 404),
             Map.entry("unknown_segment", 404),
             Map.entry("method_not_allowed", 405),
+            Map.entry("backup_target", 409),
             Map.entry("request_timeout", 408),
             Map.entry("request_too_large", 413),
             Map.entry("event_too_large", 413),

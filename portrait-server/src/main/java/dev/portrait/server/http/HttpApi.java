@@ -237,6 +237,7 @@ public final class HttpApi implements AutoCloseable {
         r.add(HandlerType.DELETE, "/v1/suppressions/{idType}/{id}", Scope.ADMIN, admin::liftSuppression);
         r.add(HandlerType.GET, "/v1/quarantine", Scope.ADMIN, admin::quarantine);
         r.add(HandlerType.POST, "/v1/quarantine/redrive", Scope.ADMIN, admin::redrive);
+        r.add(HandlerType.POST, "/v1/backups", Scope.ADMIN, admin::backup); // issue 13 item 6
 
         // Liveness answers while the process serves; readiness says whether events are taken and folded.
         // /health, what clients probed before the split, answers the combined state: ready means live.

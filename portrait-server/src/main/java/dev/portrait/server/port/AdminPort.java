@@ -39,6 +39,15 @@ public interface AdminPort {
         throw new dev.portrait.core.PortraitException("not_supported", "this runtime keeps no suppression list", null);
     }
 
+    /**
+     * Makes an online, consistent backup of the data directory into {@code to} (an absolute path on the
+     * server's machine, new or empty), without the forget journal. Recorded in the audit log under {@code actor}.
+     */
+    default BackupCopy backup(java.nio.file.Path to, String actor) {
+        throw new dev.portrait.core.PortraitException("not_supported", "this runtime keeps no data directory to back "
+                + "up", null);
+    }
+
     /** As {@link #quarantine(String, int)}, recorded in the audit log under {@code actor}. */
     default Page<QuarantineView> quarantine(String cursor, int limit, String actor) {
         return quarantine(cursor, limit);

@@ -421,6 +421,11 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     }
 
     @Override
+    public dev.portrait.server.port.BackupCopy backup(java.nio.file.Path to, String actor) {
+        return admin.backup(to, actor);
+    }
+
+    @Override
     public Page<QuarantineView> quarantine(String cursor, int limit, String actor) {
         return admin.quarantine(cursor, limit, actor);
     }

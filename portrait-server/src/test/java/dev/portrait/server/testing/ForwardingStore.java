@@ -108,6 +108,17 @@ public class ForwardingStore implements PortraitStore {
     }
 
     @Override
+    public ForgetReport forgetProfile(String profileId, Collection<String> subjects,
+                                      Collection<dev.portrait.core.identity.Identifier> suppress, long now) {
+        return real.forgetProfile(profileId, subjects, suppress, now);
+    }
+
+    @Override
+    public dev.portrait.store.BackupReport backup(java.nio.file.Path target, long now) {
+        return real.backup(target, now);
+    }
+
+    @Override
     public dev.portrait.store.Suppressions suppressions() {
         return real.suppressions();
     }

@@ -7,6 +7,8 @@ import dev.portrait.core.event.EventCodec;
 import dev.portrait.core.identity.AttachedIdentifier;
 import dev.portrait.core.identity.Identifier;
 import dev.portrait.server.port.AdminPort;
+import dev.portrait.server.port.BackupCopy;
+import dev.portrait.store.BackupReport;
 import dev.portrait.server.port.IncomingEvent;
 import dev.portrait.server.port.IngestOutcome;
 import dev.portrait.server.port.Page;
@@ -101,7 +103,7 @@ public final class ProfileAdmin implements AdminPort, AutoCloseable {
                     subjects.add(EventRecord.anonymousSubject(i.value()));
                 }
             }
-            ForgetReport report = store.forgetProfile(pid, subjects, identifiers);
+            ForgetReport report = store.forgetProfile(pid, subjects, identifiers, clock.millis());
             long number = store.forgets();
             worker.forgotten(pid);
             return ledger.forgotten(report, number);
@@ -140,6 +142,27 @@ public final class ProfileAdmin implements AdminPort, AutoCloseable {
         Event event = read.get(0).decode();
         subjects.add(EventRecord.subjectOf(event));
         identifiers.addAll(worker.graph().identifiersIn(event));
+    }
+
+    /**
+     * Backs the store up into {@code to} while it runs: first a write-back on the worker (so a restore
+     * replays little), then the store's checkpoint under its write locks (ingest waits only for that).
+     */
+    @Override
+    public BackupCopy backup(java.nio.file.Path to, String actor) {
+        if (!to.isAbsolute()) {
+            throw new dev.portrait.core.PortraitException("invalid_request", "the backup target must be an absolute "
+                    + "path on the server's machine, got " + to, "to");
+        }
+        worker.call(() -> {
+            worker.writeBack();
+            return null;
+        });
+        Instant at = clock.instant();
+        BackupReport report = store.backup(to, at.toEpochMilli());
+        audit.record(at, actor, "backup", "forgets=" + report.forgets() + " files=" + report.files());
+        return new BackupCopy(report.target().toString(), at, report.forgets(), report.logSequence(), report.files(),
+                report.bytes());
     }
 
     @Override
