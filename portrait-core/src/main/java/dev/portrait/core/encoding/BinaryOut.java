@@ -69,6 +69,27 @@ public final class BinaryOut {
         if (s == null) {
             return writeVarInt(0);
         }
+        int n = s.length();
+        if (n < 127) {
+            // Short ASCII strings (ids, names, keys: nearly all of them) go straight in, without the
+            // array getBytes would allocate; the bytes are the same as UTF-8's.
+            ensure(1 + n);
+            int at = size + 1;
+            int i = 0;
+            while (i < n) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    break;
+                }
+                buf[at + i] = (byte) c;
+                i++;
+            }
+            if (i == n) {
+                buf[size] = (byte) (n + 1); // the length + 1, below 128: a one-byte varint
+                size = at + n;
+                return this;
+            }
+        }
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         writeVarInt(bytes.length + 1);
         return writeRaw(bytes, 0, bytes.length);

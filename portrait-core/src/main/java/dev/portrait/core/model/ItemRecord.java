@@ -124,14 +124,39 @@ final class ItemRecord {
         return w1 < w2 || (w1 == w2 && id1.compareTo(id2) > 0);
     }
 
-    /** Entry positions heaviest first, then by id: the canonical order for encoding and reading. */
-    Integer[] rankedPositions() {
-        Integer[] order = new Integer[size];
-        for (int i = 0; i < size; i++) {
-            order[i] = i;
+    /**
+     * Entry positions heaviest first, then by id: the canonical order for encoding and reading. An
+     * insertion sort of plain ints: a list holds at most {@code neighbours} entries, and this runs for
+     * every item at every checkpoint, where boxing and a comparator lambda were most of its cost.
+     */
+    int[] rankedPositions() {
+        int[] order = new int[size];
+        if (size > 64) {
+            return rankedPositionsSorted(); // quadratic insertion would cost more than boxing on a long list
         }
-        Arrays.sort(order, (a, b) -> ranksBelow(weights[a], neighbours[a], weights[b], neighbours[b]) ? 1
+        for (int i = 0; i < size; i++) {
+            int at = i;
+            int j = i - 1;
+            while (j >= 0 && ranksBelow(weights[order[j]], neighbours[order[j]], weights[at], neighbours[at])) {
+                order[j + 1] = order[j];
+                j--;
+            }
+            order[j + 1] = at;
+        }
+        return order;
+    }
+
+    private int[] rankedPositionsSorted() {
+        Integer[] boxed = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            boxed[i] = i;
+        }
+        Arrays.sort(boxed, (a, b) -> ranksBelow(weights[a], neighbours[a], weights[b], neighbours[b]) ? 1
                 : ranksBelow(weights[b], neighbours[b], weights[a], neighbours[a]) ? -1 : 0);
+        int[] order = new int[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = boxed[i];
+        }
         return order;
     }
 

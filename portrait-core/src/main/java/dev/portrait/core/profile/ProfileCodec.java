@@ -52,10 +52,18 @@ public final class ProfileCodec {
     }
 
     public byte[] encode(Profile p) {
-        BinaryOut out = new BinaryOut(512);
+        BinaryOut out = new BinaryOut(sizeHint + sizeHint / 4);
         encode(p, out);
+        sizeHint = Math.max(256, out.size());
         return out.toByteArray();
     }
+
+    /**
+     * The last encoded size, so the next buffer starts large enough: growing from a fixed start copied
+     * each ~1 KB profile two or three times. Written without synchronisation on purpose: an int is never
+     * torn, and a stale hint costs only a copy.
+     */
+    private int sizeHint = 512;
 
     public void encode(Profile p, BinaryOut out) {
         out.writeByte(VERSION);

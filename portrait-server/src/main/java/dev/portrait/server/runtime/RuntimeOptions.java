@@ -64,17 +64,20 @@ public record RuntimeOptions(int maxGroupEvents, Duration writeBackEvery, int wr
     }
 
     /**
-     * 10,000 events per fsync, write-back every second or 100,000 events, as many hot profiles as a quarter
+     * 10,000 events per fsync, write-back every 5 seconds or 100,000 events, as many hot profiles as a quarter
      * of this JVM's heap holds ({@link MemoryBudget}: 65,536 for a 1 GB heap, at most 200,000), and at
      * most as many events waiting to be folded as an eighth of the heap holds (65,536 for a 1 GB heap, at
      * most 500,000: a few seconds of folding), and
      * ingest callers waiting at most 10 s for their commit. Write-back encodes and seals
      * every profile an interval touched, so a longer interval writes a busy profile once for many events;
-     * what it costs is the replay after a crash (at most one interval of events).
+     * what it costs is the replay after a crash (at most one interval of events). Every write-back also
+     * carries the shared models' checkpoint (see {@code ModelConsumer}), whose encoding grows with the item
+     * catalogue: at one a second it was most of the models' thread (docs/BENCHMARKS.md, session 6), at one
+     * in 5 s a fifth of that. Reads do not depend on it: they see what the worker publishes after each batch.
      */
     public static RuntimeOptions defaults() {
         MemoryBudget memory = MemoryBudget.ofThisProcess();
-        return new RuntimeOptions(10_000, Duration.ofSeconds(1), 100_000, memory.hotProfiles(), memory.queuedEvents(),
+        return new RuntimeOptions(10_000, Duration.ofSeconds(5), 100_000, memory.hotProfiles(), memory.queuedEvents(),
                 Duration.ofMinutes(1));
     }
 }

@@ -62,6 +62,14 @@ final class HotProfiles {
         publisher.profileChanged(p.profileId());
     }
 
+    /**
+     * The held profile changed in a way readers need not see and the store need not get by itself (a
+     * timer moved {@code nextCheck}); when it is dirty for other reasons the next write-back encodes it.
+     */
+    void changedQuietly(String profileId) {
+        publisher.profileChangedQuietly(profileId);
+    }
+
     /** Drops the profile: the next write-back deletes it from the store. */
     void remove(String profileId) {
         hot.remove(profileId);
@@ -83,16 +91,21 @@ final class HotProfiles {
     }
 
     /**
-     * Encodes every dirty profile into the write-back and stages every deletion; from now on they count
-     * as written. {@code between} runs every few profiles (reads may be answered there: they change nothing).
+     * Puts every dirty profile into the write-back and stages every deletion; from now on they count
+     * as written. A profile whose published bytes are its exact state goes as those bytes; the others
+     * are encoded. {@code between} runs every few encodes (reads may be answered there: they change nothing).
      */
     void drainInto(WriteBack wb, Runnable between) {
-        int written = 0;
+        int encoded = 0;
         for (String id : dirty) {
-            wb.putProfile(id, codec.encode(hot.get(id)));
-            if (++written % READS_EVERY == 0) {
-                between.run();
+            byte[] bytes = publisher.currentBytes(id);
+            if (bytes == null) {
+                bytes = codec.encode(hot.get(id));
+                if (++encoded % READS_EVERY == 0) {
+                    between.run();
+                }
             }
+            wb.putProfile(id, bytes);
         }
         for (String id : deleted) {
             wb.deleteProfile(id);

@@ -450,6 +450,8 @@ public final class ProfileWorker implements Runnable {
                 if (o != null) {
                     o.advanced(now, step);
                 }
+            } else {
+                hot.changedQuietly(p.profileId());
             }
             timers.schedule(p);
         }
