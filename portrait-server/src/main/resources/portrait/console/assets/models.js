@@ -1,5 +1,6 @@
 // Models: the propensity and regression models' prequential quality over the last hour (the overview's
-// samples of the model gauges) and the personas (GET /v1/personas) as sizes and a centroid heat map.
+// samples of the model gauges), the personas (GET /v1/personas) as sizes and a centroid heat map, and the
+// feedback loop (GET /v1/recommendations/feedback): CTR and conversion per placement and experiment variant.
 import { start, data, status, loading, chart, el, table, num } from './console.js';
 
 const statusEl = document.getElementById('status');
@@ -59,5 +60,35 @@ async function personas() {
     : el('p', 'No personas yet: they are seeded by the first mini-batch.', { class: 'muted' }));
 }
 
+async function feedback() {
+  const answer = await data('/v1/recommendations/feedback');
+  const box = document.getElementById('feedback');
+  const chartEl = document.getElementById('chart-feedback');
+  chartEl.dataset.rows = String(answer.rows.length);
+  if (!answer.declared) {
+    chartEl.hidden = true;
+    box.replaceChildren(el('p', 'No feedback loop: the definition\'s recommender has no feedback section.', { class: 'muted' }));
+    return;
+  }
+  const label = r => r.placement + (r.experiment ? ` · ${r.experiment}: ${r.variant}` : '');
+  chart(chartEl).setOption({
+    animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 50, right: 20, top: 35, bottom: 60 },
+    xAxis: { type: 'category', data: answer.rows.map(label), axisLabel: { rotate: 20 } },
+    yAxis: { type: 'value', min: 0, max: 1 },
+    series: [{ type: 'bar', name: 'CTR', data: answer.rows.map(r => r.ctr) },
+      { type: 'bar', name: 'conversion (per click)', data: answer.rows.map(r => r.conversionRate) }],
+  }, true);
+  const unjoined = Object.entries(answer.unjoined).flatMap(([model, reasons]) =>
+    Object.entries(reasons).map(([reason, n]) => `${model}: ${num(n)} ${reason.replace('_', ' ')}`));
+  box.replaceChildren(answer.rows.length
+    ? table(['model', 'placement', 'experiment', 'variant', 'shown', 'clicked', 'converted', 'CTR', 'conversion'],
+      answer.rows.map(r => [r.model, r.placement, r.experiment ?? '–', r.variant ?? '–', num(r.shown), num(r.clicked),
+        num(r.converted), num(r.ctr), num(r.conversionRate)]), [4, 5, 6, 7, 8])
+    : el('p', 'Nothing joined yet: send Recommendation Shown and Recommendation Clicked with the answer\'s recommendation_id.',
+      { class: 'muted' }),
+  el('p', unjoined.length ? 'Not joined: ' + unjoined.join(' · ') : 'Every Shown and Clicked event joined an answer.',
+    { class: 'muted', id: 'feedback-unjoined' }));
+}
+
 await start('models', 'Models');
-await loading(statusEl, () => Promise.all([quality(), personas()]));
+await loading(statusEl, () => Promise.all([quality(), personas(), feedback()]));

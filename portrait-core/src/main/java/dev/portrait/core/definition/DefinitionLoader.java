@@ -110,7 +110,7 @@ public final class DefinitionLoader {
         List<SegmentSpec> segments = segmentSpecs(top);
         ModelSpecs models = ModelsLoader.read(top, features);
         AccountSpecs accounts = AccountsLoader.read(top, features, events.keySet());
-        ExperimentSpecs experiments = ExperimentsLoader.read(top, segments);
+        ExperimentSpecs experiments = ExperimentsLoader.read(top, segments, models.recommender() != null);
         Set<String> modelPurposes = top.has("models") ? fieldPurposes(top.child("models"), declaredPurposes) : Set.of();
         top.rejectUnknown();
         ProfileDefinition def = new ProfileDefinition(name, version, cleaning, events, traits, features, identity,

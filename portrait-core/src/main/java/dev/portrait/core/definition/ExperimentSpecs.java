@@ -75,6 +75,11 @@ public record ExperimentSpecs(String key, List<Experiment> experiments) {
             }
         }
 
+        /** Whether its variants set the recommender's serving settings ({@code varies: recommender}). */
+        public boolean variesRecommender() {
+            return "recommender".equals(varies);
+        }
+
         /** Whether an event of this key is one the results count. */
         public boolean counts(String eventKey) {
             return eventKey.equals(exposure) || eventKey.equals(click) || conversions.contains(eventKey)
@@ -87,7 +92,10 @@ public record ExperimentSpecs(String key, List<Experiment> experiments) {
      *
      * @param name     its name ({@code control})
      * @param weight   its share of the population, relative to the others' weights
-     * @param settings what it sets ({@code categoryWeight: 0.5}, {@code model: v2}), for the runtime that serves it
+     * @param settings what it sets: for {@code varies: recommender} the recommender's serving settings, checked
+     *                 and read at load ({@code categoryWeight: 0.5}, durations as milliseconds), applied to the
+     *                 answers served to the variant's people; for {@code varies: model}, a label
+     *                 ({@code model: v2}) carried for the reader
      */
     public record Variant(String name, double weight, Map<String, Object> settings) {
         public Variant {

@@ -21,7 +21,14 @@ final class ExperimentsLoader {
     private ExperimentsLoader() {
     }
 
-    static ExperimentSpecs read(DefinitionNode top, List<SegmentSpec> segments) {
+    /**
+     * What a variant of an experiment that {@code varies: recommender} may set: the recommender's serving
+     * knobs (each read when an answer is served, so a variant changes nothing the shared models learn).
+     */
+    static final Set<String> RECOMMENDER_SETTINGS = Set.of("categoryWeight", "popularityWeight", "recencyHalfLife",
+            "maxRecent", "maxCategories", "perCategory", "neighbours", "excludeSeen", "excludeBought", "reasons");
+
+    static ExperimentSpecs read(DefinitionNode top, List<SegmentSpec> segments, boolean recommenderDeclared) {
         DefinitionNode n = top.child("experiments");
         if (n.isMissing()) {
             return ExperimentSpecs.none();
@@ -61,9 +68,17 @@ final class ExperimentsLoader {
                 Map<String, Object> settings = Map.of();
                 if (vn.has("settings")) {
                     DefinitionNode s = vn.child("settings").requireObject();
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> read = MAPPER.convertValue(s.json(), Map.class);
-                    settings = read; // free-form: what the serving runtime reads
+                    if (varies.equals("recommender")) {
+                        if (!recommenderDeclared) {
+                            throw vn.error("settings", "sets the recommender, but the definition declares no "
+                                    + "models.recommender");
+                        }
+                        settings = recommenderSettings(s);
+                    } else {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> read = MAPPER.convertValue(s.json(), Map.class);
+                        settings = read; // a model version's label: carried and shown, nothing to apply yet
+                    }
                 }
                 vn.optString("description", null);
                 vn.rejectUnknown();
@@ -94,5 +109,46 @@ final class ExperimentsLoader {
         }
         n.rejectUnknown();
         return new ExperimentSpecs(key, out);
+    }
+
+    /** A variant's recommender settings, each checked and read into its value (durations as milliseconds). */
+    private static Map<String, Object> recommenderSettings(DefinitionNode s) {
+        Map<String, Object> out = new java.util.TreeMap<>();
+        var fields = s.json().fieldNames();
+        while (fields.hasNext()) {
+            String key = fields.next();
+            if (!RECOMMENDER_SETTINGS.contains(key)) {
+                throw s.error(key, "is not a recommender setting (known: " + String.join(", ",
+                        new java.util.TreeSet<>(RECOMMENDER_SETTINGS)) + ")");
+            }
+        }
+        if (s.has("categoryWeight")) {
+            out.put("categoryWeight", s.optDouble("categoryWeight", 0, 0, 1e6));
+        }
+        if (s.has("popularityWeight")) {
+            out.put("popularityWeight", s.optDouble("popularityWeight", 0, 0, 1e6));
+        }
+        if (s.has("recencyHalfLife")) {
+            out.put("recencyHalfLife", s.optDuration("recencyHalfLife", null).toMillis());
+        }
+        if (s.has("maxRecent")) {
+            out.put("maxRecent", s.optInt("maxRecent", 0, 1, 1_000));
+        }
+        if (s.has("maxCategories")) {
+            out.put("maxCategories", s.optInt("maxCategories", 0, 0, 100));
+        }
+        if (s.has("perCategory")) {
+            out.put("perCategory", s.optInt("perCategory", 0, 1, 10_000));
+        }
+        if (s.has("neighbours")) {
+            out.put("neighbours", s.optInt("neighbours", 0, 1, 1_000));
+        }
+        for (String flag : List.of("excludeSeen", "excludeBought", "reasons")) {
+            if (s.has(flag)) {
+                out.put(flag, s.optBoolean(flag, true));
+            }
+        }
+        s.rejectUnknown();
+        return out;
     }
 }

@@ -46,15 +46,44 @@ public record ModelSpecs(Recommender recommender, Personas personas, Propensity 
      * @param maxItems      items kept, the most popular
      * @param categoryWeight   weight of the category part of a score
      * @param popularityWeight weight of the popularity part of a score
+     * @param feedback      how what people did with the recommendations is joined to them, or null
      */
     public record Recommender(Map<String, Double> interactions, String itemProperty, String categoryProperty,
                               Set<String> purchaseEvents, String recentFeature, String interestFeature,
                               Duration halfLife, Duration pairWindow, int neighbours, int maxItems,
-                              double categoryWeight, double popularityWeight) {
+                              double categoryWeight, double popularityWeight, Feedback feedback) {
         public Recommender {
             interactions = Map.copyOf(interactions);
             Objects.requireNonNull(itemProperty, "itemProperty");
             purchaseEvents = Set.copyOf(purchaseEvents);
+        }
+    }
+
+    /**
+     * The feedback loop ({@code models.recommender.feedback}): each recommendations answer carries an id,
+     * and the events below are joined to it.
+     *
+     * @param shown            the event an app sends when it shows an answer ({@code Recommendation Shown})
+     * @param clicked          the event of a click on one of its items ({@code Recommendation Clicked})
+     * @param idProperty       the property carrying the answer's id ({@code recommendation_id})
+     * @param itemProperty     the clicked item's property (defaults to the recommender's {@code item})
+     * @param conversions      events whose items (the recommender's {@code item}, also inside {@code products})
+     *                         convert an earlier click on one of them
+     * @param window           how long after an answer was served its Shown and Clicked events count
+     * @param conversionWindow how long after a click a conversion counts
+     * @param remember         answers remembered per person (to count each once and to find conversions)
+     */
+    public record Feedback(String shown, String clicked, String idProperty, String itemProperty,
+                           Set<String> conversions, Duration window, Duration conversionWindow, int remember) {
+        public Feedback {
+            Objects.requireNonNull(shown, "shown");
+            Objects.requireNonNull(clicked, "clicked");
+            Objects.requireNonNull(idProperty, "idProperty");
+            Objects.requireNonNull(itemProperty, "itemProperty");
+            conversions = Set.copyOf(conversions);
+            if (shown.equals(clicked)) {
+                throw new IllegalArgumentException("the shown and clicked events must differ, both are " + shown);
+            }
         }
     }
 

@@ -70,9 +70,34 @@ final class ModelsLoader {
         int maxItems = n.optInt("maxItems", 50_000, 1, 10_000_000);
         double categoryWeight = n.optDouble("categoryWeight", 0.5, 0, 1e6);
         double popularityWeight = n.optDouble("popularityWeight", 0.05, 0, 1e6);
+        ModelSpecs.Feedback feedback = n.has("feedback") ? feedback(n.child("feedback"), item) : null;
         n.rejectUnknown();
         return new ModelSpecs.Recommender(interactions, item, category, purchases, recent, interests, halfLife, window,
-                neighbours, maxItems, categoryWeight, popularityWeight);
+                neighbours, maxItems, categoryWeight, popularityWeight, feedback);
+    }
+
+    private static ModelSpecs.Feedback feedback(DefinitionNode n, String recommenderItem) {
+        n.requireObject();
+        String shown = n.optString("shown", "Recommendation Shown");
+        String clicked = n.optString("clicked", "Recommendation Clicked");
+        if (shown.equals(clicked)) {
+            throw n.error("clicked", "\"" + clicked + "\" is also the shown event; a click must be its own event");
+        }
+        String idProperty = n.optString("idProperty", "recommendation_id");
+        String item = n.optString("item", recommenderItem);
+        List<String> conversions = n.optStringList("conversions");
+        for (int i = 0; i < conversions.size(); i++) {
+            if (conversions.get(i).equals(shown) || conversions.get(i).equals(clicked)) {
+                throw new DefinitionException(n.childPath("conversions") + "[" + i + "]", "\"" + conversions.get(i)
+                        + "\" is the shown or clicked event; a conversion is what follows a click");
+            }
+        }
+        Duration window = n.optDuration("window", Duration.ofDays(1));
+        Duration conversionWindow = n.optDuration("conversionWindow", Duration.ofDays(7));
+        int remember = n.optInt("remember", 64, 1, 1_000);
+        n.rejectUnknown();
+        return new ModelSpecs.Feedback(shown, clicked, idProperty, item, new LinkedHashSet<>(conversions), window,
+                conversionWindow, remember);
     }
 
     private static ModelSpecs.Personas personas(DefinitionNode n, List<Feature<?>> features, boolean pcaDeclared) {

@@ -5,7 +5,10 @@ import dev.portrait.core.definition.ProfileDefinition;
 import dev.portrait.core.definition.SegmentSpec;
 import dev.portrait.core.event.Event;
 import dev.portrait.core.experiment.ExperimentAssignment;
+import dev.portrait.core.experiment.ExperimentResults;
 import dev.portrait.core.experiment.ExperimentUpdate;
+import dev.portrait.core.definition.ModelSpecs;
+import dev.portrait.core.model.RecommendationFeedback;
 import dev.portrait.core.identity.ProfileIdKey;
 import dev.portrait.core.model.ModelUpdate;
 import dev.portrait.core.profile.Profile;
@@ -13,6 +16,7 @@ import dev.portrait.core.profile.Profile;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * Derives what the experiments' results learn from a step: for each experiment that measures the
@@ -58,12 +62,58 @@ final class ExperimentFeed {
         return assignment;
     }
 
-    /** After an event was folded into {@code p} (its segments already include it). */
-    void folded(Profile p, Event event, List<ModelUpdate> out) {
+    /**
+     * The experiment (definition index) varying the recommender whose variant serves this person, and the
+     * variant: the first such experiment they are enrolled in (their enrolled variant) or whose population
+     * holds them now (their assigned variant); null when none.
+     */
+    int[] servingVariant(Profile p, ExperimentResults results, IntPredicate variesRecommender) {
+        for (int i = 0; i < experiments.size(); i++) {
+            Declared d = experiments.get(i);
+            if (!variesRecommender.test(i)) {
+                continue;
+            }
+            String enrolled = results == null ? null : results.enrolledVariant(d.spec().name(), p.profileId());
+            if (enrolled != null) {
+                List<ExperimentSpecs.Variant> variants = d.spec().variants();
+                for (int v = 0; v < variants.size(); v++) {
+                    if (variants.get(v).name().equals(enrolled)) {
+                        return new int[]{i, v};
+                    }
+                }
+            }
+            if (d.population() < 0 || p.inSegment(d.population())) {
+                return new int[]{i, assignment.variant(d.spec(), p.profileId())};
+            }
+        }
+        return null;
+    }
+
+    /**
+     * After an event was folded into {@code p} (its segments already include it).
+     *
+     * <p>For an experiment that varies the recommender and measures the feedback loop's own shown and clicked
+     * events, exposures and clicks come from the join ({@code joined}): an answer counts once, only when
+     * served under this experiment, and for the variant that served it. Its other events (conversions,
+     * revenue) count as for any experiment.
+     */
+    void folded(Profile p, Event event, RecommendationFeedback.Joined joined, ModelSpecs.Feedback feedback,
+                List<ModelUpdate> out) {
         String key = event.key();
-        for (Declared d : experiments) {
+        for (int i = 0; i < experiments.size(); i++) {
+            Declared d = experiments.get(i);
             ExperimentSpecs.Experiment e = d.spec();
             if (!e.counts(key)) {
+                continue;
+            }
+            if (feedback != null && e.variesRecommender() && feedback.shown().equals(e.exposure())
+                    && feedback.clicked().equals(e.click()) && (key.equals(e.exposure()) || key.equals(e.click()))) {
+                if (joined != null && joined.served().experiment() == i
+                        && (joined.newlyShown() || joined.newlyClicked())) {
+                    out.add(new ModelUpdate.ForExperiment(new ExperimentUpdate.Observed(e.name(), p.profileId(),
+                            joined.served().variant(), true, event.time(), joined.newlyShown(),
+                            joined.newlyClicked(), e.conversions().contains(key), 0)));
+                }
                 continue;
             }
             boolean inPopulation = d.population() < 0 || p.inSegment(d.population());

@@ -10,6 +10,8 @@ import dev.portrait.core.identity.Resolution;
 import dev.portrait.core.model.DeclaredModels;
 import dev.portrait.core.model.ModelState;
 import dev.portrait.core.model.ModelUpdate;
+import dev.portrait.core.model.RecommendationFeedback;
+import dev.portrait.core.model.ServedRecommendations;
 import dev.portrait.core.model.SharedModels;
 import dev.portrait.core.profile.MergeLogEntry;
 import dev.portrait.core.profile.Profile;
@@ -90,7 +92,7 @@ public final class ProfileEngine {
     public ProfileEngine(ProfileDefinition definition, ProfileUpdater.ChangeTracking tracking, ProfileIdKey ids) {
         this.ids = Objects.requireNonNull(ids, "profile id key");
         this.definition = Objects.requireNonNull(definition, "definition");
-        this.models = new DeclaredModels(definition);
+        this.models = new DeclaredModels(definition, ids);
         this.updater = new ProfileUpdater(definition, models.any() ? models.stateCodec() : null, tracking);
         this.codec = new ProfileCodec(updater);
         this.shared = models.newShared();
@@ -125,6 +127,31 @@ public final class ProfileEngine {
             throw new IllegalArgumentException("no experiment " + experiment + " in definition " + definition.name());
         }
         return experiments.assignment().variant(e, profileId);
+    }
+
+    /**
+     * A recommendations answer for a profile, as served: under the settings of the person's variant in the
+     * first experiment (definition order) that varies the recommender and that they take part in — they are
+     * enrolled in it, or their profile is in its population now — when they consent to the models' purposes;
+     * under the definition's settings otherwise. The answer's id carries placement and variant, so the
+     * feedback join credits what people do with it to what was served. Reads the profile and the shared
+     * models; changes neither.
+     *
+     * @param servedAt the runtime's clock (the only wall-clock time in an answer; it is written into the id)
+     * @param serial   the runtime's counter (ids are unique by time and serial)
+     */
+    public ServedRecommendations serve(Profile p, int k, String placement, long servedAt, long serial,
+                                       SharedModels shared) {
+        int experiment = -1;
+        int variant = -1;
+        if (experiments.any() && (updater.deniedPurposes(p) & updater.modelPurposes()) == 0) {
+            int[] chosen = experiments.servingVariant(p, shared.experiments(), models::variesRecommender);
+            if (chosen != null) {
+                experiment = chosen[0];
+                variant = chosen[1];
+            }
+        }
+        return models.serve(p, k, placement, servedAt, serial, experiment, variant, shared);
     }
 
     /** The models' shared state: fed by the runtime from each step's updates; read by queries; checkpointed. */
@@ -247,10 +274,11 @@ public final class ProfileEngine {
     private UpdateResult foldEvent(Profile p, Event event, List<ModelUpdate> updates) {
         long deniedBefore = updater.deniedPurposes(p);
         UpdateResult u = updater.applyInPlace(p, event);
+        RecommendationFeedback.Joined joined = null;
         if (models.any()) {
             long denied = updater.deniedPurposes(p) & updater.modelPurposes();
             if (denied == 0) {
-                models.observe(p, event, updates);
+                joined = models.observe(p, event, updates);
             } else {
                 // without consent to the models' purposes the event teaches them nothing (counted); a
                 // withdrawal empties the person's model state and tells the shared models what a forget does
@@ -267,7 +295,7 @@ public final class ProfileEngine {
         // an experiment varies what the models serve, so it enrols and measures only people who consent to the
         // models' purposes (a withdrawal stops their counting from then on)
         if (experiments.any() && (updater.deniedPurposes(p) & updater.modelPurposes()) == 0) {
-            experiments.folded(p, event, updates);
+            experiments.folded(p, event, joined, models.feedbackSpec(), updates);
         }
         return u;
     }

@@ -1,11 +1,13 @@
 package dev.portrait.core.model;
 
+import dev.portrait.core.definition.ExperimentSpecs;
 import dev.portrait.core.definition.ModelSpecs;
 import dev.portrait.core.definition.ProfileDefinition;
 import dev.portrait.core.encoding.BinaryIn;
 import dev.portrait.core.encoding.BinaryOut;
 import dev.portrait.core.event.Event;
 import dev.portrait.core.feature.Feature;
+import dev.portrait.core.identity.ProfileIdKey;
 import dev.portrait.core.profile.Profile;
 import dev.portrait.core.profile.ProfileExtension;
 
@@ -60,10 +62,27 @@ public final class DeclaredModels {
     private final int interestIndex;
     private final Set<String> purchases;
     private final StateCodec codec = new StateCodec();
+    /** Issues and reads the ids recommendation answers carry. */
+    private final RecommendationIds recommendationIds;
+    /** The feedback join, or null without {@code models.recommender.feedback}. */
+    final RecommendationFeedback feedback;
+    /**
+     * Per experiment (definition order) and variant: the recommender configuration a variant's settings
+     * make, or null for an experiment that does not vary the recommender.
+     */
+    private final Recommender.Config[][] variantConfigs;
+    private final boolean[][] variantReasons;
 
+    /** Under the public test key ({@link ProfileIdKey#publicTestKey()}): for tests and tools that keep no ids. */
     public DeclaredModels(ProfileDefinition definition) {
+        this(definition, ProfileIdKey.publicTestKey());
+    }
+
+    /** @param ids the engine's profile-id secret, from which the recommendation ids' key is derived */
+    public DeclaredModels(ProfileDefinition definition, ProfileIdKey ids) {
         this.definition = definition;
         this.specs = definition.models();
+        this.recommendationIds = new RecommendationIds(ids);
         ModelSpecs.Recommender r = specs.recommender();
         if (r != null) {
             ItemStatistics.Config d = ItemStatistics.Config.defaults();
@@ -77,7 +96,10 @@ public final class DeclaredModels {
             purchases = r.purchaseEvents();
             recentIndex = r.recentFeature() == null ? -1 : definition.featureIndex(r.recentFeature());
             interestIndex = r.interestFeature() == null ? -1 : definition.featureIndex(r.interestFeature());
+            feedback = r.feedback() == null ? null : new RecommendationFeedback(r.feedback(), r.itemProperty(),
+                    recommendationIds, definition.experiments().experiments());
         } else {
+            feedback = null;
             itemConfig = null;
             recommenderConfig = null;
             categoryProperty = null;
@@ -140,6 +162,22 @@ public final class DeclaredModels {
             bots = null;
             botThreshold = Double.NaN;
         }
+        List<ExperimentSpecs.Experiment> experiments = definition.experiments().experiments();
+        variantConfigs = new Recommender.Config[experiments.size()][];
+        variantReasons = new boolean[experiments.size()][];
+        for (int e = 0; e < experiments.size(); e++) {
+            ExperimentSpecs.Experiment x = experiments.get(e);
+            if (recommenderConfig == null || !x.variesRecommender()) {
+                continue;
+            }
+            variantConfigs[e] = new Recommender.Config[x.variants().size()];
+            variantReasons[e] = new boolean[x.variants().size()];
+            for (int v = 0; v < x.variants().size(); v++) {
+                Map<String, Object> settings = x.variants().get(v).settings();
+                variantConfigs[e][v] = recommenderConfig.with(settings);
+                variantReasons[e][v] = !Boolean.FALSE.equals(settings.get("reasons"));
+            }
+        }
     }
 
     private int[] indexes(List<String> names) {
@@ -184,12 +222,14 @@ public final class DeclaredModels {
 
     /**
      * Folds one event of the profile it was just folded into (the profile already includes it).
-     * Appends what the shared models must learn to {@code out}.
+     * Appends what the shared models must learn to {@code out}. Returns what the feedback join matched
+     * when the event is a shown or clicked event that joined a served answer, else null.
      */
-    public void observe(Profile p, Event event, List<ModelUpdate> out) {
+    public RecommendationFeedback.Joined observe(Profile p, Event event, List<ModelUpdate> out) {
         ModelState s = state(p);
         long t = event.time();
         String key = event.key();
+        RecommendationFeedback.Joined joined = feedback == null ? null : feedback.observe(s.feedback, event, out);
         if (bots != null) {
             boolean was = s.botScore >= botThreshold;
             bots.observe(s.activity, t, key);
@@ -240,6 +280,7 @@ public final class DeclaredModels {
             s.personaFedAt = t;
         }
         p.checkNoLaterThan(nextDeadline(s));
+        return joined;
     }
 
     private boolean samplesVectors() {
@@ -296,6 +337,9 @@ public final class DeclaredModels {
         if (outcomes != null) {
             m.regressionPending = outcomes.merge(winner.regressionPending, loser.regressionPending);
         }
+        if (feedback != null) {
+            m.feedback = feedback.merge(winner.feedback, loser.feedback, out);
+        }
         for (String item : loser.bought) {
             if (!m.bought.contains(item)) {
                 m.bought.add(item);
@@ -307,11 +351,14 @@ public final class DeclaredModels {
         return m;
     }
 
-    /** A forgotten person leaves the bot count (their state goes with their profile). */
+    /** A forgotten person leaves the bot count and the feedback totals (their state goes with their profile). */
     public void forgotten(Profile p, List<ModelUpdate> out) {
         ModelState s = state(p);
         if (bots != null && s.botScore >= botThreshold) {
             out.add(new ModelUpdate.SuspectedBots(-1));
+        }
+        if (feedback != null && s.feedback != null) {
+            feedback.forgotten(s.feedback, out);
         }
     }
 
@@ -319,6 +366,58 @@ public final class DeclaredModels {
 
     /** The top {@code k} items for the profile at {@code now}; empty without a recommender. */
     public List<Recommendation> recommend(Profile p, int k, long now, SharedModels shared) {
+        return recommend(p, k, now, shared, recommenderConfig);
+    }
+
+    /**
+     * An answer to serve: the top {@code k} items under the configuration the person's experiment variant
+     * sets (the definition's otherwise), and the id the app sends back with what it showed and what was
+     * clicked ({@link RecommendationIds}).
+     *
+     * @param servedAt   the serving time (the runtime's clock), written into the id
+     * @param serial     the runtime's counter, which makes ids unique
+     * @param experiment the index of the experiment varying the recommender that the person takes part in
+     *                   (the engine's choice, {@code ProfileEngine.serve}), or -1
+     * @param variant    their variant in it, or -1
+     */
+    public ServedRecommendations serve(Profile p, int k, String placement, long servedAt, long serial, int experiment,
+                                       int variant, SharedModels shared) {
+        Recommender.Config config = recommenderConfig;
+        boolean reasons = true;
+        if (experiment >= 0 && experiment < variantConfigs.length && variantConfigs[experiment] != null
+                && variant >= 0 && variant < variantConfigs[experiment].length) {
+            config = variantConfigs[experiment][variant];
+            reasons = variantReasons[experiment][variant];
+        } else {
+            experiment = -1;
+            variant = -1;
+        }
+        long now = Math.max(servedAt, p.clock());
+        List<Recommendation> items = recommend(p, k, now, shared, config);
+        RecommendationIds.Served id = recommendationIds.issue(servedAt, serial, placement, experiment, variant);
+        String experimentName = experiment < 0 ? null : definition.experiments().experiments().get(experiment).name();
+        String variantName = experiment < 0 ? null
+                : definition.experiments().experiments().get(experiment).variants().get(variant).name();
+        return new ServedRecommendations(id.id(), placement, RecommendationFeedback.MODEL, experimentName, variantName,
+                reasons, items);
+    }
+
+    /** Whether an experiment (by definition index) has variants that set the recommender. */
+    public boolean variesRecommender(int experiment) {
+        return experiment >= 0 && experiment < variantConfigs.length && variantConfigs[experiment] != null;
+    }
+
+    /** The ids' reader, for tests and tools that check an id. */
+    public RecommendationIds recommendationIds() {
+        return recommendationIds;
+    }
+
+    /** The feedback section, or null without one. */
+    public ModelSpecs.Feedback feedbackSpec() {
+        return feedback == null ? null : feedback.spec();
+    }
+
+    private List<Recommendation> recommend(Profile p, int k, long now, SharedModels shared, Recommender.Config config) {
         if (shared.recommender == null) {
             return List.of();
         }
@@ -331,7 +430,8 @@ public final class DeclaredModels {
             });
         }
         return shared.recommender.recommend(shared.items,
-                new Recommender.Request(recent(p, now), interests, state(p).bought, k, now), shared.categoryOfItem::get);
+                new Recommender.Request(recent(p, now), interests, state(p).bought, k, now), shared.categoryOfItem::get,
+                config);
     }
 
     /**
@@ -395,6 +495,9 @@ public final class DeclaredModels {
         }
         out.put("botScore", s.botScore());
         out.put("segments", s.segments());
+        if (feedback != null) {
+            out.put("feedback", feedback.json(state(p).feedback)); // this person's own shown / clicked / converted
+        }
         if (shared.experiments != null) {
             out.put("experiments", shared.experiments.enrolment(p.profileId())); // name → variant, enrolled only
         }
@@ -488,6 +591,9 @@ public final class DeclaredModels {
             if (outcomes != null) {
                 s.regressionPending = outcomes.empty();
             }
+            if (feedback != null) {
+                s.feedback = new FeedbackState();
+            }
             return s;
         }
 
@@ -518,6 +624,9 @@ public final class DeclaredModels {
                 out.writeVarInt(s.bought.size());
                 s.bought.forEach(out::writeString);
             }
+            if (feedback != null) {
+                s.feedback.encode(out);
+            }
         }
 
         @Override
@@ -542,6 +651,9 @@ public final class DeclaredModels {
                 for (int i = 0; i < n; i++) {
                     s.bought.add(in.readString());
                 }
+            }
+            if (feedback != null) {
+                s.feedback = FeedbackState.decode(in);
             }
             return s;
         }

@@ -10,7 +10,8 @@ import java.util.LinkedHashSet;
  * own events whichever order the shared models learned in. Which parts
  * are used depends on the definition's {@code models:} section; {@link DeclaredModels} owns the
  * logic and the binary form. Bounded: a fixed number of scalars, {@code maxPending} examples per
- * labelled model and at most {@link DeclaredModels#BOUGHT_LIMIT} item ids.
+ * labelled model and at most {@link DeclaredModels#BOUGHT_LIMIT} item ids, and
+ * the feedback loop's {@code remember} answers.
  */
 public final class ModelState {
     BotScore.Activity activity;
@@ -19,9 +20,16 @@ public final class ModelState {
     /** The latest bought items, oldest first. */
     final LinkedHashSet<String> bought = new LinkedHashSet<>();
     long personaFedAt = Long.MIN_VALUE;
+    /** The recommendations this person was shown and what came of them (with a feedback section). */
+    FeedbackState feedback;
     double botScore;
 
     ModelState() {
+    }
+
+    /** This person's side of the feedback loop, or null without a feedback section. */
+    public FeedbackState feedback() {
+        return feedback;
     }
 
     /** The bot score as of the last event, in [0, 1]. */

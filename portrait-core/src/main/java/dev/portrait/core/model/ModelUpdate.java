@@ -74,4 +74,27 @@ public sealed interface ModelUpdate {
             java.util.Objects.requireNonNull(update, "update");
         }
     }
+
+    /**
+     * What the feedback join counted ({@link RecommendationFeedback}): answers of a model at a placement,
+     * served under an experiment's variant ("" for none), newly shown, clicked or converted. Negative when
+     * a merge takes back a double count.
+     */
+    record Feedback(String model, String placement, String experiment, String variant, long shown, long clicked,
+                    long converted) implements ModelUpdate {
+        public Feedback {
+            java.util.Objects.requireNonNull(model, "model");
+            java.util.Objects.requireNonNull(placement, "placement");
+            java.util.Objects.requireNonNull(experiment, "experiment");
+            java.util.Objects.requireNonNull(variant, "variant");
+        }
+    }
+
+    /** A shown or clicked event the join could not match ({@code unknown_id}, {@code expired}, {@code forgotten}). */
+    record FeedbackUnjoined(String model, String reason) implements ModelUpdate {
+        public FeedbackUnjoined {
+            java.util.Objects.requireNonNull(model, "model");
+            java.util.Objects.requireNonNull(reason, "reason");
+        }
+    }
 }

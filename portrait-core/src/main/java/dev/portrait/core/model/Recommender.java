@@ -50,9 +50,18 @@ public final class Recommender {
      * @param scanLimit             how far down the popularity ranking categories are looked for
      * @param excludeBought         leave out items the user bought
      * @param excludeSeen           leave out the user's recent items
+     * @param maxNeighbours         how many of a recent item's strongest neighbours pull (at most the table keeps)
      */
     public record Config(long recencyHalfLifeMillis, int maxRecent, double categoryWeight, double popularityWeight,
-                         int maxCategories, int perCategory, int scanLimit, boolean excludeBought, boolean excludeSeen) {
+                         int maxCategories, int perCategory, int scanLimit, boolean excludeBought, boolean excludeSeen,
+                         int maxNeighbours) {
+        /** Every neighbour the table keeps pulls. */
+        public Config(long recencyHalfLifeMillis, int maxRecent, double categoryWeight, double popularityWeight,
+                      int maxCategories, int perCategory, int scanLimit, boolean excludeBought, boolean excludeSeen) {
+            this(recencyHalfLifeMillis, maxRecent, categoryWeight, popularityWeight, maxCategories, perCategory,
+                    scanLimit, excludeBought, excludeSeen, Integer.MAX_VALUE);
+        }
+
         public Config {
             if (recencyHalfLifeMillis <= 0) {
                 throw new IllegalArgumentException("recencyHalfLifeMillis must be positive, got " + recencyHalfLifeMillis);
@@ -63,6 +72,7 @@ public final class Recommender {
             ItemStatistics.requireIn("maxCategories", maxCategories, 0, 100);
             ItemStatistics.requireIn("perCategory", perCategory, 1, 10_000);
             ItemStatistics.requireIn("scanLimit", scanLimit, 1, 10_000_000);
+            ItemStatistics.requireIn("maxNeighbours", maxNeighbours, 1, Integer.MAX_VALUE);
         }
 
         /** A 1-day recency half-life, 20 recent items, 0.5 and 0.05 as weights, 3 categories of 50 among the top 5,000 items, bought items left out. */
@@ -72,7 +82,25 @@ public final class Recommender {
 
         public Config withExclusions(boolean bought, boolean seen) {
             return new Config(recencyHalfLifeMillis, maxRecent, categoryWeight, popularityWeight, maxCategories,
-                    perCategory, scanLimit, bought, seen);
+                    perCategory, scanLimit, bought, seen, maxNeighbours);
+        }
+
+        /**
+         * This configuration with an experiment variant's settings over it (the keys
+         * {@code ExperimentsLoader} accepts, already checked there); {@code reasons} is the serving side's.
+         */
+        public Config with(java.util.Map<String, Object> settings) {
+            return new Config(
+                    settings.get("recencyHalfLife") instanceof Number n ? n.longValue() : recencyHalfLifeMillis,
+                    settings.get("maxRecent") instanceof Number n ? n.intValue() : maxRecent,
+                    settings.get("categoryWeight") instanceof Number n ? n.doubleValue() : categoryWeight,
+                    settings.get("popularityWeight") instanceof Number n ? n.doubleValue() : popularityWeight,
+                    settings.get("maxCategories") instanceof Number n ? n.intValue() : maxCategories,
+                    settings.get("perCategory") instanceof Number n ? n.intValue() : perCategory,
+                    scanLimit,
+                    settings.get("excludeBought") instanceof Boolean b ? b : excludeBought,
+                    settings.get("excludeSeen") instanceof Boolean b ? b : excludeSeen,
+                    settings.get("neighbours") instanceof Number n ? n.intValue() : maxNeighbours);
         }
 
         private static void requireWeight(String name, double w) {
@@ -130,6 +158,15 @@ public final class Recommender {
      * @param categoryOf the catalogue's category of an item, or {@code null} when unknown
      */
     public List<Recommendation> recommend(ItemStatistics stats, Request request, Function<String, String> categoryOf) {
+        return recommend(stats, request, categoryOf, config);
+    }
+
+    /**
+     * As {@link #recommend(ItemStatistics, Request, Function)} under another configuration: an experiment
+     * variant's settings ({@link Config#with}) over this recommender's.
+     */
+    public List<Recommendation> recommend(ItemStatistics stats, Request request, Function<String, String> categoryOf,
+                                          Config config) {
         Map<String, RecentItem> latest = new HashMap<>();
         for (RecentItem r : request.recent()) {
             latest.merge(r.item(), r, (a, b) -> a.time() >= b.time() ? a : b);
@@ -154,7 +191,7 @@ public final class Recommender {
                 continue;
             }
             double recency = Math.exp(-Math.max(0, request.now() - r.time()) * ln2OverHalfLife);
-            for (int at = 0; at < from.size; at++) {
+            for (int at : strongest(stats, from, config.maxNeighbours())) {
                 String item = from.neighbours[at];
                 if (excluded.contains(item)) {
                     continue;
@@ -172,7 +209,7 @@ public final class Recommender {
             }
         }
 
-        Map<String, Double> shares = topShares(request.interests());
+        Map<String, Double> shares = topShares(request.interests(), config);
         Map<String, ItemRecord> categoryLeaders = new HashMap<>();
         Map<String, Integer> taken = new HashMap<>();
         int scanned = 0;
@@ -183,7 +220,7 @@ public final class Recommender {
                 mostPopular = r;
             }
             if (scanned++ == config.scanLimit() || (popularNeeded == 0 && taken.size() == shares.size()
-                    && allFull(taken))) {
+                    && allFull(taken, config))) {
                 break;
             }
             boolean allowed = !excluded.contains(r.item);
@@ -241,7 +278,31 @@ public final class Recommender {
         return List.copyOf(out.subList(0, Math.min(request.k(), out.size())));
     }
 
-    private boolean allFull(Map<String, Integer> taken) {
+    /** The positions of the item's {@code limit} most similar neighbours (all of them when it keeps fewer). */
+    private static int[] strongest(ItemStatistics stats, ItemRecord from, int limit) {
+        int[] all = new int[from.size];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        if (limit >= all.length) {
+            return all;
+        }
+        Integer[] order = new Integer[all.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> {
+            int bySimilarity = Double.compare(stats.similarity(from, b), stats.similarity(from, a));
+            return bySimilarity != 0 ? bySimilarity : from.neighbours[a].compareTo(from.neighbours[b]);
+        });
+        int[] out = new int[limit];
+        for (int i = 0; i < limit; i++) {
+            out[i] = order[i];
+        }
+        return out;
+    }
+
+    private static boolean allFull(Map<String, Integer> taken, Config config) {
         for (int n : taken.values()) {
             if (n < config.perCategory()) {
                 return false;
@@ -251,7 +312,7 @@ public final class Recommender {
     }
 
     /** The top {@code maxCategories} positive interests as shares of their sum. */
-    private Map<String, Double> topShares(Map<String, Double> interests) {
+    private static Map<String, Double> topShares(Map<String, Double> interests, Config config) {
         List<Map.Entry<String, Double>> positive = new ArrayList<>();
         for (Map.Entry<String, Double> e : interests.entrySet()) {
             if (e.getKey() != null && e.getValue() != null && e.getValue() > 0 && Double.isFinite(e.getValue())) {

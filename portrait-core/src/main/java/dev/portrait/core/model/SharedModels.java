@@ -44,6 +44,8 @@ public final class SharedModels {
     final Accounts accounts;
     /** The experiments' results (the definition's {@code experiments:}), or null without any. */
     final ExperimentResults experiments;
+    /** The feedback join's totals (the recommender's {@code feedback:}), or null without one. */
+    final FeedbackCounts feedback;
     static final long SIZE_HALF_LIFE = 7L * 24 * 3_600_000;
 
     SharedModels(DeclaredModels declared) {
@@ -60,6 +62,7 @@ public final class SharedModels {
         this.accounts = declared.accountSpecs().declared() ? new Accounts(declared.accountSpecs()) : null;
         this.experiments = declared.experimentSpecs().experiments().isEmpty() ? null
                 : new ExperimentResults(declared.experimentSpecs());
+        this.feedback = declared.feedback == null ? null : new FeedbackCounts();
     }
 
     /** Learns what one engine step asks, in order. */
@@ -106,6 +109,10 @@ public final class SharedModels {
             accounts.absorb(a.update());
         } else if (update instanceof ModelUpdate.ForExperiment e && experiments != null) {
             experiments.absorb(e.update());
+        } else if (update instanceof ModelUpdate.Feedback f && feedback != null) {
+            feedback.absorb(f);
+        } else if (update instanceof ModelUpdate.FeedbackUnjoined u && feedback != null) {
+            feedback.absorb(u);
         }
     }
 
@@ -162,6 +169,11 @@ public final class SharedModels {
         return experiments;
     }
 
+    /** The feedback join's totals (read them on the thread that absorbs), or null without a feedback section. */
+    public FeedbackCounts feedback() {
+        return feedback;
+    }
+
     /** The propensity model's prequential quality, or null without one. */
     public PrequentialMetrics propensityMetrics() {
         return propensity == null ? null : propensity.metrics();
@@ -207,6 +219,11 @@ public final class SharedModels {
         out.writeBoolean(experiments != null);
         if (experiments != null) {
             experiments.encode(out);
+        }
+        // appended last, so a checkpoint written before the feedback loop existed still restores
+        out.writeBoolean(feedback != null);
+        if (feedback != null) {
+            feedback.encode(out);
         }
         return out.toByteArray();
     }
@@ -261,6 +278,9 @@ public final class SharedModels {
         }
         if (in.readBoolean() && experiments != null) {
             experiments.restore(in);
+        }
+        if (in.hasMore() && in.readBoolean() && feedback != null) {
+            feedback.restore(in);
         }
         return true;
     }

@@ -25,6 +25,8 @@ class ExperimentResultsTest {
               - {name: orders, kind: count, events: [Order Completed]}
             segments:
               - {name: everyone, when: "features.orders >= 0"}
+            models:
+              recommender: {interactions: {Order Completed: 1}, item: product_id}
             experiments:
               key: a-secret-of-sixteen-or-more
               list:

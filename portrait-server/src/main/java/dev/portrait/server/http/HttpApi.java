@@ -217,7 +217,7 @@ public final class HttpApi implements AutoCloseable {
         r.add(HandlerType.POST, "/v1/audiences/stats", Scope.QUERY, audiences::stats); // issue 13: dp aggregates
         // a dp-only key reads no model output: recommendations and scores name a person, and personas (cluster
         // centres) are exact aggregates that a small cluster gives away
-        ModelRoutes.register((method, path, scope, h) -> r.add(method, path, scope, ctx -> {
+        Runnable beforeScrape = ModelRoutes.register((method, path, scope, h) -> r.add(method, path, scope, ctx -> {
             privateReads.requireIndividualAccess(ctx);
             privateReads.requireModelPurposes(ctx, queryPort.purposes());
             h.handle(ctx);
@@ -248,8 +248,10 @@ public final class HttpApi implements AutoCloseable {
         // a read or admin key unless the settings open it (demo): the figures name no person, but they tell an
         // outsider how big and how busy the installation is; Prometheus sends the key as basic_auth or a
         // bearer token. The scrape reads published counters and gauges only, never the profile worker.
-        r.add(HandlerType.GET, "/metrics", metricsScope, ctx -> ctx.status(200)
-                .contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        r.add(HandlerType.GET, "/metrics", metricsScope, ctx -> {
+            beforeScrape.run(); // series of placements and variants counted since the last scrape
+            ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+        });
     }
 
     /** The console role a key signs in with: admin keys administer, read keys read, write keys none. */

@@ -1,6 +1,9 @@
 package dev.portrait.server.http;
 
+import dev.portrait.core.model.FeedbackCounts;
 import dev.portrait.core.model.Recommendation;
+import dev.portrait.core.model.RecommendationIds;
+import dev.portrait.core.model.ServedRecommendations;
 import dev.portrait.server.port.ModelPort;
 import dev.portrait.server.port.QueryPort;
 import io.javalin.http.Context;
@@ -16,9 +19,11 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Recommendations, personas and a profile's model scores, and the propensity model's prequential
- * quality in {@code /metrics}. The models answer through {@link ModelPort}; a query side without one
- * (a runtime with no models) answers these routes with 404 {@code not_found}.
+ * Recommendations (each answer with its recommendation id and placement), personas, a profile's model
+ * scores, the feedback loop's totals, and the models' figures in {@code /metrics}: the propensity model's
+ * prequential quality and the feedback loop's counts per model, placement and experiment variant
+ * ({@link FeedbackMeters}). The models answer through {@link ModelPort}; a query side without one (a
+ * runtime with no models) answers these routes with 404 {@code not_found}.
  */
 final class ModelRoutes {
     /** How {@link HttpApi} declares a route. */
@@ -36,10 +41,15 @@ final class ModelRoutes {
         this.reads = reads;
     }
 
-    /** Declares the model routes, and the model gauges when the query side has models. */
-    static void register(Declare r, QueryPort query, MeterRegistry registry) {
+    /**
+     * Declares the model routes, and the model gauges when the query side has models. Returns what
+     * {@code /metrics} runs before each scrape: the feedback loop's series appear as placements and variants
+     * are first counted.
+     */
+    static Runnable register(Declare r, QueryPort query, MeterRegistry registry) {
         ModelRoutes routes = new ModelRoutes(query instanceof ModelPort m ? m : null, new QueryRoutes(query));
         r.add(HandlerType.GET, "/v1/profiles/{idType}/{id}/recommendations", Scope.QUERY, routes::recommendations);
+        r.add(HandlerType.GET, "/v1/recommendations/feedback", Scope.QUERY, routes::feedback);
         r.add(HandlerType.GET, "/v1/profiles/{idType}/{id}/scores", Scope.QUERY, routes::scores);
         r.add(HandlerType.GET, "/v1/personas", Scope.QUERY, routes::personas);
         if (routes.models != null) {
@@ -56,7 +66,9 @@ final class ModelRoutes {
                     routes.models, q -> q.quality().regressionBaselineRmse());
             gauge(registry, "portrait.suspected.bots", "profiles in the suspected_bots model segment",
                     routes.models, q -> q.quality().suspectedBots());
+            return new FeedbackMeters(registry, routes.models)::refresh;
         }
+        return () -> { };
     }
 
     private static void gauge(MeterRegistry registry, String name, String description, ModelPort models,
@@ -78,17 +90,64 @@ final class ModelRoutes {
         String idType = ctx.pathParam("idType");
         String id = ctx.pathParam("id");
         int k = k(ctx.queryParam("k"));
+        String placement = placement(ctx.queryParam("placement"));
         reads.awaitPosition(ctx);
-        List<Recommendation> recs = models().recommendations(idType, id, k).orElseThrow(() -> noProfile(idType, id));
-        List<Map<String, Object>> items = new ArrayList<>(recs.size());
-        for (Recommendation rec : recs) {
+        ServedRecommendations served = models().recommendations(idType, id, k, placement)
+                .orElseThrow(() -> noProfile(idType, id));
+        List<Map<String, Object>> items = new ArrayList<>(served.items().size());
+        for (Recommendation rec : served.items()) {
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("item", rec.item());
             item.put("score", rec.score());
-            item.put("reason", rec.reason());
+            if (served.reasons()) { // a variant may serve without reasons (reasons: false)
+                item.put("reason", rec.reason());
+            }
             items.add(item);
         }
-        Json.write(ctx, 200, Map.of("items", items));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("recommendationId", served.recommendationId());
+        body.put("placement", served.placement());
+        body.put("model", served.model());
+        if (served.experiment() != null) {
+            body.put("experiment", Map.of("name", served.experiment(), "variant", served.variant()));
+        }
+        body.put("items", items);
+        Json.write(ctx, 200, body);
+    }
+
+    void feedback(Context ctx) {
+        reads.awaitPosition(ctx);
+        ModelPort.Feedback f = models().feedback();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (FeedbackCounts.Row row : f.rows()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("model", row.model());
+            m.put("placement", row.placement());
+            m.put("experiment", row.experiment().isEmpty() ? null : row.experiment());
+            m.put("variant", row.variant().isEmpty() ? null : row.variant());
+            m.put("shown", row.shown());
+            m.put("clicked", row.clicked());
+            m.put("converted", row.converted());
+            m.put("ctr", Double.isFinite(row.ctr()) ? row.ctr() : null);
+            m.put("conversionRate", Double.isFinite(row.conversionRate()) ? row.conversionRate() : null);
+            rows.add(m);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("declared", f.declared());
+        body.put("rows", rows);
+        body.put("unjoined", f.unjoined());
+        Json.write(ctx, 200, body);
+    }
+
+    private static String placement(String text) {
+        if (text == null || text.isEmpty()) {
+            return "default";
+        }
+        if (!RecommendationIds.isPlacement(text)) {
+            throw ApiError.invalidParameter("placement", "placement must be 1 to 40 letters, digits, _ . or -, got \""
+                    + (text.length() > 60 ? text.substring(0, 60) + "…" : text) + "\"");
+        }
+        return text;
     }
 
     void scores(Context ctx) {

@@ -1,6 +1,7 @@
 package dev.portrait.server.port;
 
-import dev.portrait.core.model.Recommendation;
+import dev.portrait.core.model.FeedbackCounts;
+import dev.portrait.core.model.ServedRecommendations;
 
 import java.util.List;
 import java.util.Map;
@@ -12,12 +13,35 @@ import java.util.Optional;
  */
 public interface ModelPort {
     /**
-     * The top {@code k} items for the profile holding this identifier, best first, each with a reason;
-     * empty when nobody holds it.
+     * An answer for the profile holding this identifier, to be shown at {@code placement}: the top {@code k}
+     * items, best first, each with a reason, under the settings of the person's experiment variant, and the
+     * answer's recommendation id (the feedback loop joins Shown / Clicked events to it); empty when nobody
+     * holds the identifier.
      *
      * @throws dev.portrait.core.PortraitException {@code unknown_identifier_type} (400)
      */
-    Optional<List<Recommendation>> recommendations(String idType, String id, int k);
+    Optional<ServedRecommendations> recommendations(String idType, String id, int k, String placement);
+
+    /**
+     * The feedback loop's totals (answers shown, clicked, converted per model, placement and experiment
+     * variant) and the shown or clicked events that did not join, by model and reason; empty without a
+     * {@code feedback:} section. Includes every event folded before the call (read-your-writes).
+     */
+    Feedback feedback();
+
+    /**
+     * As {@link #feedback()}, but as far as the models have absorbed, without waiting behind updates still
+     * queued: for a scrape, which must not wait for a backlog.
+     */
+    Feedback feedbackSoFar();
+
+    /** The feedback loop's totals; {@code declared} is false when the definition has no feedback section. */
+    record Feedback(boolean declared, List<FeedbackCounts.Row> rows, Map<String, Map<String, Long>> unjoined) {
+        public Feedback {
+            rows = List.copyOf(rows);
+            unjoined = Map.copyOf(unjoined);
+        }
+    }
 
     /** Every persona (empty until the first mini-batch has seeded them). */
     List<PersonaView> personas();

@@ -5,7 +5,7 @@ import dev.portrait.core.clean.Cleaner;
 import dev.portrait.core.definition.ProfileDefinition;
 import dev.portrait.core.engine.ProfileEngine;
 import dev.portrait.core.experiment.ExperimentReport;
-import dev.portrait.core.model.Recommendation;
+import dev.portrait.core.model.ServedRecommendations;
 import dev.portrait.core.profile.ProfileUpdater;
 import dev.portrait.core.profile.ProfileView;
 import dev.portrait.core.segment.AudienceSpec;
@@ -446,8 +446,18 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     }
 
     @Override
-    public Optional<List<Recommendation>> recommendations(String idType, String id, int k) {
-        return models.recommendations(idType, id, k);
+    public Optional<ServedRecommendations> recommendations(String idType, String id, int k, String placement) {
+        return models.recommendations(idType, id, k, placement);
+    }
+
+    @Override
+    public Feedback feedback() {
+        return models.feedback();
+    }
+
+    @Override
+    public Feedback feedbackSoFar() {
+        return models.feedbackSoFar();
     }
 
     @Override

@@ -263,10 +263,27 @@ class ConsoleBrowserIT {
     @Test
     @Order(6)
     void theModelsAndApiDocsPagesRender() throws Exception {
+        // the feedback loop: an answer served at placement "home", shown and clicked
+        String id = get("/v1/profiles/user_id/u1/recommendations?placement=home", READ).get("recommendationId").asText();
+        Instant now = Instant.now();
+        post("/v1/batch", WRITE, "{\"batch\":[" + track("fb-1", "u1", "Recommendation Shown",
+                "{\"recommendation_id\":\"" + id + "\"}", now) + "," + track("fb-2", "u1", "Recommendation Clicked",
+                "{\"recommendation_id\":\"" + id + "\",\"product_id\":\"p1\"}", now) + "]}");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (get("/v1/recommendations/feedback", READ).get("rows").get(0) == null && System.nanoTime() < deadline) {
+            Thread.sleep(50); // these reads carry no position token: wait for the fold
+        }
+        assertThat(get("/v1/recommendations/feedback", READ).get("rows")).hasSize(1);
+
         signIn(READ);
         browser.get(base + "/console/models");
         WebElement personas = waitFor(By.cssSelector("#chart-personas[data-personas]"));
         assertThat(personas.findElements(By.tagName("canvas"))).isNotEmpty();
+        WebElement feedback = waitFor(By.cssSelector("#feedback table"));
+        assertThat(feedback.findElements(By.cssSelector("tbody tr"))).hasSize(1);
+        assertThat(feedback.findElement(By.cssSelector("tbody tr")).getText()).contains("recommender", "home", "1");
+        assertThat(browser.findElement(By.cssSelector("#chart-feedback[data-rows='1']"))
+                .findElements(By.tagName("canvas"))).isNotEmpty();
         shot("models");
         browser.get(base + "/console/api");
         until(() -> browser.findElements(By.cssSelector("#swagger .info .title")).size() == 1);

@@ -48,19 +48,31 @@ class ExperimentsIT {
         }
     }
 
-    private String track(String user, String event, Duration before) {
+    private String track(String user, String event, String recommendationId, Duration after) {
         return "{\"type\":\"track\",\"messageId\":\"m" + (++next) + "\",\"userId\":\"" + user + "\",\"event\":\"" + event
-                + "\",\"properties\":{\"recommendation_id\":\"r" + next + "\",\"placement\":\"feed\",\"item\":\"post1\"},"
-                + "\"timestamp\":\"" + START.minus(before) + "\"}";
+                + "\",\"properties\":{\"recommendation_id\":\"" + recommendationId + "\",\"item\":\"post1\",\"post_id\":\"post1\"},"
+                + "\"timestamp\":\"" + START.plus(after) + "\"}";
     }
 
+    /**
+     * Forty people are each served an answer at placement feed, report it shown twice (one exposure: the join
+     * counts an answer once), and every fourth clicks it.
+     */
     private void readers() throws Exception {
+        List<String> views = new ArrayList<>();
+        for (int u = 0; u < 40; u++) {
+            views.add(track("r" + u, "Post Viewed", "none", Duration.ZERO));
+        }
+        assertThat(client.post("/v1/batch", WRITE, "{\"batch\":[" + String.join(",", views) + "]}").status()).isEqualTo(200);
         List<String> events = new ArrayList<>();
         for (int u = 0; u < 40; u++) {
-            events.add(track("r" + u, "Recommendation Shown", Duration.ofMinutes(30)));
-            events.add(track("r" + u, "Recommendation Shown", Duration.ofMinutes(20)));
+            Client.Answer served = client.get("/v1/profiles/user_id/r" + u + "/recommendations?placement=feed", READ);
+            assertThat(served.status()).as(String.valueOf(served.body())).isEqualTo(200);
+            String id = served.body().get("recommendationId").asText();
+            events.add(track("r" + u, "Recommendation Shown", id, Duration.ofMinutes(1)));
+            events.add(track("r" + u, "Recommendation Shown", id, Duration.ofMinutes(2)));
             if (u % 4 == 0) {
-                events.add(track("r" + u, "Recommendation Clicked", Duration.ofMinutes(19)));
+                events.add(track("r" + u, "Recommendation Clicked", id, Duration.ofMinutes(3)));
             }
         }
         Client.Answer a = client.post("/v1/batch", WRITE, "{\"batch\":[" + String.join(",", events) + "]}");
@@ -79,7 +91,8 @@ class ExperimentsIT {
         assertThat(variants).extracting(v -> v.get("name").asText()).containsExactly("control", "topic_heavy");
         assertThat(variants.get(0).get("participants").asLong() + variants.get(1).get("participants").asLong())
                 .isEqualTo(40);
-        assertThat(variants.get(0).get("exposures").asLong() + variants.get(1).get("exposures").asLong()).isEqualTo(80);
+        assertThat(variants.get(0).get("exposures").asLong() + variants.get(1).get("exposures").asLong())
+                .as("one exposure per answer, however often it is reported shown").isEqualTo(40);
         assertThat(variants.get(0).get("clicks").asLong() + variants.get(1).get("clicks").asLong()).isEqualTo(10);
         assertThat(variants.get(1).get("vsControl")).extracting(c -> c.get("metric").asText())
                 .containsExactly("ctr", "conversion", "revenue_per_person");

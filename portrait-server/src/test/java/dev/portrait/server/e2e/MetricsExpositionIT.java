@@ -38,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MetricsExpositionIT {
     private static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
     private static final String WRITE = "wk-metrics";
+    private static final String READ = "rk-metrics";
 
     @TempDir
     static Path data;
@@ -46,7 +47,7 @@ class MetricsExpositionIT {
 
     @BeforeAll
     static void startServeAndScrape() throws Exception {
-        HttpConfig http = HttpConfig.of(0, new HttpConfig.ApiKeys(Set.of(WRITE), Set.of(), Set.of())).withOpenMetrics(true);
+        HttpConfig http = HttpConfig.of(0, new HttpConfig.ApiKeys(Set.of(WRITE), Set.of(READ), Set.of())).withOpenMetrics(true);
         server = PortraitServer.start(new PortraitServer.Settings(data, DefinitionLoader.defaultEcommerce(), http,
                 RuntimeOptions.defaults(), StoreOptions.defaults()), new MutableClock(START));
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -64,15 +65,36 @@ class MetricsExpositionIT {
         assertThat(send(client, "POST", "/v1/m", "{\"series\":[{\"type\":\"Counter\",\"metric\":\"analytics_js.invoke\","
                 + "\"value\":1,\"tags\":{\"library\":\"analytics.js\"}}]}", "text/plain", false)).isEqualTo(200);
         assertThat(send(client, "GET", "/no/such/route", null, null, false)).isEqualTo(404);
-        // let the worker fold, so the pipeline gauges and the store's tables have moved
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (server.runtime().lag() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        awaitFolded();
+        // the feedback loop: an answer served at placement home, shown and clicked, so its series are exposed too
+        HttpResponse<String> served = client.send(HttpRequest.newBuilder(uri("/v1/profiles/user_id/u1/recommendations"
+                        + "?placement=home")).header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                        .encodeToString((READ + ":").getBytes(StandardCharsets.UTF_8))).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+        String id = served.body().replaceAll(".*\"recommendationId\":\"([^\"]+)\".*", "$1");
+        String feedback = "{\"type\":\"track\",\"event\":\"%s\",\"userId\":\"u1\",\"messageId\":\"f%d\","
+                + "\"timestamp\":\"2026-03-01T10:00:00Z\",\"properties\":{\"recommendation_id\":\"" + id
+                + "\",\"product_id\":\"p1\"}}";
+        assertThat(send(client, "POST", "/v1/batch", "{\"batch\":[" + String.format(feedback, "Recommendation Shown", 1)
+                + "," + String.format(feedback, "Recommendation Clicked", 2) + "]}", "application/json", true)).isEqualTo(200);
+        awaitFolded();
+        // the models learn one queue behind the fold; this read waits until they have absorbed the two events
+        assertThat(client.send(HttpRequest.newBuilder(uri("/v1/recommendations/feedback")).header("Authorization",
+                "Basic " + java.util.Base64.getEncoder().encodeToString((READ + ":").getBytes(StandardCharsets.UTF_8)))
+                .GET().build(), HttpResponse.BodyHandlers.ofString()).body()).contains("\"clicked\":1");
         HttpResponse<String> scrape = client.send(HttpRequest.newBuilder(uri("/metrics")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(scrape.statusCode()).isEqualTo(200);
         exposition = scrape.body();
+    }
+
+    /** Lets the worker fold, so the pipeline gauges and the store's tables have moved. */
+    private static void awaitFolded() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (server.runtime().lag() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
     }
 
     @AfterAll
@@ -126,11 +148,21 @@ class MetricsExpositionIT {
                 .contains("# HELP portrait_pipeline_lag_events")
                 .contains("# HELP portrait_log_applied_sequence")
                 .contains("portrait_sdk_metrics_total{metric=\"analytics_js.invoke\"} 1.0");
-        // 51 events reached the log (50 + the single call; the duplicate and the quarantined one did not), in
-        // blocks (one key per group commit), and the worker applied them all
-        assertThat(gauge("portrait_log_applied_sequence")).isEqualTo(51.0);
-        assertThat(gauge("portrait_store_keys{table=\"events\"}")).as("log blocks").isBetween(1.0, 51.0);
+        // 53 events reached the log (50 + the single call + shown and clicked; the duplicate and the quarantined
+        // one did not), in blocks (one key per group commit), and the worker applied them all
+        assertThat(gauge("portrait_log_applied_sequence")).isEqualTo(53.0);
+        assertThat(gauge("portrait_store_keys{table=\"events\"}")).as("log blocks").isBetween(1.0, 53.0);
         assertThat(gauge("portrait_store_keys{table=\"quarantine\"}")).as("the quarantined one").isPositive();
+    }
+
+    @Test
+    void theFeedbackLoopsCountsArePerModelPlacementAndVariant() {
+        String row = "{experiment=\"none\",model=\"recommender\",placement=\"home\",variant=\"none\"}";
+        assertThat(gauge("portrait_recommendations_shown" + row)).isEqualTo(1.0);
+        assertThat(gauge("portrait_recommendations_clicked" + row)).isEqualTo(1.0);
+        assertThat(gauge("portrait_recommendations_converted" + row)).isEqualTo(0.0);
+        assertThat(gauge("portrait_recommendations_ctr" + row)).isEqualTo(1.0);
+        assertThat(exposition).contains("# HELP portrait_recommendations_conversion_rate");
     }
 
     private static double gauge(String series) {

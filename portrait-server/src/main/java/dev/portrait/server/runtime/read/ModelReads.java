@@ -2,18 +2,21 @@ package dev.portrait.server.runtime.read;
 
 import dev.portrait.core.engine.ProfileEngine;
 import dev.portrait.core.model.DeclaredModels;
-import dev.portrait.core.model.Recommendation;
+import dev.portrait.core.model.FeedbackCounts;
+import dev.portrait.core.model.ServedRecommendations;
 import dev.portrait.core.profile.Profile;
 import dev.portrait.server.port.ModelPort;
 import dev.portrait.server.runtime.worker.ModelConsumer;
 import dev.portrait.server.runtime.worker.ProfileWorker;
 
+import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The models' answers. The shared models live on their own thread ({@link ModelConsumer}): a read
@@ -26,6 +29,11 @@ public final class ModelReads implements ModelPort {
     private final ProfileEngine engine;
     private final ModelConsumer models;
     private final InstantSource clock;
+    /**
+     * Makes recommendation ids unique: it starts at a random point, so two servers (or one restarted within
+     * the same millisecond) do not issue the same time and serial.
+     */
+    private final AtomicLong serials = new AtomicLong(new SecureRandom().nextLong() >>> 16);
 
     /** A value read on the worker thread with a private copy of the profile it came from, and the read's time. */
     record Held<T>(T value, Profile profile, long now) {
@@ -50,8 +58,27 @@ public final class ModelReads implements ModelPort {
     }
 
     @Override
-    public Optional<List<Recommendation>> recommendations(String idType, String id, int k) {
-        return held(idType, id).map(h -> models.readPublished(shared -> engine.models().recommend(h.profile(), k, h.now(), shared)));
+    public Optional<ServedRecommendations> recommendations(String idType, String id, int k, String placement) {
+        return held(idType, id).map(h -> {
+            long servedAt = clock.millis(); // written into the id: Shown / Clicked count within a window of it
+            long serial = serials.getAndIncrement();
+            return models.readPublished(shared -> engine.serve(h.profile(), k, placement, servedAt, serial, shared));
+        });
+    }
+
+    @Override
+    public Feedback feedback() {
+        return models.readPublished(ModelReads::feedback); // behind every update of the events folded so far
+    }
+
+    @Override
+    public Feedback feedbackSoFar() {
+        return models.read(ModelReads::feedback); // between two lists of updates, like the quality gauges
+    }
+
+    private static Feedback feedback(dev.portrait.core.model.SharedModels shared) {
+        FeedbackCounts f = shared.feedback();
+        return f == null ? new Feedback(false, List.of(), Map.of()) : new Feedback(true, f.rows(), f.unjoined());
     }
 
     @Override
