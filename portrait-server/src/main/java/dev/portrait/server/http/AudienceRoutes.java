@@ -58,6 +58,11 @@ final class AudienceRoutes {
             throw new dev.portrait.core.PortraitException("invalid_audience", "\"" + name + "\" is the name of a route "
                     + "under /v1/audiences; choose another name", "name");
         }
+        if (!RequestBody.present(ctx)) {
+            // no body is not "everyone": saving a segment of everyone must be asked for, with {}
+            throw ApiError.invalidRequest("$", "give the audience as JSON: {\"all\":[…],\"any\":[…],\"none\":[…],"
+                    + "\"where\":\"…\"} ({} for everyone)");
+        }
         AudienceSpec spec = spec(body(ctx));
         AdminPort.AudienceSave saved = admin.saveAudience(name, spec, AdminRoutes.actor(ctx));
         ctx.header("Location", "/v1/audiences/" + name);

@@ -200,6 +200,7 @@ class SavedAudiencesIT {
         assertRefused(client.put("/v1/audiences/Not-A-Name", ADMIN, "{}"), 400, "invalid_audience", "name");
         assertRefused(client.put("/v1/audiences/count", ADMIN, "{}"), 400, "invalid_audience", "name");
         assertRefused(client.put("/v1/audiences/x", ADMIN, "{\"all\":\"high_value\"}"), 400, "invalid_request", "all");
+        assertRefused(client.put("/v1/audiences/x", ADMIN, ""), 400, "invalid_request", "$");
         assertThat(client.put("/v1/audiences/x", ADMIN, "{\"all\":[\"high_value\"]}").status()).isEqualTo(201);
         assertRefused(client.put("/v1/audiences/x", ADMIN, "{\"all\":[\"new_user\"]}"), 409, "audience_exists", "name");
         assertRefused(client.delete("/v1/audiences/nobody", ADMIN), 404, "unknown_audience", "name");

@@ -84,7 +84,6 @@ class SavedAudiencesOnSyntheticStreamTest {
                 assertThat(saved).as("seed %d, aud_%d = %s", SEED, a, specs.get(a)).isEqualTo(counted);
                 assertThat(runtime.countAudience(specs.get(a)).count()).isEqualTo(saved.size());
                 nonEmpty += saved.isEmpty() ? 0 : 1;
-                System.out.printf("aud_%d %s: %d members%n", a, specs.get(a), saved.size());
                 // the transitions a replay derives end where the live members are (a sample of people)
                 int checked = 0;
                 for (String member : all(runtime, "high_value")) {
