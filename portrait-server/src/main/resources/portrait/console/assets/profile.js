@@ -119,6 +119,26 @@ function renderSegments(p, models) {
   if (!all.length) box.append(el('span', 'In no segment.', { class: 'muted' }));
 }
 
+/** When the person entered and left each segment (GET …/segments: the transitions of their replayed history). */
+function renderSegmentHistory(stays) {
+  const box = document.getElementById('segment-history');
+  if (!stays) {
+    box.replaceChildren();
+    return;
+  }
+  const when = (s, kind) => {
+    const t = kind === 'entered' ? s.enteredAt : s.leftAt;
+    // shown to the second, in UTC like the rest of the page; the full instant stays in datetime
+    return t ? el('time', t.replace('T', ' ').replace(/(\.\d+)?Z$/, ''), { datetime: t, 'data-segment': s.segment, 'data-kind': kind }) : '';
+  };
+  // the segments they are in first, then those they left, the most recent first within each
+  const sorted = [...stays].sort((a, b) => (b.member - a.member)
+    || String(b.member ? b.enteredAt : b.leftAt).localeCompare(String(a.member ? a.enteredAt : a.leftAt)));
+  const rows = sorted.map(s => [s.segment, s.member ? 'in' : 'left', when(s, 'entered'), when(s, 'left')]);
+  box.replaceChildren(rows.length ? table(['segment', 'now', 'entered (UTC)', 'left (UTC)'], rows)
+    : el('p', 'No segment entered or left yet.', { class: 'muted' }));
+}
+
 function renderChanges() {
   const rows = changes.map(c => [c.time, c.field, valueText(c.oldValue), valueText(c.newValue),
     el('code', c.messageId || '')]);
@@ -152,11 +172,18 @@ async function lookup(idType, id, at) {
   renderTraits(p);
   renderFeatures(p);
   renderInterests(p);
-  const [recs, scores] = await Promise.all([
+  const [recs, scores, stays] = await Promise.all([
     optional(() => data(path(idType, id) + '/recommendations?k=10')),
     optional(() => data(path(idType, id) + '/scores')),
+    // entry and exit times are the person's now; a view as of a past time leaves them out
+    at ? Promise.resolve(null) : optional(() => data(path(idType, id) + '/segments')),
   ]);
   renderSegments(p, scores instanceof ApiError ? null : scores);
+  if (stays instanceof ApiError) {
+    document.getElementById('segment-history').replaceChildren(el('p', stays.message, { class: 'muted' }));
+  } else {
+    renderSegmentHistory(stays && stays.segments);
+  }
   const recBox = document.getElementById('recommendations');
   if (recs instanceof ApiError) recBox.replaceChildren(el('p', recs.message, { class: 'muted' }));
   else {

@@ -1,6 +1,7 @@
 // Segments and audiences: the definition's segments with their sizes and members (paged by the API's
 // cursor, never all at once), their sizes over the last hour (the overview's samples), and an audience
-// builder whose count is POST /v1/audiences/count itself, so it equals the API's by construction.
+// builder whose count is POST /v1/audiences/count itself, so it equals the API's by construction, and
+// which an admin can save as a segment (PUT /v1/audiences/{name}): it then shows in the list like the others.
 import { start, data, status, loading, chart, el, table, num } from './console.js';
 
 const PAGE = 50;
@@ -106,20 +107,30 @@ async function sizes() {
   }, true);
 }
 
-await start('segments', 'Segments & audiences');
-const answer = await loading(statusEl, () => data('/v1/segments'));
-if (answer) {
-  const rows = answer.segments.map(s => {
+function segmentRows(segments) {
+  return segments.map(s => {
     const b = el('button', 'Members', { type: 'button', class: 'secondary', 'data-segment': s.name });
     b.addEventListener('click', () => { memberCursors = [null]; showMembers(s.name, 0); });
-    return [el('strong', s.name), s.description || '', el('code', s.condition || ''), num(s.size), b];
+    const name = el('strong', s.name, { 'data-saved-audience': String(Boolean(s.savedAudience)) });
+    const description = s.savedAudience ? 'saved audience' : (s.description || '');
+    return [name, description, el('code', s.condition || ''), num(s.size), b];
   });
-  document.getElementById('segment-list').replaceChildren(table(['segment', 'description', 'condition', 'size', ''], rows, [3]));
+}
+
+/** The segment list, and one builder choice per segment not offered yet (saved ones arrive later). */
+function showSegments(segments) {
+  document.getElementById('segment-list').replaceChildren(
+    table(['segment', 'description', 'condition', 'size', ''], segmentRows(segments), [3]));
   const box = document.getElementById('audience-segments');
-  const list = el('div', null, { class: 'grid' });
-  for (const s of answer.segments) {
-    const wrap = el('div');
+  let list = box.querySelector('.grid');
+  if (!list) {
+    list = el('div', null, { class: 'grid' });
+    box.replaceChildren(list);
+  }
+  for (const s of segments) {
     const id = 'aud-' + s.name;
+    if (document.getElementById(id)) continue;
+    const wrap = el('div');
     const select = el('select', null, { id, 'data-segment': s.name });
     for (const [value, label] of [['', '—'], ['all', 'all of'], ['any', 'any of'], ['none', 'none of']]) {
       select.append(el('option', label, { value }));
@@ -128,7 +139,41 @@ if (answer) {
     wrap.append(el('label', s.name, { for: id }), select);
     list.append(wrap);
   }
-  box.replaceChildren(list);
+}
+
+async function saveAudience() {
+  const st = document.getElementById('save-status');
+  const input = document.getElementById('audience-name');
+  const button = document.getElementById('audience-save');
+  const name = input.value.trim();
+  if (!input.checkValidity() || !name) {
+    status(st, 'A segment name is lower case letters, digits and _, starting with a letter.', true);
+    input.focus();
+    return;
+  }
+  button.disabled = true;
+  try {
+    status(st, 'Saving…');
+    const saved = await data(`/v1/audiences/${encodeURIComponent(name)}`, { method: 'PUT', body: spec() });
+    // the people who match now join it in a backfill on the server; the list shows it at once
+    const answer = await data('/v1/segments');
+    showSegments(answer.segments);
+    status(st, saved.status === 'ready' ? `Saved as segment ${name}.`
+      : `Saved as segment ${name}; the people who match now are joining it (${num(saved.backfill.evaluated)} of ${num(saved.backfill.total)} checked).`);
+    st.dataset.saved = name;
+  } catch (e) {
+    status(st, e.message, true);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+const session = await start('segments', 'Segments & audiences');
+const answer = await loading(statusEl, () => data('/v1/segments'));
+if (answer) showSegments(answer.segments);
+if (session.role === 'admin') {
+  document.getElementById('save-audience').hidden = false;
+  document.getElementById('audience-save').addEventListener('click', saveAudience);
 }
 document.getElementById('where').addEventListener('input', countSoon);
 document.getElementById('audience-export').addEventListener('click', exportMembers);

@@ -66,6 +66,7 @@ final class EmbeddedStore implements PortraitStore {
     private final StoredChangelog changelog;
     private final StoredProfileHistory history;
     private final StoredSuppressions suppressions;
+    private final StoredAudienceRecords audiences;
     /** The data directory, or null in memory: what {@link #backup} copies besides the tables. */
     private final Path dir;
     /** Where forgets are journalled before they are made, or null in memory. */
@@ -99,6 +100,7 @@ final class EmbeddedStore implements PortraitStore {
         this.changelog = new StoredChangelog(this);
         this.history = new StoredProfileHistory(this);
         this.suppressions = new StoredSuppressions(this);
+        this.audiences = new StoredAudienceRecords(this);
     }
 
     static PortraitStore open(Path dir, StoreOptions options, MasterKey masterKey, ProfileIdKey profileIds,
@@ -327,6 +329,11 @@ final class EmbeddedStore implements PortraitStore {
     @Override
     public Suppressions suppressions() {
         return suppressions;
+    }
+
+    @Override
+    public AudienceRecords audiences() {
+        return audiences;
     }
 
     @Override

@@ -170,6 +170,9 @@ public interface PortraitStore extends AutoCloseable {
     /** The identifiers of forgotten people whose later events are held back. */
     Suppressions suppressions();
 
+    /** The saved audiences, every generation (see {@link AudienceRecords}). */
+    AudienceRecords audiences();
+
     /** How many forgets this store has made ({@link #forgetProfile}), for ever. */
     long forgets();
 

@@ -35,6 +35,20 @@ public record ProfileView(String profileId, Map<String, List<String>> identities
         this(profileId, identities, traits, features, segments, version, updatedAt, asOf, null);
     }
 
+    /**
+     * The same view with the saved audiences the runtime counts the profile in after its definition segments
+     * (a copy: saved audiences are the runtime's, not the profile's own state).
+     */
+    public ProfileView withSavedAudiences(List<String> names) {
+        if (names.isEmpty()) {
+            return this;
+        }
+        List<String> all = new ArrayList<>(segments);
+        all.addAll(names);
+        return new ProfileView(profileId, identities, traits, features, List.copyOf(all), version, updatedAt, asOf,
+                models);
+    }
+
     /** The same view with the runtime's model outputs attached (a copy; {@link #of} stays a pure function of the profile). */
     public ProfileView withModels(Map<String, Object> models) {
         return new ProfileView(profileId, identities, traits, features, segments, version, updatedAt, asOf,

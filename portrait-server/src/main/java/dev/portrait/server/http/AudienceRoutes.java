@@ -8,6 +8,8 @@ import dev.portrait.core.privacy.NoisyStatistics;
 import dev.portrait.server.port.AudienceCount;
 import dev.portrait.server.port.AudienceStatistics;
 import dev.portrait.server.port.AudienceMember;
+import dev.portrait.server.port.AdminPort;
+import dev.portrait.server.port.SavedAudienceView;
 import dev.portrait.server.port.Page;
 import dev.portrait.server.port.QueryPort;
 import io.javalin.http.Context;
@@ -21,7 +23,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Audiences: {@code POST /v1/audiences/count}, {@code /v1/audiences/stats} and {@code /v1/audiences/members}, with a body
+ * Audiences: saved as segments ({@code PUT}, {@code GET}, {@code DELETE /v1/audiences/{name}}), and
+ * {@code POST /v1/audiences/count}, {@code /v1/audiences/stats} and {@code /v1/audiences/members}, with a body
  * {@code {"all":[…],"any":[…],"none":[…],"where":"…"}}. Members come a page at a time ({@code cursor},
  * {@code limit}, as JSON) or, with {@code "format":"jsonl"} or {@code "csv"}, as one streamed export of
  * every member with the identifier types listed in {@code "identifiers"}.
@@ -29,15 +32,82 @@ import java.util.Map;
 final class AudienceRoutes {
     /** Members read per port call while an export streams. */
     private static final int EXPORT_PAGE = 1_000;
+    /** The routes beside {@code /v1/audiences/{name}}: a saved audience of such a name would shadow them for GET. */
+    private static final java.util.Set<String> ROUTE_NAMES = java.util.Set.of("count", "members", "stats");
 
     private final QueryPort query;
+    private final AdminPort admin;
     private final HttpConfig.Limits limits;
     private final PrivateReads privacy;
 
-    AudienceRoutes(QueryPort query, HttpConfig.Limits limits, PrivateReads privacy) {
+    AudienceRoutes(QueryPort query, AdminPort admin, HttpConfig.Limits limits, PrivateReads privacy) {
         this.query = query;
+        this.admin = admin;
         this.limits = limits;
         this.privacy = privacy;
+    }
+
+    /**
+     * {@code PUT /v1/audiences/{name}} (admin): saves the audience as a segment. {@code 201} with its status when it is
+     * new, {@code 200} when the same body was already saved under the name; the members who match now are filled
+     * in behind ({@code ready} says when).
+     */
+    void save(Context ctx) throws IOException {
+        String name = ctx.pathParam("name");
+        if (ROUTE_NAMES.contains(name)) {
+            throw new dev.portrait.core.PortraitException("invalid_audience", "\"" + name + "\" is the name of a route "
+                    + "under /v1/audiences; choose another name", "name");
+        }
+        if (!RequestBody.present(ctx)) {
+            // no body is not "everyone": saving a segment of everyone must be asked for, with {}
+            throw ApiError.invalidRequest("$", "give the audience as JSON: {\"all\":[…],\"any\":[…],\"none\":[…],"
+                    + "\"where\":\"…\"} ({} for everyone)");
+        }
+        AudienceSpec spec = spec(body(ctx));
+        AdminPort.AudienceSave saved = admin.saveAudience(name, spec, AdminRoutes.actor(ctx));
+        ctx.header("Location", "/v1/audiences/" + name);
+        Json.write(ctx, saved.created() ? 201 : 200, view(saved.audience()));
+    }
+
+    /** {@code GET /v1/audiences/{name}}: the saved audience, its size and its backfill's progress. */
+    void saved(Context ctx) {
+        privacy.requireIndividualAccess(ctx); // an exact size of a selection a dp-only key could shape
+        String name = ctx.pathParam("name");
+        SavedAudienceView view = query.savedAudience(name).orElseThrow(() -> unknownAudience(name));
+        Json.write(ctx, 200, view(view));
+    }
+
+    /** {@code DELETE /v1/audiences/{name}} (admin): its members leave it at once. */
+    void delete(Context ctx) {
+        String name = ctx.pathParam("name");
+        admin.deleteAudience(name, AdminRoutes.actor(ctx));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("name", name);
+        answer.put("deleted", true);
+        Json.write(ctx, 200, answer);
+    }
+
+    private static RuntimeException unknownAudience(String name) {
+        return new dev.portrait.core.PortraitException("unknown_audience", "no saved audience is called '"
+                + (name.length() > 80 ? name.substring(0, 80) + "…" : name) + "'", "name");
+    }
+
+    static Map<String, Object> view(SavedAudienceView v) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", v.name());
+        out.put("all", v.spec().all());
+        out.put("any", v.spec().any());
+        out.put("none", v.spec().none());
+        out.put("where", v.spec().where());
+        out.put("savedAt", v.savedAt().toString());
+        out.put("since", v.since());
+        out.put("size", v.size());
+        out.put("status", v.ready() ? "ready" : "backfilling");
+        Map<String, Object> backfill = new LinkedHashMap<>();
+        backfill.put("evaluated", v.evaluated());
+        backfill.put("total", v.total());
+        out.put("backfill", backfill);
+        return out;
     }
 
     void count(Context ctx) throws IOException {

@@ -119,7 +119,7 @@ public final class HttpApi implements AutoCloseable {
             routes(new Routes(c, admission, config.perimeter().readTimeout().toNanos(), routes, console), ingest,
                     new IngestRoutes(ingest, admission, config.limits(), meters, clock),
                     new SdkMetricsRoute(metrics), new QueryRoutes(query, privateReads),
-                    new AudienceRoutes(query, config.limits(), privateReads), query,
+                    new AudienceRoutes(query, admin, config.limits(), privateReads), query,
                     new AdminRoutes(admin, config.limits()), metrics, config.openMetrics() ? null : Scope.QUERY, privateReads);
         });
         app.start(config.host(), config.port());
@@ -210,11 +210,16 @@ public final class HttpApi implements AutoCloseable {
 
         r.add(HandlerType.GET, "/v1/profiles/{idType}/{id}", Scope.QUERY, query::profile);
         r.add(HandlerType.GET, "/v1/profiles/{idType}/{id}/changes", Scope.QUERY, query::changes);
+        r.add(HandlerType.GET, "/v1/profiles/{idType}/{id}/segments", Scope.QUERY, query::segmentStays);
         r.add(HandlerType.GET, "/v1/segments", Scope.QUERY, query::segments);
         r.add(HandlerType.GET, "/v1/segments/{name}/members", Scope.QUERY, query::members);
         r.add(HandlerType.POST, "/v1/audiences/count", Scope.QUERY, audiences::count);
         r.add(HandlerType.POST, "/v1/audiences/members", Scope.QUERY, audiences::members);
         r.add(HandlerType.POST, "/v1/audiences/stats", Scope.QUERY, audiences::stats); // issue 13: dp aggregates
+        // saved audiences: segments people enter and leave (issue 11 item 5)
+        r.add(HandlerType.PUT, "/v1/audiences/{name}", Scope.ADMIN, audiences::save);
+        r.add(HandlerType.GET, "/v1/audiences/{name}", Scope.QUERY, audiences::saved);
+        r.add(HandlerType.DELETE, "/v1/audiences/{name}", Scope.ADMIN, audiences::delete);
         // a dp-only key reads no model output: recommendations and scores name a person, and personas (cluster
         // centres) are exact aggregates that a small cluster gives away
         Runnable beforeScrape = ModelRoutes.register((method, path, scope, h) -> r.add(method, path, scope, ctx -> {

@@ -80,6 +80,36 @@ final class QueryRoutes {
         Json.write(ctx, 200, page(items, changes.next()));
     }
 
+    /**
+     * {@code GET /v1/profiles/{idType}/{id}/segments}: each segment the person is in or has left (saved audiences
+     * too), with when they last entered and left it, from one replay of their history (as {@code /changes}).
+     */
+    void segmentStays(Context ctx) {
+        privacy.requireIndividualAccess(ctx);
+        String idType = ctx.pathParam("idType");
+        String id = ctx.pathParam("id");
+        long position = position(ctx);
+        if (position > 0) {
+            query.awaitHistory(position);
+        }
+        List<dev.portrait.server.port.SegmentStay> stays = query.segmentStays(idType, id)
+                .orElseThrow(() -> noProfile(idType, id));
+        java.util.Set<String> allowed = privacy.purposesOf(ctx);
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (dev.portrait.server.port.SegmentStay s : stays) {
+            if (!PrivateReads.visible(allowed, query.purposes(), "segments." + s.segment())) {
+                continue;
+            }
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("segment", s.segment());
+            item.put("member", s.member());
+            item.put("enteredAt", s.enteredAt() == null ? null : s.enteredAt().toString());
+            item.put("leftAt", s.leftAt() == null ? null : s.leftAt().toString());
+            items.add(item);
+        }
+        Json.write(ctx, 200, Map.of("segments", items));
+    }
+
     void segments(Context ctx) {
         awaitPosition(ctx);
         PrivateReads.Asked asked = privacy.asked(ctx);
@@ -94,6 +124,7 @@ final class QueryRoutes {
             item.put("description", s.description());
             item.put("condition", s.condition());
             item.put("size", s.size());
+            item.put("savedAudience", s.savedAudience());
             items.add(item);
         }
         Json.write(ctx, 200, Map.of("segments", items));
@@ -116,6 +147,7 @@ final class QueryRoutes {
             item.put("condition", s.condition());
             item.put("size", noisy.get(i).count());
             item.put("suppressed", noisy.get(i).suppressed());
+            item.put("savedAudience", s.savedAudience());
             items.add(item);
         }
         Map<String, Object> answer = new LinkedHashMap<>();

@@ -48,6 +48,31 @@ public interface AdminPort {
                 + "up", null);
     }
 
+    /**
+     * Saves an audience as a segment people enter and leave as their profiles change; the people who match now
+     * become members in a backfill that runs behind ({@link QueryPort#savedAudience} shows it). Saving the same body
+     * under a live name again changes nothing. Recorded in the audit log under {@code actor}.
+     *
+     * @return the audience, and whether it was created (false: already saved with this body)
+     * @throws dev.portrait.core.PortraitException {@code segment_exists}, {@code audience_exists} (409),
+     *         {@code audience_cycle}, {@code invalid_audience} (400), {@code unknown_segment} (404),
+     *         {@code not_supported} (501) in a runtime without saved audiences
+     */
+    default AudienceSave saveAudience(String name, dev.portrait.core.segment.AudienceSpec spec, String actor) {
+        throw new dev.portrait.core.PortraitException("not_supported", "saved audiences need the embedded runtime's "
+                + "event log and worker; this runtime keeps none", null);
+    }
+
+    /**
+     * Deletes a saved audience: its members leave it at once. Recorded in the audit log under {@code actor}.
+     *
+     * @throws dev.portrait.core.PortraitException {@code unknown_audience} (404), {@code audience_in_use} (409)
+     */
+    default void deleteAudience(String name, String actor) {
+        throw new dev.portrait.core.PortraitException("not_supported", "saved audiences need the embedded runtime's "
+                + "event log and worker; this runtime keeps none", null);
+    }
+
     /** As {@link #quarantine(String, int)}, recorded in the audit log under {@code actor}. */
     default Page<QuarantineView> quarantine(String cursor, int limit, String actor) {
         return quarantine(cursor, limit);
@@ -60,6 +85,10 @@ public interface AdminPort {
      * pass; those that still fail stay quarantined. {@code ids} empty means all.
      */
     RedriveReport redrive(Collection<Long> ids);
+
+    /** A saved audience, and whether this call created it (false: the same body was already saved). */
+    record AudienceSave(SavedAudienceView audience, boolean created) {
+    }
 
     /** What a redrive did. */
     record RedriveReport(long stored, long duplicates, long stillQuarantined) {

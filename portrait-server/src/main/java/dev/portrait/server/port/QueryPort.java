@@ -66,6 +66,24 @@ public interface QueryPort {
         throw new PortraitException("not_supported", "this runtime does not list audiences", null);
     }
 
+    /**
+     * A live saved audience with its backfill's progress; empty when none has the name.
+     *
+     * @throws PortraitException {@code not_supported} (501) in a runtime without saved audiences
+     */
+    default Optional<SavedAudienceView> savedAudience(String name) {
+        throw new PortraitException("not_supported", "this runtime keeps no saved audiences", null);
+    }
+
+    /**
+     * The segments (definition segments and saved audiences) the person is in or has left, with when they last
+     * entered and left each, from the transitions a replay of their history derives (as {@link #changes}); empty
+     * when no profile holds the identifier.
+     */
+    default Optional<List<SegmentStay>> segmentStays(String idType, String id) {
+        throw new PortraitException("not_supported", "this runtime does not replay a person's history", null);
+    }
+
     /** The definition's purposes and the fields each serves, for reads limited to some purposes (consent). */
     default dev.portrait.core.definition.Purposes purposes() {
         return dev.portrait.core.definition.Purposes.NONE;

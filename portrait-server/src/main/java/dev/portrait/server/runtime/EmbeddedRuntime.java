@@ -25,6 +25,7 @@ import dev.portrait.server.port.Page;
 import dev.portrait.server.port.QuarantineView;
 import dev.portrait.server.port.QueryPort;
 import dev.portrait.server.port.SegmentSummary;
+import dev.portrait.server.runtime.admin.AudienceAdmin;
 import dev.portrait.server.runtime.admin.AuditLog;
 import dev.portrait.server.runtime.admin.ForgetLedger;
 import dev.portrait.server.runtime.admin.ProfileAdmin;
@@ -81,6 +82,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     private final AccountReads accounts;
     private final ExperimentReads experiments;
     private final ProfileAdmin admin;
+    private final AudienceAdmin audienceAdmin;
     private final AuditLog audit = new AuditLog();
     private final Thread workerThread;
     private final Thread committerThread;
@@ -118,6 +120,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         this.experiments = new ExperimentReads(worker);
         this.admin = new ProfileAdmin(definition, store, worker, cleaner, ingest, screen, clock, audit,
                 ForgetLedger.DEFAULT_WITHIN);
+        this.audienceAdmin = new AudienceAdmin(worker, clock, audit);
         this.workerThread = new Thread(worker, "portrait-worker");
         this.committerThread = new Thread(committer, "portrait-commit");
         workerThread.start();
@@ -388,6 +391,27 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     @Override
     public Optional<Page<ChangeView>> changes(String idType, String id, String cursor, int limit) {
         return queries.changes(idType, id, cursor, limit);
+    }
+
+    @Override
+    public Optional<dev.portrait.server.port.SavedAudienceView> savedAudience(String name) {
+        return queries.savedAudience(name);
+    }
+
+    @Override
+    public Optional<List<dev.portrait.server.port.SegmentStay>> segmentStays(String idType, String id) {
+        return queries.segmentStays(idType, id);
+    }
+
+    @Override
+    public AudienceSave saveAudience(String name, AudienceSpec spec, String actor) {
+        dev.portrait.server.runtime.worker.SavedAudienceMembers.Saved saved = audienceAdmin.save(name, spec, actor);
+        return new AudienceSave(queries.savedAudience(name).orElseThrow(), saved.created());
+    }
+
+    @Override
+    public void deleteAudience(String name, String actor) {
+        audienceAdmin.delete(name, actor);
     }
 
     @Override

@@ -258,6 +258,9 @@ class ConsoleBrowserIT {
         until(() -> browser.findElement(By.id("main")).getText().contains("needs an admin key"));
         assertThat(browser.findElements(By.cssSelector("button.redrive, #redrive-all"))).isEmpty();
         shot("quarantine-read-key");
+        browser.get(base + "/console/segments");
+        waitFor(By.id("aud-active_viewer"));
+        assertThat(browser.findElement(By.id("save-audience")).isDisplayed()).as("save as segment, for admins only").isFalse();
     }
 
     @Test
@@ -289,6 +292,69 @@ class ConsoleBrowserIT {
         until(() -> browser.findElements(By.cssSelector("#swagger .info .title")).size() == 1);
         assertThat(browser.findElement(By.cssSelector("#swagger .info .title")).getText()).contains("Portrait");
         shot("api");
+    }
+
+    @Test
+    @Order(7)
+    void anAdminSavesTheAudienceAsASegmentAndTheProfileShowsWhenItWasEnteredAndLeft() throws Exception {
+        signIn(ADMIN);
+        browser.get(base + "/console/segments");
+        new Select(waitFor(By.id("aud-active_viewer"))).selectByValue("all");
+        browser.findElement(By.id("where")).sendKeys("features.orders_30d >= 1");
+        String spec = "{\"all\":[\"active_viewer\"],\"where\":\"features.orders_30d >= 1\"}";
+        long expected = post("/v1/audiences/count", READ, spec).get("count").asLong();
+        WebElement count = browser.findElement(By.id("audience-count"));
+        until(() -> String.valueOf(expected).equals(count.getAttribute("data-count")));
+        browser.findElement(By.id("audience-name")).sendKeys("recent_buyers");
+        browser.findElement(By.id("audience-save")).click();
+        until(() -> "recent_buyers".equals(browser.findElement(By.id("save-status")).getAttribute("data-saved")));
+        // the saved one is listed as a segment, marked as a saved audience, and the builder offers it
+        WebElement listed = waitFor(By.cssSelector("#segment-list strong[data-saved-audience='true']"));
+        assertThat(listed.getText()).isEqualTo("recent_buyers");
+        assertThat(browser.findElements(By.id("aud-recent_buyers"))).hasSize(1);
+        JsonNode saved = get("/v1/audiences/recent_buyers", READ);
+        assertThat(saved.get("all").get(0).asText()).isEqualTo("active_viewer");
+        assertThat(saved.get("where").asText()).isEqualTo("features.orders_30d >= 1");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!get("/v1/audiences/recent_buyers", READ).get("status").asText().equals("ready") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        server.runtime().flush();
+        assertThat(get("/v1/audiences/recent_buyers", READ).get("size").asLong()).isEqualTo(expected);
+        shot("segments-saved");
+
+        // u1 viewed and ordered: in it since it was saved; the profile page says when
+        browser.get(base + "/console/profile?idType=user_id&id=u1");
+        WebElement entered = waitFor(By.cssSelector("#segment-history time[data-segment='recent_buyers'][data-kind='entered']"));
+        assertThat(entered.getAttribute("datetime")).isEqualTo(saved.get("savedAt").asText());
+        JsonNode stays = get("/v1/profiles/user_id/u1/segments", READ);
+        for (JsonNode s : stays.get("segments")) {
+            if (s.get("enteredAt").isTextual()) {
+                WebElement shown = browser.findElement(By.cssSelector("#segment-history time[data-segment='"
+                        + s.get("segment").asText() + "'][data-kind='entered']"));
+                assertThat(shown.getAttribute("datetime")).isEqualTo(s.get("enteredAt").asText());
+            }
+        }
+        assertThat(browser.findElements(By.cssSelector("#segments .chip")).stream().map(WebElement::getText))
+                .contains("recent_buyers");
+
+        // deleted: its members leave it, and the page shows when
+        HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/audiences/recent_buyers"))
+                .header("Authorization", basic(ADMIN)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+        browser.navigate().refresh();
+        WebElement left = waitFor(By.cssSelector("#segment-history time[data-segment='recent_buyers'][data-kind='left']"));
+        JsonNode after = get("/v1/profiles/user_id/u1/segments", READ);
+        String leftAt = null;
+        for (JsonNode s : after.get("segments")) {
+            if (s.get("segment").asText().equals("recent_buyers")) {
+                assertThat(s.get("member").asBoolean()).isFalse();
+                leftAt = s.get("leftAt").asText();
+            }
+        }
+        assertThat(left.getAttribute("datetime")).isEqualTo(leftAt);
+        assertThat(browser.findElement(By.id("segment-history")).getText()).contains("recent_buyers left");
+        shot("profile-segment-history");
     }
 
     // ---- the browser

@@ -38,6 +38,15 @@ final class Client {
         return send(request);
     }
 
+    Answer put(String path, String key, String json) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header("Authorization", basic(key))
+                .PUT(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build();
+        return send(request);
+    }
+
     Answer get(String path, String key) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", basic(key)).header("X-Portrait-Position", Long.toString(position)).GET().build());

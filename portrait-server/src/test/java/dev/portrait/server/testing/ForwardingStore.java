@@ -124,6 +124,11 @@ public class ForwardingStore implements PortraitStore {
     }
 
     @Override
+    public dev.portrait.store.AudienceRecords audiences() {
+        return real.audiences();
+    }
+
+    @Override
     public long forgets() {
         return real.forgets();
     }

@@ -28,7 +28,7 @@ public final class AuditLog {
      * @param at     when
      * @param actor  the key id ({@code key:} + 8 hex digits of its SHA-256), or {@code local} for the CLI
      * @param action {@code forget}, {@code forget_done}, {@code suppression_lifted}, {@code quarantine_read},
-     *               {@code quarantine_redrive}
+     *               {@code quarantine_redrive}, {@code backup}, {@code audience_saved}, {@code audience_deleted}
      * @param detail what it was about, without any identifier value ({@code idType=email forget=f_…})
      */
     public record Entry(Instant at, String actor, String action, String detail) {

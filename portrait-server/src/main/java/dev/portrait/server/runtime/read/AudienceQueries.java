@@ -36,8 +36,12 @@ final class AudienceQueries {
     private final PublishedState published;
     private final PublishedProfiles profiles;
     private final InstantSource clock;
+    /** The live saved audiences' names: segments an audience may name like the definition's. */
+    private final java.util.function.Supplier<List<String>> saved;
 
-    AudienceQueries(ProfileUpdater updater, PublishedState published, PublishedProfiles profiles, InstantSource clock) {
+    AudienceQueries(ProfileUpdater updater, PublishedState published, PublishedProfiles profiles, InstantSource clock,
+                    java.util.function.Supplier<List<String>> saved) {
+        this.saved = saved;
         this.updater = updater;
         this.segments = updater.segments();
         this.published = published;
@@ -50,9 +54,19 @@ final class AudienceQueries {
         this.segmentNames = List.copyOf(names);
     }
 
+    private List<String> names() {
+        List<String> live = saved.get();
+        if (live.isEmpty()) {
+            return segmentNames;
+        }
+        List<String> out = new ArrayList<>(segmentNames);
+        out.addAll(live);
+        return out;
+    }
+
     AudienceCount count(AudienceSpec spec) {
         long start = System.nanoTime();
-        Audience audience = Audience.compile(spec, segmentNames, segments);
+        Audience audience = Audience.compile(spec, names(), segments);
         MemberSnapshot members = published.members();
         RoaringBitmap candidates = audience.candidates(members);
         long count;
@@ -78,7 +92,7 @@ final class AudienceQueries {
             throw new PortraitException("unknown_feature", "no feature named \"" + feature + "\" in the definition",
                     "feature");
         }
-        Audience audience = Audience.compile(spec, segmentNames, segments);
+        Audience audience = Audience.compile(spec, names(), segments);
         MemberSnapshot members = published.members();
         RoaringBitmap candidates = audience.candidates(members);
         long now = clock.millis();
@@ -110,7 +124,7 @@ final class AudienceQueries {
     }
 
     Page<AudienceMember> members(AudienceSpec spec, List<String> identifierTypes, String cursor, int limit) {
-        Audience audience = Audience.compile(spec, segmentNames, segments);
+        Audience audience = Audience.compile(spec, names(), segments);
         MemberSnapshot members = published.members();
         RoaringBitmap candidates = audience.candidates(members);
         PeekableIntIterator it = candidates.getIntIterator();

@@ -22,10 +22,11 @@ final class ChangeHistory {
     private final PublishedProfiles profiles;
     private final Runnable requestWriteBack;
 
-    ChangeHistory(PortraitStore store, ProfileDefinition definition, PublishedProfiles profiles, Runnable requestWriteBack) {
+    ChangeHistory(PortraitStore store, ProfileDefinition definition, PublishedProfiles profiles, Runnable requestWriteBack,
+                  java.util.function.Supplier<dev.portrait.core.segment.SavedAudiences> audiences) {
         this.store = store;
         this.requestWriteBack = requestWriteBack;
-        this.replay = new ChangeReplay(store, definition);
+        this.replay = new ChangeReplay(store, definition, audiences);
         this.profiles = profiles;
     }
 
@@ -35,6 +36,35 @@ final class ChangeHistory {
             return Optional.empty();
         }
         return Optional.of(replay.page(pid, cursor, limit));
+    }
+
+    /**
+     * Per segment the person was ever in (definition segments and saved audiences, deleted ones included), whether
+     * they are in it at the end of the replay and when they last entered and left it: one replay of their history.
+     */
+    Optional<java.util.List<dev.portrait.server.port.SegmentStay>> segmentStays(String idType, String id) {
+        String pid = profiles.profileIdOf(idType, id);
+        if (pid == null || profiles.byProfileId(pid, false) == null) {
+            return Optional.empty();
+        }
+        java.util.Map<String, java.time.Instant[]> last = new java.util.TreeMap<>();
+        java.util.Map<String, Boolean> member = new java.util.TreeMap<>();
+        for (ChangeView c : replay.changes(pid)) {
+            if (!c.field().startsWith("segments.")) {
+                continue;
+            }
+            String segment = c.field().substring("segments.".length());
+            java.time.Instant[] times = last.computeIfAbsent(segment, k -> new java.time.Instant[2]);
+            boolean entered = Boolean.TRUE.equals(c.newValue());
+            times[entered ? 0 : 1] = c.time();
+            member.put(segment, entered);
+        }
+        java.util.List<dev.portrait.server.port.SegmentStay> out = new java.util.ArrayList<>();
+        for (var e : last.entrySet()) {
+            out.add(new dev.portrait.server.port.SegmentStay(e.getKey(), member.get(e.getKey()), e.getValue()[0],
+                    e.getValue()[1]));
+        }
+        return Optional.of(out);
     }
 
     /**

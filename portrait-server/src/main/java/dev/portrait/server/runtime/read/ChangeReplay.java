@@ -11,6 +11,9 @@ import dev.portrait.core.profile.Change;
 import dev.portrait.core.profile.Profile;
 import dev.portrait.core.profile.ProfileUpdater;
 import dev.portrait.core.profile.UpdateResult;
+import dev.portrait.core.segment.SavedAudienceTimeline;
+import dev.portrait.core.segment.SavedAudiences;
+import dev.portrait.core.segment.SegmentInputs;
 import dev.portrait.core.segment.SegmentTransition;
 import dev.portrait.server.port.ChangeView;
 import dev.portrait.server.port.Page;
@@ -24,6 +27,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
 
 /**
  * A profile's changes (old → new per field, with the causing event, and its segment transitions),
@@ -50,9 +55,16 @@ final class ChangeReplay {
     private static final TypeReference<Object> ANY = new TypeReference<>() { };
     private final PortraitStore store;
     private final ThreadLocal<ProfileEngine> engines;
+    /** The saved audiences now (tombstones included): their transitions are derived along the same replay. */
+    private final Supplier<SavedAudiences> audiences;
 
     ChangeReplay(PortraitStore store, ProfileDefinition definition) {
+        this(store, definition, null);
+    }
+
+    ChangeReplay(PortraitStore store, ProfileDefinition definition, Supplier<SavedAudiences> audiences) {
         this.store = store;
+        this.audiences = audiences;
         this.engines = ThreadLocal.withInitial(() -> new ProfileEngine(definition, ProfileUpdater.ChangeTracking.ON,
                 store.profileIdKey()));
     }
@@ -131,6 +143,9 @@ final class ChangeReplay {
             throw new PortraitException("corrupt_state", "profile " + profileId + " absorbs itself in its history", null);
         }
         Profile p = null;
+        // saved audiences only for the changes of the profile asked about (not merged-away ones, not ?at=)
+        SavedAudiences saved = out == null || audiences == null || visiting.size() > 1 ? null : audiences.get();
+        SavedAudienceTimeline timeline = saved == null || saved.generations() == 0 ? null : new SavedAudienceTimeline(saved);
         for (HistoryEntry entry : store.history().entries(profileId)) {
             budget.spend(profileId);
             if (entry instanceof HistoryEntry.Event e) {
@@ -138,20 +153,37 @@ final class ChangeReplay {
                 if (event == null || event.time() > until) {
                     continue; // forgotten (its subject's key is shredded), or after the time asked for
                 }
+                if (timeline != null) {
+                    emitAudiences(out, 0, timeline.beforeEntry(p, e.sequence(), inputs(engine, p)));
+                }
                 if (p == null) {
                     p = engine.newProfile(profileId);
                 }
                 EngineStep step = engine.fold(p, event);
                 emit(out, e.sequence(), event.time(), step.fold());
+                if (timeline != null) {
+                    emitAudiences(out, e.sequence(), timeline.afterStep(p, engine.updater().inputs(p, p.clock()),
+                            event.time(), event.messageId()));
+                }
             } else if (entry instanceof HistoryEntry.Timer t) {
                 if (p != null && t.time() <= until) {
+                    if (timeline != null) {
+                        emitAudiences(out, 0, timeline.beforeTimer(p, t.time(), inputs(engine, p)));
+                    }
                     EngineStep step = engine.advance(p, t.time());
                     // the worker kept a timer's effect only when segments moved or models settled
                     if (!step.fold().transitions().isEmpty() || !step.modelUpdates().isEmpty()) {
                         emit(out, 0, t.time(), step.fold());
+                        if (timeline != null) {
+                            emitAudiences(out, 0, timeline.afterStep(p, engine.updater().inputs(p, t.time()), t.time(),
+                                    "time"));
+                        }
                     }
                 }
             } else if (entry instanceof HistoryEntry.Merge m) {
+                if (timeline != null) {
+                    emitAudiences(out, 0, timeline.beforeEntry(p, m.sequence(), inputs(engine, p)));
+                }
                 if (until != Long.MAX_VALUE) {
                     Event cause = event(m.sequence());
                     if (cause == null || cause.time() > until) {
@@ -167,10 +199,28 @@ final class ChangeReplay {
                 EngineStep.Merge merge = step.merges().get(0);
                 emit(out, m.sequence(), merge.time(), merge.result());
                 p = step.profile();
+                if (timeline != null) {
+                    emitAudiences(out, m.sequence(), timeline.afterStep(p, engine.updater().inputs(p, merge.time()),
+                            merge.time(), "merge"));
+                }
             }
+        }
+        if (timeline != null && p != null) {
+            emitAudiences(out, 0, timeline.atEnd(p, inputs(engine, p)));
         }
         visiting.remove(profileId);
         return p;
+    }
+
+    private static LongFunction<SegmentInputs> inputs(ProfileEngine engine, Profile p) {
+        return now -> engine.updater().inputs(p, now);
+    }
+
+    private static void emitAudiences(List<ChangeView> out, long sequence, List<SegmentTransition> transitions) {
+        for (SegmentTransition t : transitions) {
+            out.add(new ChangeView(sequence, Instant.ofEpochMilli(t.time()), "segments." + t.segment(), !t.entered(),
+                    t.entered(), t.cause()));
+        }
     }
 
     private Event event(long sequence) {

@@ -14,7 +14,12 @@ import dev.portrait.server.port.ChangeView;
 import dev.portrait.server.port.IdentifierTypes;
 import dev.portrait.server.port.Page;
 import dev.portrait.server.port.QueryPort;
+import dev.portrait.server.port.SavedAudienceView;
+import dev.portrait.server.port.SegmentStay;
 import dev.portrait.server.port.SegmentSummary;
+import dev.portrait.core.segment.SavedAudience;
+import dev.portrait.core.segment.SavedAudiences;
+import dev.portrait.server.runtime.worker.SavedAudienceMembers;
 import dev.portrait.server.runtime.worker.MemberSnapshot;
 import dev.portrait.server.runtime.worker.ProfileWorker;
 import dev.portrait.server.runtime.worker.PublishedState;
@@ -52,8 +57,9 @@ public final class ProfileQueries implements QueryPort {
         this.published = worker.published();
         this.profiles = new PublishedProfiles(definition, published, store, engine.codec());
         this.timeTravel = new TimeTravel(definition, store, profiles);
-        this.history = new ChangeHistory(store, definition, profiles, worker::requestWriteBack);
-        this.audiences = new AudienceQueries(engine.updater(), published, profiles, clock);
+        this.history = new ChangeHistory(store, definition, profiles, worker::requestWriteBack, worker::savedAudiences);
+        this.audiences = new AudienceQueries(engine.updater(), published, profiles, clock,
+                () -> worker.savedAudiences().liveNames());
     }
 
     /** Profiles as readers see them; shared with the models' reads. */
@@ -83,7 +89,8 @@ public final class ProfileQueries implements QueryPort {
         }
         Profile p = found.profile();
         long now = Math.max(clock.millis(), p.clock());
-        ProfileView view = ProfileView.of(p, found.identifiers(), engine.updater(), now);
+        ProfileView view = ProfileView.of(p, found.identifiers(), engine.updater(), now)
+                .withSavedAudiences(savedAudiencesOf(p.profileId()));
         if (!engine.models().any()) {
             return Optional.of(view);
         }
@@ -91,9 +98,44 @@ public final class ProfileQueries implements QueryPort {
         return Optional.of(view.withModels(worker.models().readPublished(shared -> engine.models().scoresJson(p, now, shared))));
     }
 
+    /** The live saved audiences the profile is in, as the worker last published their members. */
+    private List<String> savedAudiencesOf(String profileId) {
+        List<String> names = worker.savedAudiences().liveNames();
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        MemberSnapshot members = published.members();
+        List<String> in = new ArrayList<>();
+        for (String name : names) {
+            if (members.contains(name, profileId)) {
+                in.add(name);
+            }
+        }
+        return in;
+    }
+
     @Override
     public Optional<Page<ChangeView>> changes(String idType, String id, String cursor, int limit) {
         return history.changes(idType, id, cursor, limit);
+    }
+
+    @Override
+    public Optional<List<SegmentStay>> segmentStays(String idType, String id) {
+        return history.segmentStays(idType, id);
+    }
+
+    @Override
+    public Optional<SavedAudienceView> savedAudience(String name) {
+        SavedAudiences saved = worker.savedAudiences();
+        Optional<SavedAudience> live = saved.live(name);
+        Optional<SavedAudienceMembers.Progress> progress = worker.audienceProgress(name);
+        if (live.isEmpty() || progress.isEmpty()) {
+            return Optional.empty();
+        }
+        SavedAudience a = live.get();
+        SavedAudienceMembers.Progress p = progress.get();
+        return Optional.of(new SavedAudienceView(a.name(), a.spec(), Instant.ofEpochMilli(a.savedAt()), a.since(),
+                published.members().size(name), p.evaluated(), p.total(), p.done()));
     }
 
     @Override
@@ -104,6 +146,9 @@ public final class ProfileQueries implements QueryPort {
         for (int s = 0; s < set.size(); s++) {
             out.add(new SegmentSummary(set.name(s), set.spec(s).description(), set.spec(s).when(),
                     members.size(set.name(s))));
+        }
+        for (SavedAudience a : worker.savedAudiences().liveRecords().values()) {
+            out.add(new SegmentSummary(a.name(), "saved audience", describe(a.spec()), members.size(a.name()), true));
         }
         return out;
     }
@@ -117,6 +162,24 @@ public final class ProfileQueries implements QueryPort {
         }
         MemberSnapshot.NumberedPage page = members.page(bitmap, afterNumber(cursor), limit);
         return new Page<>(page.profileIds(), page.more() ? Integer.toString(page.last()) : null);
+    }
+
+    /** An audience's body as a condition a reader can follow: {@code all: a, b; any: c; none: d; where: …}. */
+    static String describe(AudienceSpec spec) {
+        List<String> parts = new ArrayList<>();
+        if (!spec.all().isEmpty()) {
+            parts.add("all: " + String.join(", ", spec.all()));
+        }
+        if (!spec.any().isEmpty()) {
+            parts.add("any: " + String.join(", ", spec.any()));
+        }
+        if (!spec.none().isEmpty()) {
+            parts.add("none: " + String.join(", ", spec.none()));
+        }
+        if (spec.where() != null) {
+            parts.add("where: " + spec.where());
+        }
+        return parts.isEmpty() ? "everyone" : String.join("; ", parts);
     }
 
     /** A members cursor: the last profile number a page handed out (numbers are the bitmaps' order). */

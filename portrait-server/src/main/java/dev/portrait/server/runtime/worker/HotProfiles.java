@@ -54,6 +54,19 @@ final class HotProfiles {
         return p;
     }
 
+    /**
+     * The profile as {@link #load} finds it, without holding one read from the store: a pass over every profile
+     * (a saved audience's backfill) must not push the people being folded out of memory.
+     */
+    Profile peek(String profileId) {
+        Profile p = hot.get(profileId);
+        if (p != null || deleted.contains(profileId) || deletedInFlight.contains(profileId)) {
+            return p;
+        }
+        byte[] bytes = store.get(profileId);
+        return bytes == null ? null : codec.decode(bytes);
+    }
+
     /** Holds the profile as changed: the next write-back writes it. */
     void put(Profile p) {
         hot.put(p.profileId(), p);

@@ -41,6 +41,16 @@ public final class MemberSnapshot implements MemberBitmaps {
         return ids.profileId(number);
     }
 
+    /** Whether the profile is in the segment as published (false for an unknown segment or profile). */
+    public boolean contains(String segment, String profileId) {
+        RoaringBitmap m = segments.get(segment);
+        if (m == null) {
+            return false;
+        }
+        int n = ids.number(profileId);
+        return n >= 0 && m.contains(n);
+    }
+
     public long size(String segment) {
         RoaringBitmap m = segments.get(segment);
         return m == null ? 0 : m.getLongCardinality();

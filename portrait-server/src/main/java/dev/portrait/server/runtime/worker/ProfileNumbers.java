@@ -1,7 +1,7 @@
 package dev.portrait.server.runtime.worker;
 
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Dense numbers for profiles, so segment members fit in bitmaps: the worker numbers each profile the
@@ -21,7 +21,8 @@ import java.util.Map;
 final class ProfileNumbers {
     private static final int CHUNK = 1 << 14;
 
-    private final Map<String, Integer> numbers = new HashMap<>();
+    /** Concurrent so readers can find a profile's number (is this person in that bitmap?); only the worker writes. */
+    private final Map<String, Integer> numbers = new ConcurrentHashMap<>();
     private volatile String[][] chunks = new String[16][];
     private int next;
 
@@ -70,7 +71,18 @@ final class ProfileNumbers {
 
     /** What readers on other threads see. */
     Reader reader() {
-        return this::read;
+        return new Reader() {
+            @Override
+            public String profileId(int number) {
+                return read(number);
+            }
+
+            @Override
+            public int number(String profileId) {
+                Integer n = numbers.get(profileId);
+                return n == null ? -1 : n;
+            }
+        };
     }
 
     private String read(int number) {
@@ -88,5 +100,8 @@ final class ProfileNumbers {
     /** The number → id table as other threads read it. */
     interface Reader {
         String profileId(int number);
+
+        /** The profile's number, or -1 when it has none (yet, or any more). */
+        int number(String profileId);
     }
 }

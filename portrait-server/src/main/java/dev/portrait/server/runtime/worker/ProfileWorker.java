@@ -63,6 +63,8 @@ public final class ProfileWorker implements Runnable {
     private final CachedIdentities identities;
     private final InstantSource clock;
     private final SegmentMembers members;
+    /** The saved audiences' members, kept here like the definition segments' (and filled when one is saved). */
+    private final SavedAudienceMembers audiences;
     /** What readers see: published after every batch, never waited for (see {@link Publisher}). */
     private final Publisher publisher;
     private final WorkerMailbox mailbox = new WorkerMailbox();
@@ -118,6 +120,7 @@ public final class ProfileWorker implements Runnable {
             names.add(updater.segments().name(s));
         }
         this.members = new SegmentMembers(names);
+        this.audiences = new SavedAudienceMembers(members, updater, store.audiences());
         this.publisher = new Publisher(codec, members);
         this.identities = new CachedIdentities(store.identities(), 2_000_000, Math.max(10_000, options.hotProfiles()),
                 publisher);
@@ -193,6 +196,7 @@ public final class ProfileWorker implements Runnable {
                         members.add(updater.segments().name(s), id);
                     }
                 }
+                audiences.stored(p);
                 timers.schedule(p);
             }
             after = ids.get(ids.size() - 1);
@@ -295,7 +299,7 @@ public final class ProfileWorker implements Runnable {
                 // with nothing pending the write-back interval must not shorten the sleep (it used to,
                 // and an idle worker spun a core).
                 long wake = Math.min(timers.nextAt(), writeBacks.dueAt());
-                long wait = Math.max(0, Math.min(wake - now, 50));
+                long wait = audiences.backfilling() ? 0 : Math.max(0, Math.min(wake - now, 50));
                 List<WorkerMailbox.Logged> batch = mailbox.next(wait);
                 if (batch != null) {
                     for (WorkerMailbox.Logged l : batch) {
@@ -318,6 +322,9 @@ public final class ProfileWorker implements Runnable {
                     mailbox.answerAll(); // stopping: nothing more will be applied, so nobody may wait for it
                 }
                 fireTimers(clock.millis());
+                if (audiences.backfilling()) {
+                    audiences.backfill(hot::peek); // a bounded slice between two batches
+                }
                 publisher.publish(hot, identities, members, models, applied.get());
                 purgeHourly(clock.millis());
                 if (writeBacks.finished()) {
@@ -421,6 +428,7 @@ public final class ProfileWorker implements Runnable {
             withheldByConsent.addAndGet(step.fold().withheld());
         }
         members.apply(step.fold().transitions());
+        audiences.afterStep(step.profile(), step.profile().clock());
         timers.schedule(step.profile());
         StepObserver o = observer;
         if (o != null) {
@@ -446,6 +454,7 @@ public final class ProfileWorker implements Runnable {
                 hot.put(p);
                 history.timer(p.profileId(), now);
                 members.apply(step.fold().transitions());
+                audiences.afterStep(p, now); // only with a history entry, so a replay sees the same evaluations
                 StepObserver o = observer;
                 if (o != null) {
                     o.advanced(now, step);
@@ -482,6 +491,33 @@ public final class ProfileWorker implements Runnable {
 
     public SegmentMembers members() {
         return members;
+    }
+
+    // ---- saved audiences ----
+
+    /** The saved audiences now; any thread. */
+    public dev.portrait.core.segment.SavedAudiences savedAudiences() {
+        return audiences.audiences();
+    }
+
+    /** How far a live audience's backfill is; any thread. */
+    public java.util.Optional<SavedAudienceMembers.Progress> audienceProgress(String name) {
+        return audiences.status(name);
+    }
+
+    /**
+     * Saves an audience as a segment, live from the position applied when the worker takes it (at the next event
+     * boundary, not after the backlog); the backfill then runs in slices. Any thread; waits for the answer.
+     *
+     * @return the saved generation, and whether it was created (false: the same body was already saved)
+     */
+    public SavedAudienceMembers.Saved saveAudience(String name, dev.portrait.core.segment.AudienceSpec spec) {
+        return ask(false, () -> audiences.save(name, spec, applied.get(), clock.millis()), 0);
+    }
+
+    /** Deletes a live audience: its members leave at once. Any thread; waits for the answer. */
+    public dev.portrait.core.segment.SavedAudience deleteAudience(String name) {
+        return ask(false, () -> audiences.delete(name, applied.get(), clock.millis()), 0);
     }
 
     public IdentityGraph graph() {

@@ -83,7 +83,8 @@ final class Publisher {
 
     /** Publishes every profile and identifier touched since the last time, the members, and the position. */
     void publish(HotProfiles hot, CachedIdentities identities, SegmentMembers members, ModelConsumer models, long position) {
-        if (touchedProfiles.isEmpty() && touchedIdentifiers.isEmpty() && position == published) {
+        if (touchedProfiles.isEmpty() && touchedIdentifiers.isEmpty() && position == published
+                && !members.changedSinceSnapshot()) { // members move alone in a saved audience's backfill
             return;
         }
         models.handOver(); // a model read behind the queue after this position sees the updates up to it

@@ -82,9 +82,67 @@ public final class SegmentMembers {
         everyoneChanged = true;
     }
 
+    /** A new segment (a saved audience), with no members yet. */
+    void addSegment(String segment) {
+        live.put(segment, new RoaringBitmap());
+        changed.add(segment);
+    }
+
+    /** A segment that is gone (a deleted audience): its members leave with it. */
+    void dropSegment(String segment) {
+        live.remove(segment);
+        changed.add(segment);
+    }
+
+    /** Puts the profile in or out of the segment; false when that changed nothing. */
+    boolean set(String segment, String profileId, boolean in) {
+        RoaringBitmap set = live.get(segment);
+        if (set == null) {
+            return false;
+        }
+        boolean moved;
+        if (in) {
+            held(profileId);
+            moved = set.checkedAdd(numbers.numberOf(profileId));
+        } else {
+            int n = numbers.existing(profileId);
+            moved = n >= 0 && set.checkedRemove(n);
+        }
+        if (moved) {
+            changed.add(segment);
+        }
+        return moved;
+    }
+
+    boolean contains(String segment, String profileId) {
+        RoaringBitmap set = live.get(segment);
+        int n = numbers.existing(profileId);
+        return set != null && n >= 0 && set.contains(n);
+    }
+
+    /** The profile's number, or -1. */
+    int number(String profileId) {
+        return numbers.existing(profileId);
+    }
+
+    /** The profile numbered {@code number}, or null. */
+    String profileId(int number) {
+        return numbers.reader().profileId(number);
+    }
+
+    /** A copy of everyone's numbers now. */
+    RoaringBitmap everyoneNow() {
+        return everyone.clone();
+    }
+
     public long size(String segment) {
         RoaringBitmap set = live.get(segment);
         return set == null ? 0 : set.getLongCardinality();
+    }
+
+    /** Whether a bitmap changed since the last {@link #snapshot}. */
+    boolean changedSinceSnapshot() {
+        return !changed.isEmpty() || everyoneChanged;
     }
 
     /** The members as of now, for readers: fresh copies of what changed since the last snapshot. */
