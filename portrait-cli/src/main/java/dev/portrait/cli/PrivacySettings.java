@@ -29,6 +29,7 @@ import java.util.Set;
  *     - {key: rk_partner, epsilonPerDay: 0.5}
  *   keyPurposes:            # keys that see only the fields of these purposes (consent)
  *     - {key: rk_dashboard, purposes: [analytics]}
+ *   forgetWithin: 10m       # the bound a forget's compaction is promised within (30s, 2m, PT1H)
  * </pre>
  *
  * Every error names its path in the file ({@code privacy.dpKeys[0].epsilonPerDay}); a dp key must also
@@ -36,7 +37,7 @@ import java.util.Set;
  */
 final class PrivacySettings {
     private static final Set<String> KNOWN = Set.of("epsilonPerDay", "deltaPerDay", "suppressBelow", "dpKeys",
-            "keyPurposes");
+            "keyPurposes", "forgetWithin");
 
     private PrivacySettings() {
     }
@@ -55,6 +56,43 @@ final class PrivacySettings {
         return privacy == null || privacy.isNull() ? PrivacyConfig.DEFAULT : parse(privacy, keys, file.toString());
     }
 
+    /**
+     * {@code privacy.forgetWithin} of the file (the bound each forget's status promises its compaction
+     * within), or {@code fallback} when the file does not set it.
+     */
+    static java.time.Duration forgetWithin(Path file, java.time.Duration fallback) {
+        JsonNode root;
+        try {
+            root = new YAMLMapper().readTree(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UsageProblem("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        JsonNode n = root == null || root.get("privacy") == null ? null : root.get("privacy").get("forgetWithin");
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        String t = n.asText().strip().toLowerCase(java.util.Locale.ROOT);
+        java.time.Duration d;
+        try {
+            if (t.endsWith("s") && !t.startsWith("p")) {
+                d = java.time.Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+            } else if (t.endsWith("m") && !t.startsWith("p")) {
+                d = java.time.Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+            } else if (t.endsWith("h") && !t.startsWith("p")) {
+                d = java.time.Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
+            } else {
+                d = java.time.Duration.parse(n.asText().strip());
+            }
+        } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
+            throw new UsageProblem(file + ": privacy.forgetWithin: \"" + n.asText() + "\" is not a duration (30s, 10m, 1h, "
+                    + "PT10M)", e);
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new UsageProblem(file + ": privacy.forgetWithin must be positive, got " + n.asText());
+        }
+        return d;
+    }
+
     static PrivacyConfig parse(JsonNode privacy, HttpConfig.ApiKeys keys, String file) {
         if (!privacy.isObject()) {
             throw new UsageProblem(file + ": privacy must be a mapping (epsilonPerDay:, suppressBelow:, dpKeys:)");
@@ -63,7 +101,7 @@ final class PrivacySettings {
             String name = names.next();
             if (!KNOWN.contains(name)) {
                 throw new UsageProblem(file + ": unknown setting \"privacy." + name + "\" (known: deltaPerDay, dpKeys, "
-                        + "epsilonPerDay, keyPurposes, suppressBelow)");
+                        + "epsilonPerDay, forgetWithin, keyPurposes, suppressBelow)");
             }
         }
         PrivacyConfig d = PrivacyConfig.DEFAULT;

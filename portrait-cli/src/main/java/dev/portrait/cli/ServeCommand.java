@@ -88,7 +88,10 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new PortraitCli.UsageProblem(config + ": " + e.getMessage(), e);
         }
-        PortraitServer server = start(dir, d, s.http(), privacy);
+        RuntimeOptions runtime = config == null ? RuntimeOptions.defaults()
+                : RuntimeOptions.defaults().withForgetWithin(PrivacySettings.forgetWithin(config,
+                RuntimeOptions.DEFAULT_FORGET_WITHIN));
+        PortraitServer server = start(dir, d, s.http(), privacy, runtime);
         PrintWriter out = spec.commandLine().getOut();
         out.println("portrait listening on " + url(s.host(), server.port(), s.perimeter().tls() != null)
                 + boundTo(s.host()));
@@ -112,10 +115,15 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     static PortraitServer start(DataDirectory dir, Definition d, HttpConfig http, PrivacyConfig privacy) {
+        return start(dir, d, http, privacy, RuntimeOptions.defaults());
+    }
+
+    static PortraitServer start(DataDirectory dir, Definition d, HttpConfig http, PrivacyConfig privacy,
+                                RuntimeOptions runtime) {
         PortraitServer server;
         try {
             server = PortraitServer.start(new PortraitServer.Settings(dir.path(), d.definition(), http,
-                    RuntimeOptions.defaults(), StoreOptions.defaults(), privacy), dir.clock());
+                    runtime, StoreOptions.defaults(), privacy), dir.clock());
         } catch (PortraitException e) {
             throw dir.explain(e, d);
         } catch (RuntimeException e) {

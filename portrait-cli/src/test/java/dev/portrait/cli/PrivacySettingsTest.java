@@ -82,4 +82,23 @@ class PrivacySettingsTest {
         JsonNode node = new YAMLMapper().readTree(yaml);
         return PrivacySettings.parse(node, KEYS, "portrait.yaml");
     }
+
+    @Test
+    void forgetWithinIsReadFromThePrivacyBlockWithItsPathInEveryError() throws Exception {
+        Path file = dir.resolve("portrait.yaml");
+        java.time.Duration fallback = java.time.Duration.ofMinutes(10);
+        Files.writeString(file, "data: ./data\nreadKeys: [rk_dash_0123456789abcdefghij]\nprivacy:\n  forgetWithin: 2m\n");
+        assertThat(PrivacySettings.forgetWithin(file, fallback)).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(PrivacySettings.load(file, KEYS)).isEqualTo(PrivacyConfig.DEFAULT); // the block is accepted
+        Files.writeString(file, "data: ./data\nprivacy:\n  forgetWithin: PT90S\n");
+        assertThat(PrivacySettings.forgetWithin(file, fallback)).isEqualTo(java.time.Duration.ofSeconds(90));
+        Files.writeString(file, "data: ./data\n");
+        assertThat(PrivacySettings.forgetWithin(file, fallback)).isEqualTo(fallback);
+        Files.writeString(file, "data: ./data\nprivacy:\n  forgetWithin: soon\n");
+        assertThatThrownBy(() -> PrivacySettings.forgetWithin(file, fallback))
+                .hasMessageContaining("privacy.forgetWithin").hasMessageContaining("\"soon\" is not a duration");
+        Files.writeString(file, "data: ./data\nprivacy:\n  forgetWithin: 0s\n");
+        assertThatThrownBy(() -> PrivacySettings.forgetWithin(file, fallback))
+                .hasMessageContaining("privacy.forgetWithin must be positive");
+    }
 }

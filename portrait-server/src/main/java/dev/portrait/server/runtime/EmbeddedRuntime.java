@@ -27,7 +27,6 @@ import dev.portrait.server.port.QueryPort;
 import dev.portrait.server.port.SegmentSummary;
 import dev.portrait.server.runtime.admin.AudienceAdmin;
 import dev.portrait.server.runtime.admin.AuditLog;
-import dev.portrait.server.runtime.admin.ForgetLedger;
 import dev.portrait.server.runtime.admin.ProfileAdmin;
 import dev.portrait.server.runtime.admin.SuppressionScreen;
 import dev.portrait.server.runtime.ingest.DurableIngest;
@@ -119,7 +118,7 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
         this.accounts = new AccountReads(worker, clock);
         this.experiments = new ExperimentReads(worker);
         this.admin = new ProfileAdmin(definition, store, worker, cleaner, ingest, screen, clock, audit,
-                ForgetLedger.DEFAULT_WITHIN);
+                options.forgetWithin());
         this.audienceAdmin = new AudienceAdmin(worker, clock, audit);
         this.workerThread = new Thread(worker, "portrait-worker");
         this.committerThread = new Thread(committer, "portrait-commit");

@@ -17,11 +17,15 @@ import java.util.Objects;
  * @param commitTimeout      the longest an ingest caller waits for its group commit; past it the call answers
  *                             503 {@code unavailable} (the events may still become durable: a retry finds them
  *                             as duplicates)
+ * @param forgetWithin       the bound a forget's compaction is promised within: each forget's status reports
+ *                             {@code requestedAt + forgetWithin} as its deadline, and one past it says it is overdue
  */
 public record RuntimeOptions(int maxGroupEvents, Duration writeBackEvery, int writeBackEvents, int hotProfiles,
-                             long maxLag, Duration modelCheckpointEvery, Duration commitTimeout) {
+                             long maxLag, Duration modelCheckpointEvery, Duration commitTimeout, Duration forgetWithin) {
     /** The default commit timeout: long enough for an fsync on a slow disk, short enough for an SDK's retry. */
     public static final Duration DEFAULT_COMMIT_TIMEOUT = Duration.ofSeconds(10);
+    /** The default forget bound: a compaction of a store of a few GB takes seconds to minutes here. */
+    public static final Duration DEFAULT_FORGET_WITHIN = Duration.ofMinutes(10);
 
     public RuntimeOptions {
         if (maxGroupEvents < 1) {
@@ -49,6 +53,17 @@ public record RuntimeOptions(int maxGroupEvents, Duration writeBackEvery, int wr
         if (commitTimeout.isNegative() || commitTimeout.isZero()) {
             throw new IllegalArgumentException("commitTimeout must be positive, got " + commitTimeout);
         }
+        Objects.requireNonNull(forgetWithin, "forgetWithin");
+        if (forgetWithin.isNegative() || forgetWithin.isZero()) {
+            throw new IllegalArgumentException("forgetWithin must be positive, got " + forgetWithin);
+        }
+    }
+
+    /** The options with the {@link #DEFAULT_FORGET_WITHIN default forget bound}. */
+    public RuntimeOptions(int maxGroupEvents, Duration writeBackEvery, int writeBackEvents, int hotProfiles, long maxLag,
+                          Duration modelCheckpointEvery, Duration commitTimeout) {
+        this(maxGroupEvents, writeBackEvery, writeBackEvents, hotProfiles, maxLag, modelCheckpointEvery, commitTimeout,
+                DEFAULT_FORGET_WITHIN);
     }
 
     /** The options with the {@link #DEFAULT_COMMIT_TIMEOUT default commit timeout}. */
@@ -60,7 +75,12 @@ public record RuntimeOptions(int maxGroupEvents, Duration writeBackEvery, int wr
 
     public RuntimeOptions withCommitTimeout(Duration timeout) {
         return new RuntimeOptions(maxGroupEvents, writeBackEvery, writeBackEvents, hotProfiles, maxLag,
-                modelCheckpointEvery, timeout);
+                modelCheckpointEvery, timeout, forgetWithin);
+    }
+
+    public RuntimeOptions withForgetWithin(Duration within) {
+        return new RuntimeOptions(maxGroupEvents, writeBackEvery, writeBackEvents, hotProfiles, maxLag,
+                modelCheckpointEvery, commitTimeout, within);
     }
 
     /**

@@ -29,12 +29,11 @@ import java.util.Optional;
  *
  * <p>Statuses are kept in memory (the last {@value #KEPT}) under random ids that name no one; the
  * store's counts are the durable truth. The deadline each status reports is the setting
- * ({@code within}): a compaction on this machine takes seconds to minutes depending on the store's size,
+ * ({@code within}: {@code RuntimeOptions.forgetWithin}, from {@code privacy.forgetWithin} in a serve config): a compaction on this machine takes seconds to minutes depending on the store's size,
  * and a status past its deadline says so ({@link ForgetStatus#overdue}).
  */
 public final class ForgetLedger implements AutoCloseable {
-    /** The default bound for a forget to be physically done. */
-    public static final Duration DEFAULT_WITHIN = Duration.ofMinutes(10);
+    /** Statuses kept for {@code GET /v1/forgets/{id}}. */
     static final int KEPT = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(ForgetLedger.class);
 
