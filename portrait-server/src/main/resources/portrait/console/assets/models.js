@@ -32,6 +32,30 @@ async function quality() {
   }
 }
 
+async function calibration() {
+  const answer = await data('/v1/models/propensity/calibration?buckets=10');
+  const chartEl = document.getElementById('chart-calibration');
+  chartEl.dataset.buckets = String(answer.buckets.length);
+  const note = document.getElementById('calibration-note');
+  if (!answer.declared) {
+    note.textContent = 'No propensity model in the definition.';
+    return;
+  }
+  note.textContent = answer.buckets.length
+    ? `${num(answer.examples)} labelled examples (${num(answer.positives)} positive), each scored before the model learned from it; points on the diagonal are calibrated.`
+    : 'No labelled examples yet: labels arrive when the target event happens or its horizon passes.';
+  chart(chartEl).setOption({
+    animation: false, legend: { top: 0 }, grid: { left: 50, right: 20, top: 35, bottom: 40 },
+    tooltip: { trigger: 'item', formatter: p => p.seriesIndex === 1
+      ? `predicted ${num(p.data[0])}, observed ${num(p.data[1])} (${num(p.data[2])} examples)` : 'perfect calibration' },
+    xAxis: { type: 'value', min: 0, max: 1, name: 'predicted', nameLocation: 'middle', nameGap: 25 },
+    yAxis: { type: 'value', min: 0, max: 1, name: 'observed', nameLocation: 'middle', nameGap: 35 },
+    series: [{ type: 'line', name: 'perfect calibration', data: [[0, 0], [1, 1]], showSymbol: false, lineStyle: { type: 'dashed' } },
+      { type: 'line', name: 'propensity', data: answer.buckets.map(b => [b.predicted, b.observed, b.examples]),
+        symbolSize: v => 4 + Math.min(12, Math.log10(1 + v[2]) * 3) }],
+  }, true);
+}
+
 async function personas() {
   const answer = await data('/v1/personas');
   const ps = answer.personas;
@@ -91,4 +115,4 @@ async function feedback() {
 }
 
 await start('models', 'Models');
-await loading(statusEl, () => Promise.all([quality(), personas(), feedback()]));
+await loading(statusEl, () => Promise.all([quality(), calibration(), personas(), feedback()]));

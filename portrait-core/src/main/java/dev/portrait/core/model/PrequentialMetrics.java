@@ -96,6 +96,50 @@ public final class PrequentialMetrics {
         return positiveCount;
     }
 
+    /**
+     * One bucket of a calibration ("reliability") curve: the examples scored in
+     * {@code [from, to)} of probability, their mean predicted probability and the share that were positive.
+     *
+     * @param predicted the mean of the scores, each taken at its log-odds bin's centre (the histogram keeps no
+     *                  finer position; within a bin the centre is off by at most half a bin, ≈ 2.5% in odds)
+     * @param observed  positives ÷ examples in the bucket
+     */
+    public record CalibrationBucket(double from, double to, long examples, long positives, double predicted,
+                                    double observed) {
+    }
+
+    /**
+     * The calibration curve over {@code buckets} equal-width buckets of predicted probability: a
+     * well-calibrated model's buckets lie on the diagonal ({@code observed ≈ predicted}). Each log-odds bin
+     * goes, whole, into the bucket its centre falls in. Empty buckets are left out.
+     */
+    public java.util.List<CalibrationBucket> calibration(int buckets) {
+        ItemStatistics.requireIn("buckets", buckets, 1, 1_000);
+        long[] examples = new long[buckets];
+        long[] positive = new long[buckets];
+        double[] predictedSum = new double[buckets];
+        for (int b = 0; b < positives.length; b++) {
+            long n = positives[b] + negatives[b];
+            if (n == 0) {
+                continue;
+            }
+            double centre = (b + 0.5) / positives.length * (2 * LOGIT_LIMIT) - LOGIT_LIMIT;
+            double p = 1 / (1 + Math.exp(-centre));
+            int at = Math.min(buckets - 1, (int) (p * buckets));
+            examples[at] += n;
+            positive[at] += positives[b];
+            predictedSum[at] += p * n;
+        }
+        java.util.List<CalibrationBucket> out = new java.util.ArrayList<>();
+        for (int i = 0; i < buckets; i++) {
+            if (examples[i] > 0) {
+                out.add(new CalibrationBucket((double) i / buckets, (double) (i + 1) / buckets, examples[i], positive[i],
+                        predictedSum[i] / examples[i], (double) positive[i] / examples[i]));
+            }
+        }
+        return out;
+    }
+
     /** Adds another's counts to these (same number of bins), as partitions' figures combine. */
     public void add(PrequentialMetrics other) {
         if (other.positives.length != positives.length) {

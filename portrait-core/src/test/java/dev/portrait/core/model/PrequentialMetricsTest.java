@@ -111,4 +111,45 @@ class PrequentialMetricsTest {
         assertThat(decoded.auc()).isEqualTo(m.auc());
         assertThat(decoded.logLoss()).isEqualTo(m.logLoss());
     }
+
+    @Test
+    void aCalibratedModelsCurveLiesOnTheDiagonalAndAnOverconfidentOnesBelowIt() {
+        long seed = 1203L;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        PrequentialMetrics calibrated = new PrequentialMetrics();
+        PrequentialMetrics overconfident = new PrequentialMetrics();
+        for (int i = 0; i < 200_000; i++) {
+            double p = random.nextDouble();
+            calibrated.record(p, random.nextDouble() < p);
+            overconfident.record(p, random.nextDouble() < p / 2); // says p, happens half as often
+        }
+        var curve = calibrated.calibration(10);
+        assertThat(curve).as("seed %d", seed).hasSize(10);
+        long total = 0;
+        for (var b : curve) {
+            total += b.examples();
+            assertThat(b.predicted()).as("seed %d, bucket %s", seed, b).isBetween(b.from(), b.to());
+            // 20,000 examples a bucket: the observed share is within 0.015 of the mean score (≈ 3 standard errors)
+            assertThat(b.observed()).as("seed %d, bucket %s", seed, b).isCloseTo(b.predicted(), within(0.015));
+        }
+        assertThat(total).isEqualTo(calibrated.count());
+        for (var b : overconfident.calibration(10)) {
+            assertThat(b.observed()).as("seed %d, bucket %s", seed, b).isCloseTo(b.predicted() / 2, within(0.015));
+        }
+    }
+
+    @Test
+    void emptyBucketsAreLeftOutAndTheBucketCountIsChecked() {
+        PrequentialMetrics m = new PrequentialMetrics();
+        assertThat(m.calibration(10)).isEmpty();
+        m.record(0.95, true);
+        m.record(0.97, false);
+        assertThat(m.calibration(10)).singleElement().satisfies(b -> {
+            assertThat(b.from()).isEqualTo(0.9);
+            assertThat(b.examples()).isEqualTo(2);
+            assertThat(b.positives()).isEqualTo(1);
+            assertThat(b.observed()).isEqualTo(0.5);
+        });
+        assertThatThrownBy(() -> m.calibration(0)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

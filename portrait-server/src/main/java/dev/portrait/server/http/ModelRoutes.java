@@ -52,6 +52,7 @@ final class ModelRoutes {
         r.add(HandlerType.GET, "/v1/recommendations/feedback", Scope.QUERY, routes::feedback);
         r.add(HandlerType.GET, "/v1/profiles/{idType}/{id}/scores", Scope.QUERY, routes::scores);
         r.add(HandlerType.GET, "/v1/personas", Scope.QUERY, routes::personas);
+        r.add(HandlerType.GET, "/v1/models/propensity/calibration", Scope.QUERY, routes::calibration);
         if (routes.models != null) {
             gauge(registry, "portrait.propensity.auc", "prequential ROC AUC of the propensity model",
                     routes.models, q -> q.quality().propensityAuc());
@@ -177,6 +178,41 @@ final class ModelRoutes {
             items.add(item);
         }
         Json.write(ctx, 200, Map.of("personas", items));
+    }
+
+    /** The propensity model's calibration curve: {@code ?buckets=} (1–100, default 10). */
+    void calibration(Context ctx) {
+        String text = ctx.queryParam("buckets");
+        int buckets = 10;
+        if (text != null && !text.isEmpty()) {
+            try {
+                buckets = Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                buckets = -1;
+            }
+            if (buckets < 1 || buckets > 100) {
+                throw ApiError.invalidParameter("buckets", "buckets must be a whole number from 1 to 100, got \""
+                        + text + "\"");
+            }
+        }
+        ModelPort.Calibration c = models().calibration(buckets);
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (var b : c.buckets()) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("from", b.from());
+            item.put("to", b.to());
+            item.put("examples", b.examples());
+            item.put("positives", b.positives());
+            item.put("predicted", b.predicted());
+            item.put("observed", b.observed());
+            items.add(item);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("declared", c.declared());
+        body.put("examples", c.examples());
+        body.put("positives", c.positives());
+        body.put("buckets", items);
+        Json.write(ctx, 200, body);
     }
 
     private static int k(String text) {

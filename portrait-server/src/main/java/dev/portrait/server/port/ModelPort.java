@@ -53,6 +53,24 @@ public interface ModelPort {
     ModelQuality quality();
 
     /**
+     * The propensity model's calibration curve over {@code buckets} equal-width buckets of predicted
+     * probability, from its prequential figures (every labelled example, scored before it was learned);
+     * empty until labels arrived. {@code declared} is false when the definition has no propensity model.
+     */
+    default Calibration calibration(int buckets) {
+        throw new dev.portrait.core.PortraitException("not_supported", "this runtime keeps no model quality figures",
+                null);
+    }
+
+    /** See {@link #calibration}. */
+    record Calibration(boolean declared, long examples, long positives,
+                       List<dev.portrait.core.model.PrequentialMetrics.CalibrationBucket> buckets) {
+        public Calibration {
+            buckets = List.copyOf(buckets);
+        }
+    }
+
+    /**
      * A persona: its centroid described by its strongest standardised features, and how many
      * profiles it holds now.
      */

@@ -494,6 +494,11 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     }
 
     @Override
+    public Calibration calibration(int buckets) {
+        return models.calibration(buckets);
+    }
+
+    @Override
     public ModelQuality quality() {
         return models.quality();
     }

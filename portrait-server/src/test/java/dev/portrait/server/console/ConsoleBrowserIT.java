@@ -287,6 +287,11 @@ class ConsoleBrowserIT {
         assertThat(feedback.findElement(By.cssSelector("tbody tr")).getText()).contains("recommender", "home", "1");
         assertThat(browser.findElement(By.cssSelector("#chart-feedback[data-rows='1']"))
                 .findElements(By.tagName("canvas"))).isNotEmpty();
+        // the calibration curve: as many points as the API has buckets, and a note saying what they are
+        int buckets = get("/v1/models/propensity/calibration", READ).get("buckets").size();
+        WebElement calibration = waitFor(By.cssSelector("#chart-calibration[data-buckets]"));
+        assertThat(calibration.getAttribute("data-buckets")).isEqualTo(String.valueOf(buckets));
+        assertThat(browser.findElement(By.id("calibration-note")).getText()).isNotBlank();
         shot("models");
         browser.get(base + "/console/api");
         until(() -> browser.findElements(By.cssSelector("#swagger .info .title")).size() == 1);

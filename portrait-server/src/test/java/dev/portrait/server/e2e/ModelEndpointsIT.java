@@ -124,6 +124,28 @@ class ModelEndpointsIT {
     }
 
     @Test
+    void thePropensityCalibrationCurveAccountsForEveryLabelledExampleAndRefusesABadBucketCount() throws Exception {
+        start();
+        shoppers();
+        Client.Answer curve = client.get("/v1/models/propensity/calibration?buckets=5", READ);
+        assertThat(curve.status()).isEqualTo(200);
+        assertThat(curve.body().get("declared").asBoolean()).isTrue(); // the shipped definition has a propensity model
+        long examples = 0;
+        for (var b : curve.body().get("buckets")) {
+            examples += b.get("examples").asLong();
+            assertThat(b.get("predicted").asDouble()).isBetween(b.get("from").asDouble(), b.get("to").asDouble());
+            assertThat(b.get("observed").asDouble()).isBetween(0.0, 1.0);
+        }
+        assertThat(examples).isEqualTo(curve.body().get("examples").asLong());
+        for (String bad : new String[] {"0", "101", "ten"}) {
+            Client.Answer refused = client.get("/v1/models/propensity/calibration?buckets=" + bad, READ);
+            assertThat(refused.status()).as("buckets=%s", bad).isEqualTo(400);
+            assertThat(refused.body().get("error").get("code").asText()).isEqualTo("invalid_parameter");
+        }
+        assertThat(client.get("/v1/models/propensity/calibration", null).status()).isEqualTo(401);
+    }
+
+    @Test
     void personasAppearOnceAMiniBatchOfProfilesHasBeenSeenAndEveryProfileCarriesOne() throws Exception {
         start();
         assertThat(client.get("/v1/personas", READ).body().get("personas")).isEmpty();

@@ -109,6 +109,15 @@ public final class ModelReads implements ModelPort {
     }
 
     @Override
+    public Calibration calibration(int buckets) {
+        return models.read(shared -> { // between two lists of updates, like quality()
+            var m = shared.propensityMetrics();
+            return m == null ? new Calibration(false, 0, 0, List.of())
+                    : new Calibration(true, m.count(), m.positives(), m.calibration(buckets));
+        });
+    }
+
+    @Override
     public ModelQuality quality() {
         return models.read(shared -> { // between two lists of updates: a scrape never waits for the backlog
             var m = shared.propensityMetrics();
