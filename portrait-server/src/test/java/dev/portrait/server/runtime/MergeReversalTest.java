@@ -1,0 +1,284 @@
+package dev.portrait.server.runtime;
+
+import dev.portrait.core.PortraitException;
+import dev.portrait.core.definition.DefinitionLoader;
+import dev.portrait.core.definition.ProfileDefinition;
+import dev.portrait.core.engine.ProfileEngine;
+import dev.portrait.core.engine.ProfileTable;
+import dev.portrait.core.event.Event;
+import dev.portrait.core.event.EventCodec;
+import dev.portrait.core.identity.InMemoryIdentityStore;
+import dev.portrait.core.profile.Profile;
+import dev.portrait.core.profile.ProfileUpdater;
+import dev.portrait.server.port.IncomingEvent;
+import dev.portrait.server.port.MergeView;
+import dev.portrait.server.port.ReversedMerge;
+import dev.portrait.store.LogCursor;
+import dev.portrait.store.LogEntry;
+import dev.portrait.store.PortraitStore;
+import dev.portrait.store.StoreOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Reversing a merge gives each person the profile a fresh engine builds from their own events alone: two
+ * people with seeded streams, a merge (an event carrying both their ids), more events to the merged
+ * profile (some naming one person, some the other, some both), then the reversal, checked against a
+ * brute-force reference per person.
+ */
+class MergeReversalTest {
+    /** The runtime's clock stays before every event, so no timer falls due and the histories hold events only. */
+    private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+    private static final String[] PRODUCTS = {"p1", "p2", "p3", "p4", "p5", "p6"};
+    private static final String[] CATEGORIES = {"shoes", "books", "garden"};
+
+    private final ProfileDefinition definition = DefinitionLoader.defaultEcommerce();
+    private PortraitStore store = PortraitStore.inMemory(StoreOptions.defaults());
+    private EmbeddedRuntime runtime;
+    private long time = NOW.toEpochMilli();
+    private int next;
+    /** Which person each message belongs to, by the rule the reversal must follow. */
+    private final Map<String, String> ownerOf = new HashMap<>();
+
+    @AfterEach
+    void close() {
+        if (runtime != null) {
+            runtime.close();
+        }
+        store.close();
+    }
+
+    private void start() {
+        runtime = EmbeddedRuntime.start(store, definition, Clock.fixed(NOW, ZoneOffset.UTC),
+                new RuntimeOptions(10_000, Duration.ofMillis(20), 2_000, 500, 1_000_000, Duration.ZERO),
+                IngestCounters.NONE);
+    }
+
+    private IncomingEvent event(Random random, String owner, String userId, String anonymousId) {
+        time += 1_000 + random.nextInt(60_000);
+        Map<String, Object> json = new LinkedHashMap<>();
+        String messageId = "m" + (++next);
+        json.put("messageId", messageId);
+        if (userId != null) {
+            json.put("userId", userId);
+        }
+        if (anonymousId != null) {
+            json.put("anonymousId", anonymousId);
+        }
+        if (random.nextInt(5) == 0) {
+            json.put("type", "identify");
+            json.put("traits", Map.of("plan", random.nextBoolean() ? "free" : "pro", "age", 20 + random.nextInt(40)));
+        } else {
+            json.put("type", "track");
+            json.put("event", random.nextInt(4) == 0 ? "Product Added" : "Product Viewed");
+            json.put("properties", Map.of("product_id", PRODUCTS[random.nextInt(PRODUCTS.length)],
+                    "category", CATEGORIES[random.nextInt(CATEGORIES.length)], "price", random.nextInt(200)));
+        }
+        json.put("timestamp", Instant.ofEpochMilli(time).toString());
+        ownerOf.put(messageId, owner);
+        try {
+            return new IncomingEvent(json, EventCodec.mapper().writeValueAsBytes(json), Instant.ofEpochMilli(time), 0);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void ingest(List<IncomingEvent> events) {
+        for (IncomingEvent e : events) { // one at a time, so the log keeps the order they were made in
+            runtime.ingest(List.of(e));
+        }
+        runtime.flush();
+    }
+
+    /** Each person's profile as a fresh engine builds it from only their events, in log order. */
+    private Map<String, Profile> reference() {
+        ProfileEngine fresh = new ProfileEngine(definition, ProfileUpdater.ChangeTracking.OFF, store.profileIdKey());
+        Map<String, InMemoryIdentityStore> identities = new HashMap<>();
+        Map<String, ProfileTable> tables = new HashMap<>();
+        Map<String, Profile> out = new HashMap<>();
+        LogCursor cursor = store.events().replay(1);
+        while (cursor.hasNext()) {
+            LogEntry entry = cursor.next();
+            Event e = entry.decode();
+            String person = ownerOf.get(e.messageId());
+            // a world of its own per person: nobody else's identifiers can pull their events anywhere
+            Profile p = fresh.apply(e, identities.computeIfAbsent(person, k -> new InMemoryIdentityStore()),
+                    tables.computeIfAbsent(person, k -> ProfileTable.inMemory())).profile();
+            out.put(person, p);
+        }
+        return out;
+    }
+
+    private Profile live(String idType, String id) {
+        return runtime.worker().call(() -> {
+            String pid = runtime.worker().identities().profileOf(new dev.portrait.core.identity.Identifier(idType, id))
+                    .orElse(null);
+            return pid == null ? null : runtime.worker().load(pid);
+        });
+    }
+
+    private byte[] bytes(Profile p) {
+        return runtime.worker().engine().codec().encode(p);
+    }
+
+    @Test
+    void reversingAMergeGivesEachPersonWhatTheirOwnEventsFoldTo() {
+        long seed = Long.getLong("seed", 20261203L);
+        Random random = new Random(seed);
+        try {
+            start();
+            List<IncomingEvent> events = new ArrayList<>();
+            for (int i = 0; i < 20 + random.nextInt(20); i++) {
+                boolean ada = random.nextBoolean();
+                events.add(ada ? event(random, "ada", null, "anon-ada") : event(random, "bob", "user-bob", null));
+            }
+            events.add(event(random, "cyd", "user-cyd", null)); // a bystander the reversal must not touch
+            events.add(event(random, "ada", "user-bob", "anon-ada")); // the merge: both ids; it stays with the winner
+            for (int i = 0; i < 20 + random.nextInt(20); i++) {
+                int pick = random.nextInt(5);
+                events.add(pick < 2 ? event(random, "ada", null, "anon-ada")
+                        : pick < 4 ? event(random, "bob", "user-bob", null)
+                        : event(random, "ada", "user-bob", "anon-ada"));
+            }
+            ingest(events);
+
+            Profile merged = live("anonymous_id", "anon-ada");
+            assertThat(live("user_id", "user-bob").profileId()).isEqualTo(merged.profileId());
+            List<MergeView> merges = runtime.merges("anonymous_id", "anon-ada").orElseThrow();
+            assertThat(merges).hasSize(1);
+            MergeView merge = merges.get(0);
+            assertThat(merge.reversible()).isTrue();
+            assertThat(merge.identifiers()).extracting(MergeView.Identity::value).containsExactly("user-bob");
+            byte[] cydBefore = bytes(live("user_id", "user-cyd"));
+
+            ReversedMerge reversed = runtime.reverseMerge("anonymous_id", "anon-ada", merge.mergeId(), "test");
+
+            Map<String, Profile> expected = reference();
+            Profile ada = live("anonymous_id", "anon-ada");
+            Profile bob = live("user_id", "user-bob");
+            assertThat(bob.profileId()).isEqualTo(merge.mergeId()).isEqualTo(reversed.loser())
+                    .isNotEqualTo(ada.profileId());
+            assertThat(ada.profileId()).isEqualTo(reversed.winner());
+            assertSameBytes("ada's profile", bytes(ada), bytes(expected.get("ada")));
+            assertSameBytes("bob's profile", bytes(bob), bytes(expected.get("bob")));
+            assertSameBytes("cyd's profile", bytes(live("user_id", "user-cyd")), cydBefore);
+            // the histories (which /changes and ?at= replay) list each person's own events and no merge
+            assertThat(historyOwners(ada.profileId())).containsOnly("ada");
+            assertThat(historyOwners(bob.profileId())).containsOnly("bob");
+            long bobsLater = ownerOf.entrySet().stream().filter(e -> e.getValue().equals("bob")
+                    && Integer.parseInt(e.getKey().substring(1)) > Integer.parseInt(merge.causeMessageId().substring(1)))
+                    .count();
+            assertThat(reversed.eventsToLoser()).isEqualTo((int) bobsLater);
+            assertThat(runtime.merges("anonymous_id", "anon-ada").orElseThrow()).isEmpty();
+
+            // readers see it at once, and the segment bitmaps agree with each profile
+            assertThat(runtime.profile("user_id", "user-bob", null).orElseThrow().profileId()).isEqualTo(bob.profileId());
+            assertThat(runtime.profile("anonymous_id", "anon-ada", null).orElseThrow().profileId())
+                    .isEqualTo(ada.profileId());
+            for (var s : runtime.segments()) {
+                int index = segmentIndex(s.name());
+                assertThat(members(s.name()).contains(bob.profileId())).as(s.name()).isEqualTo(bob.inSegment(index));
+                assertThat(members(s.name()).contains(ada.profileId())).as(s.name()).isEqualTo(ada.inSegment(index));
+            }
+
+            // durable: a restart on the same store reads both back, and the merge cannot be reversed twice
+            byte[] adaBytes = bytes(ada);
+            byte[] bobBytes = bytes(bob);
+            runtime.close();
+            start();
+            assertSameBytes("ada after a restart", bytes(live("anonymous_id", "anon-ada")), adaBytes);
+            assertSameBytes("bob after a restart", bytes(live("user_id", "user-bob")), bobBytes);
+            assertThatThrownBy(() -> runtime.reverseMerge("anonymous_id", "anon-ada", merge.mergeId(), "test"))
+                    .isInstanceOfSatisfying(PortraitException.class, e -> assertThat(e.code()).isEqualTo("merge_not_found"));
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError("seed " + seed + " (rerun with -Dseed=" + seed + "): " + e.getMessage(), e);
+        }
+    }
+
+    @Test
+    void onlyTheLatestMergeCanBeReversedAndThenTheOneBefore() {
+        Random random = new Random(7);
+        start();
+        ingest(List.of(event(random, "ada", null, "anon-ada"), event(random, "bob", "user-bob", null),
+                event(random, "cyd", null, "anon-cyd"), event(random, "ada", "user-bob", "anon-ada")));
+        ingest(List.of(event(random, "ada", "user-bob", "anon-cyd")));
+        List<MergeView> merges = runtime.merges("anonymous_id", "anon-ada").orElseThrow();
+        assertThat(merges).hasSize(2);
+        assertThat(merges).extracting(MergeView::reversible).containsExactly(false, true);
+
+        assertThatThrownBy(() -> runtime.reverseMerge("anonymous_id", "anon-ada", merges.get(0).mergeId(), "test"))
+                .isInstanceOfSatisfying(PortraitException.class, e -> {
+                    assertThat(e.code()).isEqualTo("merge_not_latest");
+                    assertThat(e.getMessage()).contains("reverse " + merges.get(1).mergeId() + " first");
+                });
+        assertThatThrownBy(() -> runtime.reverseMerge("anonymous_id", "anon-ada", "p_0000000000000000", "test"))
+                .isInstanceOfSatisfying(PortraitException.class, e -> assertThat(e.code()).isEqualTo("merge_not_found"));
+        assertThat(runtime.reverseMerge("anonymous_id", "nobody", merges.get(1).mergeId(), "test")).isNull();
+
+        runtime.reverseMerge("anonymous_id", "anon-ada", merges.get(1).mergeId(), "test");
+        assertThat(runtime.merges("anonymous_id", "anon-ada").orElseThrow()).extracting(MergeView::reversible)
+                .containsExactly(true);
+        runtime.reverseMerge("anonymous_id", "anon-ada", merges.get(0).mergeId(), "test");
+
+        String ada = live("anonymous_id", "anon-ada").profileId();
+        String bob = live("user_id", "user-bob").profileId();
+        String cyd = live("anonymous_id", "anon-cyd").profileId();
+        assertThat(List.of(ada, bob, cyd)).doesNotHaveDuplicates();
+        assertThat(runtime.audit().recent()).filteredOn(e -> e.action().equals("merge_reversed")).hasSize(2)
+                .allSatisfy(e -> assertThat(e.detail()).contains("winner=" + ada));
+    }
+
+    /** Byte arrays hundreds long: say which differ and where, not print both. */
+    private static void assertSameBytes(String what, byte[] actual, byte[] expected) {
+        assertThat(java.util.Arrays.mismatch(actual, expected)).as(what + ": first differing byte (of " + actual.length
+                + " and " + expected.length + ")").isEqualTo(-1);
+    }
+
+    /** Whose events a profile's stored history lists (a merge entry counts as "merge"). */
+    private List<String> historyOwners(String profileId) {
+        List<String> out = new ArrayList<>();
+        for (dev.portrait.store.HistoryEntry h : store.history().entries(profileId)) {
+            if (h instanceof dev.portrait.store.HistoryEntry.Event e) {
+                out.add(ownerOf.get(store.events().read(e.sequence(), 1).get(0).decode().messageId()));
+            } else if (h instanceof dev.portrait.store.HistoryEntry.Merge) {
+                out.add("merge");
+            }
+        }
+        return out;
+    }
+
+    private int segmentIndex(String name) {
+        var segments = runtime.worker().updater().segments();
+        for (int s = 0; s < segments.size(); s++) {
+            if (segments.name(s).equals(name)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException(name);
+    }
+
+    private List<String> members(String segment) {
+        List<String> out = new ArrayList<>();
+        String cursor = null;
+        do {
+            var page = runtime.segmentMembers(segment, cursor, 1000);
+            out.addAll(page.items());
+            cursor = page.next();
+        } while (cursor != null);
+        return out;
+    }
+}
