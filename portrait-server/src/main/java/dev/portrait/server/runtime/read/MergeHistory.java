@@ -13,8 +13,8 @@ import java.util.Optional;
 
 /**
  * The merges a profile won, read from the store's merge log on the caller's thread, like {@link ChangeHistory}
- * reads histories: at most one write-back interval behind (a merge the worker made since is listed after the
- * next write-back; reversing one writes back first, so it always sees them all).
+ * reads histories. The merge log arrives with write-backs, so the caller first waits (bounded) until what is
+ * published is written back: a list an admin acts on should not miss the merge they just saw happen.
  */
 final class MergeHistory {
     private final PortraitStore store;

@@ -124,6 +124,8 @@ public final class ProfileQueries implements QueryPort {
 
     @Override
     public Optional<List<MergeView>> merges(String idType, String id) {
+        // a merge is rare and an admin acts on the list: wait for what is published to be written back
+        history.awaitWrittenBack(profiles.position());
         return merges.merges(idType, id);
     }
 
