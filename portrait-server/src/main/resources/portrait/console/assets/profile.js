@@ -58,19 +58,24 @@ function renderMerges(merges, idType, id) {
     box.replaceChildren(el('p', 'No profile was merged into this one.', { class: 'muted' }));
     return;
   }
-  const rows = merges.items.map(m => {
+  // a list, not a table: the card is narrow, and each merge reads as one sentence with its action
+  const list = el('ul', null, { class: 'merges' });
+  for (const m of merges.items) {
     const ids = m.identifiers.map(i => `${i.type} ${i.value}`).join(', ');
-    let action = '';
+    const item = el('li', null, { 'data-merge': m.mergeId });
+    item.append(el('code', m.mergeId), ` (${ids}) merged in at ${m.mergedAt.replace('T', ' ').replace(/(\.\d+)?Z$/, '')} UTC by `,
+      el('code', m.causeMessageId), ' ');
     if (m.reversible && role === 'admin') {
-      action = el('button', 'Reverse', { type: 'button', class: 'secondary reverse-merge', 'data-merge': m.mergeId,
+      const button = el('button', 'Reverse', { type: 'button', class: 'secondary reverse-merge', 'data-merge': m.mergeId,
         'aria-label': `Reverse the merge of ${m.mergeId}` });
-      action.addEventListener('click', () => reverseMerge(idType, id, m, action));
+      button.addEventListener('click', () => reverseMerge(idType, id, m, button));
+      item.append(button);
     } else if (!m.reversible) {
-      action = el('span', 'reverse later merges first', { class: 'muted' });
+      item.append(el('span', '(reverse the later merges first)', { class: 'muted' }));
     }
-    return [el('code', m.mergeId), ids, m.mergedAt, el('code', m.causeMessageId), action];
-  });
-  box.replaceChildren(table(['merged profile', 'its identifiers', 'merged at', 'by event', ''], rows));
+    list.append(item);
+  }
+  box.replaceChildren(list);
 }
 
 async function reverseMerge(idType, id, merge, button) {

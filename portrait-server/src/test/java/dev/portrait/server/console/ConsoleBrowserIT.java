@@ -375,7 +375,7 @@ class ConsoleBrowserIT {
         // a read session sees the merge but no way to reverse it
         signIn(READ);
         browser.get(base + "/console/profile?idType=user_id&id=grace");
-        waitFor(By.cssSelector("#merges table"));
+        waitFor(By.cssSelector("#merges li[data-merge]"));
         assertThat(browser.findElements(By.cssSelector("button.reverse-merge"))).isEmpty();
 
         signIn(ADMIN);
