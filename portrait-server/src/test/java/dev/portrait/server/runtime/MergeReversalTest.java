@@ -261,6 +261,31 @@ class MergeReversalTest {
         return out;
     }
 
+    @Test
+    void aMergeWhoseMovedIdentifierBelongsToAForgottenPersonIsRefusedAndNothingChanges() {
+        Random random = new Random(11);
+        start();
+        // bob is older, so he wins and anon-ada moves; xavier's event names anon-ada too, but a profile holds
+        // one user_id, so it is refused there and goes to xavier's own profile
+        ingest(List.of(event(random, "bob", "user-bob", null), event(random, "ada", null, "anon-ada"),
+                event(random, "bob", "user-bob", "anon-ada"), event(random, "xavier", "user-xavier", "anon-ada")));
+        String bob = live("user_id", "user-bob").profileId();
+        assertThat(live("user_id", "user-xavier").profileId()).isNotEqualTo(bob);
+        MergeView merge = runtime.merges("user_id", "user-bob").orElseThrow().get(0);
+        assertThat(merge.identifiers()).extracting(MergeView.Identity::value).containsExactly("anon-ada");
+        // forgetting xavier reaches every identifier his events carried: anon-ada is suppressed
+        assertThat(runtime.startForget("user_id", "user-xavier", "test")).isNotNull();
+        byte[] before = bytes(live("user_id", "user-bob"));
+
+        assertThatThrownBy(() -> runtime.reverseMerge("user_id", "user-bob", merge.mergeId(), "test"))
+                .isInstanceOfSatisfying(PortraitException.class, e -> {
+                    assertThat(e.code()).isEqualTo("merge_not_reversible");
+                    assertThat(e.getMessage()).contains("forgotten");
+                });
+        assertSameBytes("bob, untouched", bytes(live("user_id", "user-bob")), before);
+        assertThat(runtime.merges("user_id", "user-bob").orElseThrow()).hasSize(1);
+    }
+
     private int segmentIndex(String name) {
         var segments = runtime.worker().updater().segments();
         for (int s = 0; s < segments.size(); s++) {
