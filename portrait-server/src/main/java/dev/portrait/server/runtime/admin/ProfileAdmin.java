@@ -122,7 +122,7 @@ public final class ProfileAdmin implements AdminPort, AutoCloseable {
      */
     @Override
     public ReversedMerge reverseMerge(String idType, String id, String mergeId, String actor) {
-        ProfileWorker.ReversedMerge done = worker.call(() -> {
+        ProfileWorker.Reversal done = worker.call(() -> {
             String pid = ProfileLookup.profileIdOf(definition, worker, idType, id);
             if (pid == null || worker.load(pid) == null) {
                 return null;

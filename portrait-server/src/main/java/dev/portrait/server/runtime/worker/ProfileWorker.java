@@ -51,7 +51,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * into {@link PublishedState} ({@link Publisher} says why a reader never sees a state that was not
  * published); HTTP threads read that and the store, and never wait for folding unless a read carries a
  * position token from its ingest answer. {@link #call} remains for admin work that must run between events
- * (forget, flush).
+ * (forget, flush, the reversal of a merge: {@link #reverseMerge}).
  */
 public final class ProfileWorker implements Runnable {
     private static final long CALL_TIMEOUT_SECONDS = 60;
@@ -496,7 +496,7 @@ public final class ProfileWorker implements Runnable {
     // ---- reversing a merge ----
 
     /** What a reversal did: the two profiles, the identifiers the loser got back, where the later events went. */
-    public record ReversedMerge(String winner, String loser, int identifiers, int eventsToLoser, int eventsKept) {
+    public record Reversal(String winner, String loser, int identifiers, int eventsToLoser, int eventsKept) {
     }
 
     /**
@@ -506,7 +506,7 @@ public final class ProfileWorker implements Runnable {
      *
      * @throws PortraitException {@code merge_not_found}, {@code merge_not_latest}, {@code merge_not_reversible}
      */
-    public ReversedMerge reverseMerge(String winnerId, String mergeId) {
+    public Reversal reverseMerge(String winnerId, String mergeId) {
         writeBack(); // the merge log and the histories it reads are complete, and nothing else is pending
         Profile current = hot.load(winnerId);
         MergeReversal.Outcome o = new MergeReversal(store, engine, identities).reverse(winnerId, mergeId);
@@ -524,7 +524,7 @@ public final class ProfileWorker implements Runnable {
         writeBacks.reversed(winnerId, o.remainingMerges(), o.winnerHistory(), loserId, o.loserAppended());
         writeBack();
         publisher.publish(hot, identities, members, models, applied.get());
-        return new ReversedMerge(winnerId, loserId, o.merge().moved().size(), o.eventsToLoser(), o.eventsKept());
+        return new Reversal(winnerId, loserId, o.merge().moved().size(), o.eventsToLoser(), o.eventsKept());
     }
 
     // ---- saved audiences ----
