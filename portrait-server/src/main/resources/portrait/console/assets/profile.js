@@ -8,6 +8,7 @@ const form = document.getElementById('lookup');
 let changesCursor = null;
 let changes = [];
 let current = null;
+let role = 'read';
 
 const isScoreMap = v => v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0
   && Object.values(v).every(x => typeof x === 'number');
@@ -37,6 +38,61 @@ function renderIdentities(p) {
   rows.unshift(['profile_id', p.profileId]);
   document.getElementById('identities').replaceChildren(table(['type', 'values'], rows),
     el('p', `version ${p.version} · last event ${p.updatedAt || '–'} · read as of ${p.asOf}`, { class: 'muted' }));
+}
+
+/**
+ * The merges this profile won (GET …/merges), oldest first. An admin session gets a Reverse button on the
+ * latest, the only one the API reverses; it asks for confirmation, since the people are split at once.
+ */
+function renderMerges(merges, idType, id) {
+  const box = document.getElementById('merges');
+  if (merges instanceof ApiError) {
+    box.replaceChildren(el('p', merges.message, { class: 'muted' }));
+    return;
+  }
+  if (merges === null) {
+    box.replaceChildren(el('p', 'Merges are listed for the profile as it is now, not as of a past time.', { class: 'muted' }));
+    return;
+  }
+  if (!merges.items.length) {
+    box.replaceChildren(el('p', 'No profile was merged into this one.', { class: 'muted' }));
+    return;
+  }
+  // a list, not a table: the card is narrow, and each merge reads as one sentence with its action
+  const list = el('ul', null, { class: 'merges' });
+  for (const m of merges.items) {
+    const ids = m.identifiers.map(i => `${i.type} ${i.value}`).join(', ');
+    const item = el('li', null, { 'data-merge': m.mergeId });
+    item.append(el('code', m.mergeId), ` (${ids}) merged in at ${m.mergedAt.replace('T', ' ').replace(/(\.\d+)?Z$/, '')} UTC by `,
+      el('code', m.causeMessageId), ' ');
+    if (m.reversible && role === 'admin') {
+      const button = el('button', 'Reverse', { type: 'button', class: 'secondary reverse-merge', 'data-merge': m.mergeId,
+        'aria-label': `Reverse the merge of ${m.mergeId}` });
+      button.addEventListener('click', () => reverseMerge(idType, id, m, button));
+      item.append(button);
+    } else if (!m.reversible) {
+      item.append(el('span', '(reverse the later merges first)', { class: 'muted' }));
+    }
+    list.append(item);
+  }
+  box.replaceChildren(list);
+}
+
+async function reverseMerge(idType, id, merge, button) {
+  const ids = merge.identifiers.map(i => `${i.type} ${i.value}`).join(', ');
+  if (!confirm(`Reverse this merge? ${merge.mergeId} (${ids}) becomes a profile of its own again, and the `
+      + `events since the merge that name only its identifiers move to it.`)) return;
+  const st = document.getElementById('merge-status');
+  button.disabled = true;
+  const done = await loading(st, () => data(path(idType, id) + '/merges/' + encodeURIComponent(merge.mergeId)
+    + '/reverse', { method: 'POST' }), 'Reversing…');
+  if (!done) {
+    button.disabled = false;
+    return;
+  }
+  await lookup(idType, id, null);
+  status(document.getElementById('merge-status'), `Reversed: ${done.loser} is a profile of its own again with `
+    + `${done.identifiers} identifier(s); ${done.eventsToLoser} later event(s) moved to it, ${done.eventsKept} stayed.`);
 }
 
 function renderTraits(p) {
@@ -172,12 +228,14 @@ async function lookup(idType, id, at) {
   renderTraits(p);
   renderFeatures(p);
   renderInterests(p);
-  const [recs, scores, stays] = await Promise.all([
+  const [recs, scores, stays, merges] = await Promise.all([
     optional(() => data(path(idType, id) + '/recommendations?k=10')),
     optional(() => data(path(idType, id) + '/scores')),
     // entry and exit times are the person's now; a view as of a past time leaves them out
     at ? Promise.resolve(null) : optional(() => data(path(idType, id) + '/segments')),
+    at ? Promise.resolve(null) : optional(() => data(path(idType, id) + '/merges')),
   ]);
+  renderMerges(merges, idType, id);
   renderSegments(p, scores instanceof ApiError ? null : scores);
   if (stays instanceof ApiError) {
     document.getElementById('segment-history').replaceChildren(el('p', stays.message, { class: 'muted' }));
@@ -214,7 +272,7 @@ document.getElementById('older').addEventListener('click', () => {
   if (current) loadChanges(current.idType, current.id, true).catch(e => status(statusEl, e.message, true));
 });
 
-await start('profile', 'Profile');
+role = (await start('profile', 'Profile')).role;
 const params = new URLSearchParams(location.search);
 if (params.get('id')) {
   document.getElementById('idType').value = params.get('idType') || 'user_id';

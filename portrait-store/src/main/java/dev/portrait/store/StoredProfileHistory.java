@@ -56,6 +56,12 @@ final class StoredProfileHistory implements ProfileHistory {
         return out;
     }
 
+    /** Stages the deletion of the profile's own chunks (not its absorbed profiles'); the caller commits. */
+    void clear(String profileId, StoreWrite w) {
+        byte[] prefix = KeyLayout.profilePrefix(TAG, profileId);
+        w.batch.deleteRange(Table.HISTORY, prefix, KeyLayout.prefixEnd(prefix));
+    }
+
     /**
      * Stages the deletion of the profile's chunks and of every absorbed profile's, recursively; the
      * caller holds the derived lock and commits.

@@ -71,6 +71,20 @@ final class StoredWriteBack implements WriteBack {
     }
 
     @Override
+    public WriteBack replaceMerges(String profileId, List<byte[]> mergeLogEntries) {
+        StoredProfiles.requireId(profileId);
+        parts.add(new Part('M', profileId, List.copyOf(mergeLogEntries)));
+        return this;
+    }
+
+    @Override
+    public WriteBack replaceHistory(String profileId, HistoryBuffer entries) {
+        StoredProfiles.requireId(profileId);
+        parts.add(new Part('H', profileId, Objects.requireNonNull(entries, "history entries")));
+        return this;
+    }
+
+    @Override
     public WriteBack putModelState(byte[] state) {
         parts.add(new Part('s', "models", Objects.requireNonNull(state, "model state")));
         return this;
@@ -98,6 +112,19 @@ final class StoredWriteBack implements WriteBack {
                     case 'c' -> changelog.stage(w, p.profileId, (List<ChangeRecord>) p.value);
                     case 'm' -> merges.stage(w, p.profileId, (byte[]) p.value);
                     case 'h' -> history.stage(w, p.profileId, (HistoryBuffer) p.value);
+                    case 'M' -> {
+                        // a range delete first, then the puts: a batch applies in order, so they survive it
+                        merges.deleteProfile(p.profileId, w);
+                        for (byte[] entry : (List<byte[]>) p.value) {
+                            merges.stage(w, p.profileId, entry);
+                        }
+                    }
+                    case 'H' -> {
+                        history.clear(p.profileId, w);
+                        if (!((HistoryBuffer) p.value).isEmpty()) {
+                            history.stage(w, p.profileId, (HistoryBuffer) p.value);
+                        }
+                    }
                     case 's' -> w.batch.put(Table.META, EmbeddedStore.META_MODELS_KEY, (byte[]) p.value);
                     default -> throw new IllegalStateException("unknown write-back part " + p.kind);
                 }

@@ -22,6 +22,19 @@ public interface WriteBack {
     WriteBack appendMerge(String profileId, byte[] mergeLogEntry);
 
     /**
+     * Replaces the profile's whole merge log with these entries, oldest first (a reversed merge leaves
+     * it). Later {@link #appendMerge} calls in the same write-back append after them.
+     */
+    WriteBack replaceMerges(String profileId, List<byte[]> mergeLogEntries);
+
+    /**
+     * Replaces the profile's whole {@link ProfileHistory} with these entries (a reversed merge gives
+     * some of its events to another profile). Later {@link #appendHistory} calls in the same write-back
+     * append after them.
+     */
+    WriteBack replaceHistory(String profileId, HistoryBuffer entries);
+
+    /**
      * Appends what touched the profile since the last write-back to its {@link ProfileHistory}, as one
      * chunk. The buffer is read when the write-back commits; do not touch it after handing it over.
      */

@@ -139,6 +139,36 @@ abstract class ProfileStoreContractTest {
     }
 
     @Test
+    void aWriteBackReplacesAProfilesMergeLogAndHistoryAndLaterAppendsExtendThem() {
+        appendEvents(6);
+        store.writeBack()
+                .appendMerge("p1", bytes("merge of p8"))
+                .appendMerge("p1", bytes("merge of p9"))
+                .appendHistory("p1", new HistoryBuffer().event(1).merge(2, "p8").event(2).merge(3, "p9").event(3).event(4))
+                .appendHistory("p2", new HistoryBuffer().event(5))
+                .commit(5);
+
+        // a reversed merge of p9: it and the event that went back to p9 leave p1's records
+        store.writeBack()
+                .replaceMerges("p1", List.of(bytes("merge of p8")))
+                .replaceHistory("p1", new HistoryBuffer().event(1).merge(2, "p8").event(2).event(3))
+                .appendHistory("p1", new HistoryBuffer().event(6))
+                .appendHistory("p9", new HistoryBuffer().event(4))
+                .commit(6);
+
+        assertThat(store.merges().list("p1")).containsExactly(bytes("merge of p8"));
+        assertThat(store.history().entries("p1")).containsExactly(new HistoryEntry.Event(1),
+                new HistoryEntry.Merge(2, "p8"), new HistoryEntry.Event(2), new HistoryEntry.Event(3),
+                new HistoryEntry.Event(6));
+        assertThat(store.history().entries("p9")).containsExactly(new HistoryEntry.Event(4));
+        assertThat(store.history().entries("p2")).containsExactly(new HistoryEntry.Event(5));
+
+        store.writeBack().replaceMerges("p1", List.of()).replaceHistory("p1", new HistoryBuffer()).commit(6);
+        assertThat(store.merges().list("p1")).isEmpty();
+        assertThat(store.history().entries("p1")).isEmpty();
+    }
+
+    @Test
     void aWriteBackIsUsedOnce() {
         appendEvents(1);
         WriteBack wb = store.writeBack().putProfile("p1", bytes("x"));

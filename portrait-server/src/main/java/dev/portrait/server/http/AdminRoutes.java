@@ -6,6 +6,7 @@ import dev.portrait.server.port.BackupCopy;
 import dev.portrait.server.port.ForgetStatus;
 import dev.portrait.server.port.Page;
 import dev.portrait.server.port.QuarantineView;
+import dev.portrait.server.port.ReversedMerge;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -38,6 +39,29 @@ final class AdminRoutes {
         }
         ctx.header("Location", statusUrl(status));
         Json.write(ctx, status.done() ? 200 : 202, forgetAnswer(status));
+    }
+
+    /**
+     * {@code 200}: the merge is reversed and durable; both profiles read back at once. Only the profile's
+     * latest merge ({@code 409 merge_not_latest} names the one to reverse first).
+     */
+    void reverseMerge(Context ctx) {
+        String idType = ctx.pathParam("idType");
+        String id = ctx.pathParam("id");
+        ReversedMerge r = admin.reverseMerge(idType, id, ctx.pathParam("mergeId"), actor(ctx));
+        if (r == null) {
+            throw ApiError.notFound("profile_not_found", "no profile holds " + idType + " "
+                    + (id.length() > 80 ? id.substring(0, 80) + "…" : id));
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("reversed", true);
+        answer.put("winner", r.winner());
+        answer.put("loser", r.loser());
+        answer.put("identifiers", r.identifiers());
+        answer.put("eventsToLoser", r.eventsToLoser());
+        answer.put("eventsKept", r.eventsKept());
+        answer.put("reversedAt", r.reversedAt().toString());
+        Json.write(ctx, 200, answer);
     }
 
     /** {@code 202} while the forgotten data may still be in the files, {@code 200} once it is gone. */

@@ -34,12 +34,13 @@ import java.util.Optional;
  *       /v1/alias, and analytics.js's short forms /v1/b, /v1/t, /v1/i, /v1/p, /v1/s, /v1/g, /v1/a</td>
  *       <td>write (Basic, Bearer, or {@code writeKey} in the body)</td></tr>
  *   <tr><td>POST /v1/m (analytics.js's own delivery metrics, counted, never stored)</td><td>none</td></tr>
- *   <tr><td>GET /v1/profiles/{idType}/{id}, …/changes, /v1/segments, /v1/segments/{name}/members,
+ *   <tr><td>GET /v1/profiles/{idType}/{id}, …/changes, …/merges, /v1/segments, /v1/segments/{name}/members,
  *       POST /v1/audiences/count, /v1/audiences/stats, /v1/audiences/members (aggregates also with
  *       {@code ?privacy=dp&epsilon=…}; a dp-only key reads aggregates only, always with noise),
  *       GET /v1/accounts/{groupId}, /v1/experiments/{name}</td>
  *       <td>read or admin</td></tr>
- *   <tr><td>DELETE /v1/profiles/{idType}/{id}, GET /v1/quarantine, POST /v1/quarantine/redrive</td>
+ *   <tr><td>DELETE /v1/profiles/{idType}/{id}, POST …/merges/{mergeId}/reverse, GET /v1/quarantine,
+ *       POST /v1/quarantine/redrive</td>
  *       <td>admin</td></tr>
  *   <tr><td>GET /metrics</td><td>read or admin, unless {@link HttpConfig#openMetrics()}</td></tr>
  *   <tr><td>GET /health, /health/live, /health/ready</td><td>none</td></tr>
@@ -211,6 +212,7 @@ public final class HttpApi implements AutoCloseable {
         r.add(HandlerType.GET, "/v1/profiles/{idType}/{id}", Scope.QUERY, query::profile);
         r.add(HandlerType.GET, "/v1/profiles/{idType}/{id}/changes", Scope.QUERY, query::changes);
         r.add(HandlerType.GET, "/v1/profiles/{idType}/{id}/segments", Scope.QUERY, query::segmentStays);
+        r.add(HandlerType.GET, "/v1/profiles/{idType}/{id}/merges", Scope.QUERY, query::merges);
         r.add(HandlerType.GET, "/v1/segments", Scope.QUERY, query::segments);
         r.add(HandlerType.GET, "/v1/segments/{name}/members", Scope.QUERY, query::members);
         r.add(HandlerType.POST, "/v1/audiences/count", Scope.QUERY, audiences::count);
@@ -238,6 +240,7 @@ public final class HttpApi implements AutoCloseable {
         }), queryPort); // issue 15: GET /v1/experiments/{name}
 
         r.add(HandlerType.DELETE, "/v1/profiles/{idType}/{id}", Scope.ADMIN, admin::forget);
+        r.add(HandlerType.POST, "/v1/profiles/{idType}/{id}/merges/{mergeId}/reverse", Scope.ADMIN, admin::reverseMerge);
         r.add(HandlerType.GET, "/v1/forgets/{forgetId}", Scope.ADMIN, admin::forgetStatus);
         r.add(HandlerType.DELETE, "/v1/suppressions/{idType}/{id}", Scope.ADMIN, admin::liftSuppression);
         r.add(HandlerType.GET, "/v1/quarantine", Scope.ADMIN, admin::quarantine);

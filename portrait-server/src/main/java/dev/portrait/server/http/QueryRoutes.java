@@ -84,6 +84,29 @@ final class QueryRoutes {
      * {@code GET /v1/profiles/{idType}/{id}/segments}: each segment the person is in or has left (saved audiences
      * too), with when they last entered and left it, from one replay of their history (as {@code /changes}).
      */
+    /** The merges the profile won, oldest first; the latest is the one {@code reverse} may undo. */
+    void merges(Context ctx) {
+        privacy.requireIndividualAccess(ctx);
+        String idType = ctx.pathParam("idType");
+        String id = ctx.pathParam("id");
+        List<dev.portrait.server.port.MergeView> merges = query.merges(idType, id).orElseThrow(() -> noProfile(idType, id));
+        List<Map<String, Object>> items = new ArrayList<>(merges.size());
+        for (dev.portrait.server.port.MergeView m : merges) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("mergeId", m.mergeId());
+            List<Map<String, Object>> ids = new ArrayList<>(m.identifiers().size());
+            for (dev.portrait.server.port.MergeView.Identity i : m.identifiers()) {
+                ids.add(Map.of("type", i.type(), "value", i.value()));
+            }
+            item.put("identifiers", ids);
+            item.put("mergedAt", m.mergedAt().toString());
+            item.put("causeMessageId", m.causeMessageId());
+            item.put("reversible", m.reversible());
+            items.add(item);
+        }
+        Json.write(ctx, 200, Map.of("items", items));
+    }
+
     void segmentStays(Context ctx) {
         privacy.requireIndividualAccess(ctx);
         String idType = ctx.pathParam("idType");

@@ -73,6 +73,20 @@ public interface AdminPort {
                 + "event log and worker; this runtime keeps none", null);
     }
 
+    /**
+     * Reverses the merge {@code mergeId} (the loser's profile id, as {@link QueryPort#merges} lists it) of the
+     * profile holding this identifier: both people become profiles of their own again, each with their own
+     * identifiers and events. Only the profile's latest merge. Durable when it returns; recorded in the audit log
+     * under {@code actor}. Returns null when nobody holds the identifier.
+     *
+     * @throws dev.portrait.core.PortraitException {@code merge_not_found} (404), {@code merge_not_latest},
+     *         {@code merge_not_reversible} (409), {@code not_supported} (501) in a runtime without the worker
+     */
+    default ReversedMerge reverseMerge(String idType, String id, String mergeId, String actor) {
+        throw new dev.portrait.core.PortraitException("not_supported", "reversing a merge needs the embedded "
+                + "runtime's event log and worker; this runtime keeps none", null);
+    }
+
     /** As {@link #quarantine(String, int)}, recorded in the audit log under {@code actor}. */
     default Page<QuarantineView> quarantine(String cursor, int limit, String actor) {
         return quarantine(cursor, limit);

@@ -98,4 +98,12 @@ public interface QueryPort {
     default AudienceStatistics audienceStatistics(AudienceSpec spec, String feature, Double lower, Double upper) {
         throw new PortraitException("not_supported", "this runtime does not compute audience statistics", null);
     }
+
+    /**
+     * The merges the profile holding this identifier won, oldest first, as written back (at most one write-back
+     * interval behind); empty when nobody holds it.
+     */
+    default Optional<java.util.List<MergeView>> merges(String idType, String id) {
+        throw new dev.portrait.core.PortraitException("not_supported", "this runtime keeps no merge log", null);
+    }
 }

@@ -403,6 +403,16 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     }
 
     @Override
+    public Optional<List<dev.portrait.server.port.MergeView>> merges(String idType, String id) {
+        return queries.merges(idType, id);
+    }
+
+    @Override
+    public dev.portrait.server.port.ReversedMerge reverseMerge(String idType, String id, String mergeId, String actor) {
+        return admin.reverseMerge(idType, id, mergeId, actor);
+    }
+
+    @Override
     public AudienceSave saveAudience(String name, AudienceSpec spec, String actor) {
         dev.portrait.server.runtime.worker.SavedAudienceMembers.Saved saved = audienceAdmin.save(name, spec, actor);
         return new AudienceSave(queries.savedAudience(name).orElseThrow(), saved.created());

@@ -362,6 +362,50 @@ class ConsoleBrowserIT {
         shot("profile-segment-history");
     }
 
+    @Test
+    @Order(8)
+    void anAdminReversesAMergeFromTheProfilePageAndAReadKeyCannot() throws Exception {
+        Instant now = Instant.now();
+        String anon = "{\"type\":\"track\",\"messageId\":\"mg-1\",\"anonymousId\":\"anon-grace\",\"event\":\"Product Viewed\","
+                + "\"properties\":{\"product_id\":\"p1\",\"category\":\"shoes\"},\"timestamp\":\"" + now.minusSeconds(90) + "\"}";
+        String both = "{\"type\":\"identify\",\"messageId\":\"mg-2\",\"anonymousId\":\"anon-grace\",\"userId\":\"grace\","
+                + "\"traits\":{\"plan\":\"pro\"},\"timestamp\":\"" + now.minusSeconds(30) + "\"}";
+        post("/v1/batch", WRITE, "{\"batch\":[" + track("mg-0", "grace", "Product Viewed",
+                "{\"product_id\":\"p2\",\"category\":\"bags\"}", now.minusSeconds(120)) + "," + anon + "]}");
+        post("/v1/batch", WRITE, "{\"batch\":[" + both + "]}");
+        server.runtime().flush();
+        String merged = get("/v1/profiles/user_id/grace", READ).get("profileId").asText();
+        assertThat(get("/v1/profiles/anonymous_id/anon-grace", READ).get("profileId").asText()).isEqualTo(merged);
+
+        // a read session sees the merge but no way to reverse it
+        signIn(READ);
+        browser.get(base + "/console/profile?idType=user_id&id=grace");
+        waitFor(By.cssSelector("#merges li[data-merge]"));
+        assertThat(browser.findElements(By.cssSelector("button.reverse-merge"))).isEmpty();
+
+        signIn(ADMIN);
+        browser.get(base + "/console/profile?idType=user_id&id=grace");
+        WebElement reverse = waitFor(By.cssSelector("button.reverse-merge"));
+        String mergeId = reverse.getAttribute("data-merge");
+        shot("profile-merges");
+        reverse.click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> {
+            try {
+                d.switchTo().alert().accept(); // the confirmation
+                return true;
+            } catch (org.openqa.selenium.NoAlertPresentException e) {
+                return false;
+            }
+        });
+        until(() -> browser.findElement(By.id("merge-status")).getText().startsWith("Reversed: " + mergeId));
+        assertThat(browser.findElement(By.id("merges")).getText()).contains("No profile was merged into this one");
+        String grace = get("/v1/profiles/user_id/grace", READ).get("profileId").asText();
+        String anonymous = get("/v1/profiles/anonymous_id/anon-grace", READ).get("profileId").asText();
+        assertThat(grace).isNotEqualTo(anonymous);
+        assertThat(List.of(grace, anonymous)).contains(mergeId);
+        assertThat(server.runtime().audit().recent()).anySatisfy(e -> assertThat(e.action()).isEqualTo("merge_reversed"));
+    }
+
     // ---- the browser
 
     private void signIn(String key) {

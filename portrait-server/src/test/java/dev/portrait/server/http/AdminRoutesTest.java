@@ -25,12 +25,17 @@ class AdminRoutesTest {
                         "Content-Type", "application/json");
     }
 
-    /** Like Kafka mode's runtime, which keeps no event log or worker of its own: saved audiences are refused, not faked. */
+    /**
+     * Like Kafka mode's runtime, which keeps no event log or worker of its own: saved audiences, segment stays and
+     * merge reversal are refused, not faked.
+     */
     @Test
-    void aRuntimeWithoutSavedAudiencesAnswersNotSupportedForEachOfTheirRoutes() {
+    void aRuntimeWithoutSavedAudiencesOrAMergeLogAnswersNotSupportedForEachOfTheirRoutes() {
         for (ApiHarness.Answer a : java.util.List.of(admin("PUT", "/v1/audiences/vip", "{\"all\":[\"high_value\"]}"),
                 admin("GET", "/v1/audiences/vip", null), admin("DELETE", "/v1/audiences/vip", null),
-                admin("GET", "/v1/profiles/email/ann@example.com/segments", null))) {
+                admin("GET", "/v1/profiles/email/ann@example.com/segments", null),
+                admin("GET", "/v1/profiles/email/ann@example.com/merges", null),
+                admin("POST", "/v1/profiles/email/ann@example.com/merges/p_1/reverse", null))) {
             assertThat(a.status()).as(a.body()).isEqualTo(501);
             assertThat(a.json().get("error").get("code").asText()).isEqualTo("not_supported");
         }

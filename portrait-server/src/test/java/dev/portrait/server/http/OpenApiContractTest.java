@@ -49,7 +49,7 @@ class OpenApiContractTest {
     void everyRouteTheServerDeclaresIsInTheOpenApiFileWithItsMethod() {
         OpenAPI api = parsed.getOpenAPI();
         try (ApiHarness harness = new ApiHarness()) {
-            assertThat(harness.api.routes()).hasSize(44); // 32 + accounts, experiments, recommendation feedback (issue 15), propensity calibration (issue 12) + audiences/stats, forget status, suppressions, backups (issue 13) + saved audiences (PUT, GET, DELETE) and a profile's segment stays
+            assertThat(harness.api.routes()).hasSize(46); // 32 + accounts, experiments, recommendation feedback (issue 15), propensity calibration (issue 12) + audiences/stats, forget status, suppressions, backups (issue 13) + saved audiences (PUT, GET, DELETE) and a profile's segment stays + a profile's merges and their reversal (issue 12)
             for (String route : harness.api.routes()) {
                 String method = route.substring(0, route.indexOf(' '));
                 String path = route.substring(route.indexOf(' ') + 1);

@@ -39,6 +39,18 @@ public class ForwardingWriteBack implements WriteBack {
     }
 
     @Override
+    public WriteBack replaceMerges(String profileId, List<byte[]> mergeLogEntries) {
+        real.replaceMerges(profileId, mergeLogEntries);
+        return this;
+    }
+
+    @Override
+    public WriteBack replaceHistory(String profileId, HistoryBuffer entries) {
+        real.replaceHistory(profileId, entries);
+        return this;
+    }
+
+    @Override
     public WriteBack appendHistory(String profileId, HistoryBuffer entries) {
         real.appendHistory(profileId, entries);
         return this;

@@ -13,6 +13,7 @@ import dev.portrait.server.port.IncomingEvent;
 import dev.portrait.server.port.IngestOutcome;
 import dev.portrait.server.port.Page;
 import dev.portrait.server.port.QuarantineView;
+import dev.portrait.server.port.ReversedMerge;
 import dev.portrait.server.runtime.ingest.DurableIngest;
 import dev.portrait.server.runtime.read.ProfileLookup;
 import dev.portrait.server.runtime.worker.ProfileWorker;
@@ -113,6 +114,30 @@ public final class ProfileAdmin implements AdminPort, AutoCloseable {
                     + " dataKeys=" + status.dataKeys() + " identifiers=" + status.identifiers());
         }
         return status;
+    }
+
+    /**
+     * Reverses a merge on the worker thread ({@code ProfileWorker#reverseMerge}: the latest merge only, durable
+     * before it answers) and records it in the audit log as {@code merge_reversed}.
+     */
+    @Override
+    public ReversedMerge reverseMerge(String idType, String id, String mergeId, String actor) {
+        ProfileWorker.Reversal done = worker.call(() -> {
+            String pid = ProfileLookup.profileIdOf(definition, worker, idType, id);
+            if (pid == null || worker.load(pid) == null) {
+                return null;
+            }
+            return worker.reverseMerge(pid, mergeId);
+        });
+        if (done == null) {
+            return null;
+        }
+        Instant at = clock.instant();
+        audit.record(at, actor, "merge_reversed", "idType=" + idType + " winner=" + done.winner() + " loser="
+                + done.loser() + " identifiers=" + done.identifiers() + " eventsToLoser=" + done.eventsToLoser()
+                + " eventsKept=" + done.eventsKept());
+        return new ReversedMerge(done.winner(), done.loser(), done.identifiers(), done.eventsToLoser(),
+                done.eventsKept(), at);
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.portrait.server.port.AudienceMember;
 import dev.portrait.server.port.AudienceStatistics;
 import dev.portrait.server.port.ChangeView;
 import dev.portrait.server.port.IdentifierTypes;
+import dev.portrait.server.port.MergeView;
 import dev.portrait.server.port.Page;
 import dev.portrait.server.port.QueryPort;
 import dev.portrait.server.port.SavedAudienceView;
@@ -47,6 +48,7 @@ public final class ProfileQueries implements QueryPort {
     private final PublishedProfiles profiles;
     private final TimeTravel timeTravel;
     private final ChangeHistory history;
+    private final MergeHistory merges;
     private final AudienceQueries audiences;
 
     public ProfileQueries(ProfileDefinition definition, ProfileWorker worker, PortraitStore store, InstantSource clock) {
@@ -58,6 +60,7 @@ public final class ProfileQueries implements QueryPort {
         this.profiles = new PublishedProfiles(definition, published, store, engine.codec());
         this.timeTravel = new TimeTravel(definition, store, profiles);
         this.history = new ChangeHistory(store, definition, profiles, worker::requestWriteBack, worker::savedAudiences);
+        this.merges = new MergeHistory(store, profiles);
         this.audiences = new AudienceQueries(engine.updater(), published, profiles, clock,
                 () -> worker.savedAudiences().liveNames());
     }
@@ -117,6 +120,13 @@ public final class ProfileQueries implements QueryPort {
     @Override
     public Optional<Page<ChangeView>> changes(String idType, String id, String cursor, int limit) {
         return history.changes(idType, id, cursor, limit);
+    }
+
+    @Override
+    public Optional<List<MergeView>> merges(String idType, String id) {
+        // a merge is rare and an admin acts on the list: wait for what is published to be written back
+        history.awaitWrittenBack(profiles.position());
+        return merges.merges(idType, id);
     }
 
     @Override

@@ -51,7 +51,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * into {@link PublishedState} ({@link Publisher} says why a reader never sees a state that was not
  * published); HTTP threads read that and the store, and never wait for folding unless a read carries a
  * position token from its ingest answer. {@link #call} remains for admin work that must run between events
- * (forget, flush).
+ * (forget, flush, the reversal of a merge: {@link #reverseMerge}).
  */
 public final class ProfileWorker implements Runnable {
     private static final long CALL_TIMEOUT_SECONDS = 60;
@@ -491,6 +491,40 @@ public final class ProfileWorker implements Runnable {
 
     public SegmentMembers members() {
         return members;
+    }
+
+    // ---- reversing a merge ----
+
+    /** What a reversal did: the two profiles, the identifiers the loser got back, where the later events went. */
+    public record Reversal(String winner, String loser, int identifiers, int eventsToLoser, int eventsKept) {
+    }
+
+    /**
+     * Reverses the winner's latest merge ({@link MergeReversal} says how and what it leaves alone), shows both
+     * profiles, their identifiers and segment memberships to readers at once, and writes it all back before
+     * answering, so an answer means it is durable. Worker thread only.
+     *
+     * @throws PortraitException {@code merge_not_found}, {@code merge_not_latest}, {@code merge_not_reversible}
+     */
+    public Reversal reverseMerge(String winnerId, String mergeId) {
+        writeBack(); // the merge log and the histories it reads are complete, and nothing else is pending
+        Profile current = hot.load(winnerId);
+        MergeReversal.Outcome o = new MergeReversal(store, engine, identities).reverse(winnerId, mergeId);
+        String loserId = o.merge().loser();
+        long now = clock.millis();
+        hot.put(o.winner());
+        hot.put(o.loser());
+        members.held(loserId);
+        members.apply(MergeReversal.transitions(engine, winnerId, current, o.winner(), now));
+        members.apply(MergeReversal.transitions(engine, loserId, null, o.loser(), now));
+        audiences.afterStep(o.winner(), Math.max(now, o.winner().clock()));
+        audiences.afterStep(o.loser(), Math.max(now, o.loser().clock()));
+        timers.schedule(o.winner());
+        timers.schedule(o.loser());
+        writeBacks.reversed(winnerId, o.remainingMerges(), o.winnerHistory(), loserId, o.loserAppended());
+        writeBack();
+        publisher.publish(hot, identities, members, models, applied.get());
+        return new Reversal(winnerId, loserId, o.merge().moved().size(), o.eventsToLoser(), o.eventsKept());
     }
 
     // ---- saved audiences ----

@@ -2,6 +2,7 @@ package dev.portrait.server.runtime.worker;
 
 import dev.portrait.core.PortraitException;
 import dev.portrait.server.runtime.RuntimeOptions;
+import dev.portrait.store.HistoryBuffer;
 import dev.portrait.store.PortraitStore;
 import dev.portrait.store.WriteBack;
 
@@ -41,6 +42,8 @@ final class WriteBacks {
     private final Publisher publisher;
     private final List<String> mergeOwners = new ArrayList<>();
     private final List<byte[]> merges = new ArrayList<>();
+    /** Reversed merges' rewrites, applied before anything else the next write-back carries. */
+    private final List<java.util.function.Consumer<WriteBack>> rewrites = new ArrayList<>();
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "portrait-writeback");
         t.setDaemon(true);
@@ -83,8 +86,23 @@ final class WriteBacks {
         merges.add(undo);
     }
 
+    /**
+     * A reversed merge, written with the next write-back: the winner's merge log and history replaced
+     * (the merge and the events that went to the loser leave them), the loser's history extended.
+     */
+    void reversed(String winner, List<byte[]> winnerMerges, HistoryBuffer winnerHistory, String loser,
+                  HistoryBuffer loserAppended) {
+        rewrites.add(wb -> {
+            wb.replaceMerges(winner, winnerMerges);
+            wb.replaceHistory(winner, winnerHistory);
+            if (!loserAppended.isEmpty()) {
+                wb.appendHistory(loser, loserAppended);
+            }
+        });
+    }
+
     boolean pending() {
-        return profiles.hasChanges() || !history.isEmpty() || !merges.isEmpty() || foldedSince > 0;
+        return !rewrites.isEmpty() || profiles.hasChanges() || !history.isEmpty() || !merges.isEmpty() || foldedSince > 0;
     }
 
     /** When the next write-back is due by time; {@link Long#MAX_VALUE} when nothing waits to be written. */
@@ -126,6 +144,8 @@ final class WriteBacks {
             return;
         }
         WriteBack wb = store.writeBack();
+        rewrites.forEach(r -> r.accept(wb)); // before the appends below, which then extend what they wrote
+        rewrites.clear();
         profiles.drainInto(wb, answerReads);
         publisher.drained();
         history.drainInto(wb);
