@@ -144,9 +144,9 @@ class ProfileWorkerTest {
     }
 
     @Test
-    void aWriteBackStartsBeforeItsIntervalOnceHalfTheHotProfilesAreDirty() throws Exception {
+    void aWriteBackStartsBeforeItsIntervalOnceAQuarterOfTheHotProfilesAreDirty() throws Exception {
         // the clock is fixed and the event count far off: only the dirty profiles can start a write-back
-        start(new RuntimeOptions(10_000, Duration.ofHours(1), 1_000_000, 2_000, 1_000_000, Duration.ZERO));
+        start(new RuntimeOptions(10_000, Duration.ofHours(1), 1_000_000, 4_000, 1_000_000, Duration.ZERO));
         List<IncomingEvent> people = new ArrayList<>();
         for (int i = 0; i < 1_200; i++) {
             people.addAll(views("new-person-" + i, 1));

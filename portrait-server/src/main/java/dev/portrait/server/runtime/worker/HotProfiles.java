@@ -103,11 +103,12 @@ final class HotProfiles {
      * Whether so many held profiles are dirty that the next write-back should not wait for its interval:
      * dirty profiles cannot be evicted, so without this a stream of new people kept a whole interval's
      * worth decoded beyond the capacity (≈ 90,000 profiles against 65,536 in a million-person import).
-     * Half the capacity, and never fewer than {@link #MIN_DIRTY_FOR_WRITE_BACK}, so a small capacity does
-     * not turn every event into a write-back.
+     * A quarter of the capacity, and never fewer than {@link #MIN_DIRTY_FOR_WRITE_BACK}, so a small capacity
+     * does not turn every event into a write-back: with the write-back in flight (whose profiles stay until it
+     * commits) and the dirty ones after it, at most about 1.5 × the capacity is decoded.
      */
     boolean tooManyDirty() {
-        return dirty.size() >= Math.max(MIN_DIRTY_FOR_WRITE_BACK, capacity / 2);
+        return dirty.size() >= Math.max(MIN_DIRTY_FOR_WRITE_BACK, capacity / 4);
     }
 
     boolean hasChanges() {

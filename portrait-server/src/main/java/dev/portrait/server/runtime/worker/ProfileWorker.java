@@ -322,6 +322,12 @@ public final class ProfileWorker implements Runnable {
                             continue;
                         }
                         apply(l.sequence(), l.event());
+                        if (writeBacks.full()) {
+                            // mid-batch, as recovery does: a group of 25,000 new people must not pile up
+                            // dirty (unevictable) profiles beyond the budget before the batch ends; this
+                            // waits for the write-back in flight, so a fold faster than its write-backs slows
+                            writeBacks.start(applied.get());
+                        }
                         if (mailbox.hasQueries()) {
                             mailbox.answer(applied.get(), false);
                         }
