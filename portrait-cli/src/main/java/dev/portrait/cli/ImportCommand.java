@@ -109,14 +109,16 @@ final class ImportCommand implements Callable<Integer> {
             long ingested;
             PortraitStore store = dir.openStore();
             try {
-                EmbeddedRuntime runtime = dir.startRuntime(store, cleaning, RuntimeOptions.defaults());
+                RuntimeOptions options = RuntimeOptions.defaults();
+                EmbeddedRuntime runtime = dir.startRuntime(store, cleaning, options);
                 try {
                     dir.remember(d);
                     started = System.nanoTime();
                     ProgressBar bar = ProgressBar.onStderr(err, "events");
                     long total = totalBytes;
                     new Importer(runtime, dir.clock(), batchSize,
-                            cleaners != null ? cleaners : Importer.defaultCleaners(), groupEvents, summary)
+                            cleaners != null ? cleaners : Importer.defaultCleaners(), groupEvents, options.maxLag(),
+                            summary)
                             .run(sources, bytes -> bar.update(summary.events(), bytes, total));
                     bar.finish(summary.events(), total, total);
                     ingested = System.nanoTime();

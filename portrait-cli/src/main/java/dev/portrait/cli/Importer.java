@@ -50,7 +50,9 @@ import java.util.function.Consumer;
  * <h2>Bounds</h2>
  * Memory does not grow with the file: the queue holds at most {@code 2 × cleaners + 2} chunks, at most
  * {@link #GROUPS_IN_FLIGHT} groups wait for their fsync, and a group is only handed in while the fold
- * lags at most {@link #MAX_LAG} events behind the log (the worker's queue would otherwise hold the file).
+ * lags at most {@code maxLag} events behind the log (the worker's queue would otherwise hold the file): the
+ * runtime's own lag bound, which the memory budget sets (65,536 events for a 1 GB heap), less the groups
+ * in flight, so that what waits decoded for the fold stays within the budget's share for it.
  *
  * <p>Every event gets the import's own clock as {@code receivedAt} when its chunk is cleaned, as if sent
  * to {@code /v1/import} then: the dedup window (7 days by default) is measured from it, which is what
@@ -59,7 +61,6 @@ import java.util.function.Consumer;
  * event may be.
  */
 final class Importer {
-    static final long MAX_LAG = 200_000;
     /** Groups handed to the committer and not yet answered: one being written while the next is built. */
     static final int GROUPS_IN_FLIGHT = 2;
 
@@ -80,14 +81,18 @@ final class Importer {
     private final int chunkSize;
     private final int cleaners;
     private final int groupEvents;
+    /** Groups wait to be handed in while more events than this wait to be folded. */
+    private final long foldLagBound;
     private final ImportSummary summary;
 
     /**
      * @param chunkSize   items read and cleaned as one piece of work
      * @param cleaners    threads that clean and encode chunks
      * @param groupEvents items per group commit (one fsync), at least
+     * @param maxLag      the runtime's bound on events logged but not folded ({@code RuntimeOptions.maxLag})
      */
-    Importer(EmbeddedRuntime runtime, Clock clock, int chunkSize, int cleaners, int groupEvents, ImportSummary summary) {
+    Importer(EmbeddedRuntime runtime, Clock clock, int chunkSize, int cleaners, int groupEvents, long maxLag,
+             ImportSummary summary) {
         if (chunkSize < 1 || cleaners < 1 || groupEvents < 1) {
             throw new IllegalArgumentException("chunkSize, cleaners and groupEvents must be at least 1, got "
                     + chunkSize + ", " + cleaners + ", " + groupEvents);
@@ -97,6 +102,8 @@ final class Importer {
         this.chunkSize = chunkSize;
         this.cleaners = cleaners;
         this.groupEvents = groupEvents;
+        // a fixed 200,000 before: at ≈ 1 KB a decoded event that alone was a fifth of a 1 GB heap
+        this.foldLagBound = Math.max(groupEvents, maxLag - (long) GROUPS_IN_FLIGHT * groupEvents);
         this.summary = summary;
     }
 
@@ -159,7 +166,7 @@ final class Importer {
 
     private void commit(List<PreparedEvents> group, List<String> places, long bytes, Deque<InFlight> inFlight,
                         Consumer<Long> progress) throws IOException, InterruptedException {
-        while (runtime.lag() > MAX_LAG) {
+        while (runtime.lag() > foldLagBound) {
             String stopped = runtime.stopped();
             if (stopped != null) { // the lag would never fall: fail the import instead of waiting forever
                 throw new PortraitException("unavailable", "the import cannot go on: " + stopped, null);

@@ -4,10 +4,8 @@ import dev.portrait.core.encoding.BinaryIn;
 import dev.portrait.core.encoding.BinaryOut;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Joins labels that only the future knows: "will this person complete an order within 7 days?".
@@ -93,12 +91,7 @@ public final class DelayedLabels {
             int count = in.readLength();
             for (int i = 0; i < count; i++) {
                 long createdAt = in.readSignedVarLong();
-                int size = in.readLength();
-                TreeMap<String, Double> features = new TreeMap<>();
-                for (int f = 0; f < size; f++) {
-                    features.put(in.readString(), in.readDouble());
-                }
-                p.waiting.add(new Waiting(createdAt, Collections.unmodifiableMap(features)));
+                p.waiting.add(new Waiting(createdAt, FeatureSnapshot.decode(in, in.readLength())));
             }
             return p;
         }
@@ -177,18 +170,16 @@ public final class DelayedLabels {
         if (pending.waiting.size() >= config.maxPending()) {
             return false;
         }
-        TreeMap<String, Double> copy = new TreeMap<>();
         features.forEach((k, v) -> {
             if (k == null || v == null || Double.isInfinite(v)) {
                 throw new IllegalArgumentException("feature " + k + " needs a finite value or NaN, got " + v);
             }
-            copy.put(k, v);
         });
         int at = pending.waiting.size();
         while (at > 0 && pending.waiting.get(at - 1).createdAt > time) {
             at--;
         }
-        pending.waiting.add(at, new Waiting(time, Collections.unmodifiableMap(copy)));
+        pending.waiting.add(at, new Waiting(time, FeatureSnapshot.of(features)));
         pending.lastOpened = pending.lastOpened == Long.MIN_VALUE ? time : Math.max(pending.lastOpened, time);
         return true;
     }

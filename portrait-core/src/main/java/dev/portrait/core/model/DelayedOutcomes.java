@@ -86,12 +86,7 @@ public final class DelayedOutcomes {
             for (int i = 0; i < n; i++) {
                 long createdAt = in.readSignedVarLong();
                 double sum = in.readDouble();
-                int size = in.readLength();
-                TreeMap<String, Double> features = new TreeMap<>();
-                for (int f = 0; f < size; f++) {
-                    features.put(in.readString(), in.readDouble());
-                }
-                p.waiting.add(new Waiting(createdAt, Collections.unmodifiableMap(features), sum));
+                p.waiting.add(new Waiting(createdAt, FeatureSnapshot.decode(in, in.readLength()), sum));
             }
             return p;
         }
@@ -172,7 +167,7 @@ public final class DelayedOutcomes {
         while (at > 0 && pending.waiting.get(at - 1).createdAt > time) {
             at--;
         }
-        pending.waiting.add(at, new Waiting(time, Collections.unmodifiableMap(new TreeMap<>(features)), 0.0));
+        pending.waiting.add(at, new Waiting(time, FeatureSnapshot.of(features), 0.0));
         pending.lastOpened = pending.lastOpened == Long.MIN_VALUE ? time : Math.max(pending.lastOpened, time);
         return true;
     }

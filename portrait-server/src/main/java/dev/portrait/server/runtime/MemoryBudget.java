@@ -34,11 +34,13 @@ public record MemoryBudget(long totalBytes, long heapBytes, StoreMemory store, i
     public static final String PROPERTY = "portrait.memory";
     public static final long DEFAULT_TOTAL_BYTES = 2L << 30;
     /**
-     * What one decoded hot profile costs on the heap, with its share of the map that holds it: an estimate
-     * from the measured 6.0 KB per fully decoded profile of the retail-like synthetic stream, rounded down
-     * since the measurement included per-profile state that is not in the profile.
+     * What one decoded hot profile costs on the heap, with its share of the map that holds it: 6.0 KB was
+     * measured per fully decoded profile of the retail-like synthetic stream, and 6–7 KB per decoded profile
+     * of the default definition when a million people were imported (docs/BENCHMARKS.md, "bounded memory at
+     * 1,000,000 profiles"), where the former estimate of 4 KB let the hot profiles take over half of a 1 GB
+     * heap instead of a quarter.
      */
-    public static final long HOT_PROFILE_BYTES = 4L << 10;
+    public static final long HOT_PROFILE_BYTES = 6L << 10;
     /**
      * What one logged event waiting in the worker's mailbox costs on the heap (the decoded event, its
      * properties, its log record): an estimate. A 1 GB heap whose import had 225,000 of them queued

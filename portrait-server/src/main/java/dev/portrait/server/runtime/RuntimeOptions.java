@@ -85,7 +85,7 @@ public record RuntimeOptions(int maxGroupEvents, Duration writeBackEvery, int wr
 
     /**
      * 10,000 events per fsync, write-back every 5 seconds or 100,000 events, as many hot profiles as a quarter
-     * of this JVM's heap holds ({@link MemoryBudget}: 65,536 for a 1 GB heap, at most 200,000), and at
+     * of this JVM's heap holds ({@link MemoryBudget}: 43,690 for a 1 GB heap, at most 200,000), and at
      * most as many events waiting to be folded as an eighth of the heap holds (65,536 for a 1 GB heap, at
      * most 500,000: a few seconds of folding), and
      * ingest callers waiting at most 10 s for their commit. Write-back encodes and seals

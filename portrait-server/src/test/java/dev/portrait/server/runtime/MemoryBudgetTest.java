@@ -17,10 +17,10 @@ class MemoryBudgetTest {
         MemoryBudget b = MemoryBudget.split(2 * GB, GB);
 
         assertThat(b.store()).isEqualTo(new StoreMemory(512 * MB, 128 * MB));
-        assertThat(b.hotProfiles()).isEqualTo(65_536); // a quarter of 1 GB at 4 KB each
+        assertThat(b.hotProfiles()).isEqualTo(43_690); // a quarter of 1 GB at 6 KB each
         assertThat(b.queuedEvents()).isEqualTo(65_536); // an eighth of 1 GB at 2 KB each
         assertThat(b.unboundedBytes()).isEqualTo(512 * MB);
-        assertThat(b.describe()).contains("memory budget 2 GB", "heap 1 GB", "RocksDB 512 MB", "65,536 hot profiles",
+        assertThat(b.describe()).contains("memory budget 2 GB", "heap 1 GB", "RocksDB 512 MB", "43,690 hot profiles",
                         "65,536 events queued at most")
                 .doesNotContain("WARNING");
     }
@@ -58,7 +58,7 @@ class MemoryBudgetTest {
         MemoryBudget b = MemoryBudget.split(2 * GB, 2 * GB);
 
         assertThat(b.describe()).contains("WARNING", "lower -Xmx or raise PORTRAIT_MEMORY");
-        assertThat(b.hotProfiles()).isEqualTo(131_072);
+        assertThat(b.hotProfiles()).isEqualTo(87_381); // a quarter of 2 GB at 6 KB each
     }
 
     @Test

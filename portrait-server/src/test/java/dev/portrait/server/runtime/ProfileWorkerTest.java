@@ -142,4 +142,21 @@ class ProfileWorkerTest {
         assertThat(runtime.worker().call(() -> runtime.worker().pendingTimers())).isEqualTo(1);
         assertThat(runtime.worker().call(() -> runtime.worker().timerEntries())).isEqualTo(1);
     }
+
+    @Test
+    void aWriteBackStartsBeforeItsIntervalOnceAQuarterOfTheHotProfilesAreDirty() throws Exception {
+        // the clock is fixed and the event count far off: only the dirty profiles can start a write-back
+        start(new RuntimeOptions(10_000, Duration.ofHours(1), 1_000_000, 4_000, 1_000_000, Duration.ZERO));
+        List<IncomingEvent> people = new ArrayList<>();
+        for (int i = 0; i < 1_200; i++) {
+            people.addAll(views("new-person-" + i, 1));
+        }
+        assertThat(runtime.ingest(people)).allMatch(o -> o instanceof IngestOutcome.Stored);
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (store.profiles().appliedSequence() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(store.profiles().appliedSequence()).as("written back without waiting for the hour").isPositive();
+    }
 }

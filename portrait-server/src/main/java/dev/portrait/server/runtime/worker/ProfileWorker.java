@@ -69,7 +69,7 @@ public final class ProfileWorker implements Runnable {
     private final Publisher publisher;
     private final WorkerMailbox mailbox = new WorkerMailbox();
     private final HotProfiles hot;
-    private final ProfileTimers timers = new ProfileTimers();
+    private final ProfileTimers timers;
     private final HistoryRecorder history = new HistoryRecorder();
     private final ModelConsumer models;
     /** Sees every step as it is applied; for tests that compare with what a changelog recorded. */
@@ -121,13 +121,24 @@ public final class ProfileWorker implements Runnable {
         }
         this.members = new SegmentMembers(names);
         this.audiences = new SavedAudienceMembers(members, updater, store.audiences());
+        this.timers = new ProfileTimers(members.numbering());
         this.publisher = new Publisher(codec, members);
-        this.identities = new CachedIdentities(store.identities(), 2_000_000, Math.max(10_000, options.hotProfiles()),
-                publisher);
+        this.identities = new CachedIdentities(store.identities(), cachedIdentifiers(options),
+                Math.max(10_000, options.hotProfiles()), publisher);
         this.clock = clock;
         this.hot = new HotProfiles(store.profiles(), codec, options.hotProfiles(), publisher);
         this.models = new ModelConsumer(engine.sharedModels());
         this.writeBacks = new WriteBacks(store, hot, history, models, options, clock, this::answerReads, publisher);
+    }
+
+    /**
+     * Identifier owners the worker keeps cached: a few per hot profile (a person has a user id, an
+     * anonymous id or two and an email), so the cache follows the memory budget like the hot profiles do.
+     * It was a fixed 2,000,000, which at a million people with two or three identifiers each was ≈ 400 MB of
+     * entries, ids and {@code Optional}s, most of them for people not seen since; a miss costs one store read.
+     */
+    static int cachedIdentifiers(RuntimeOptions options) {
+        return (int) Math.min(2_000_000L, Math.max(40_000L, 4L * options.hotProfiles()));
     }
 
     // ---- start-up: memberships and timers from the stored profiles, then the log's tail ----
@@ -311,6 +322,12 @@ public final class ProfileWorker implements Runnable {
                             continue;
                         }
                         apply(l.sequence(), l.event());
+                        if (writeBacks.full()) {
+                            // mid-batch, as recovery does: a group of 25,000 new people must not pile up
+                            // dirty (unevictable) profiles beyond the budget before the batch ends; this
+                            // waits for the write-back in flight, so a fold faster than its write-backs slows
+                            writeBacks.start(applied.get());
+                        }
                         if (mailbox.hasQueries()) {
                             mailbox.answer(applied.get(), false);
                         }

@@ -42,6 +42,28 @@ public final class SegmentMembers {
         }
     }
 
+    /** The members' numbering, for the timers: numbering a profile through it counts the profile as held. */
+    ProfileTimers.Numbering numbering() {
+        ProfileNumbers.Reader reader = numbers.reader();
+        return new ProfileTimers.Numbering() {
+            @Override
+            public int numberOf(String profileId) {
+                held(profileId);
+                return numbers.existing(profileId);
+            }
+
+            @Override
+            public int existing(String profileId) {
+                return numbers.existing(profileId);
+            }
+
+            @Override
+            public String profileId(int number) {
+                return reader.profileId(number);
+            }
+        };
+    }
+
     void apply(List<SegmentTransition> transitions) {
         for (SegmentTransition t : transitions) {
             RoaringBitmap set = live.get(t.segment());

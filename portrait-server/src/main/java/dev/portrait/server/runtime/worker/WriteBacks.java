@@ -110,15 +110,17 @@ final class WriteBacks {
         return pending() ? last + options.writeBackEvery().toMillis() : Long.MAX_VALUE;
     }
 
-    /** Whether enough events are folded to write back whatever the time (recovery's replay asks this). */
+    /**
+     * Whether enough events are folded, or enough held profiles dirty, to write back whatever the time
+     * (recovery's replay asks this too).
+     */
     boolean full() {
-        return foldedSince >= options.writeBackEvents();
+        return foldedSince >= options.writeBackEvents() || profiles.tooManyDirty();
     }
 
     /** Whether a write-back should start now: enough events folded, or the interval is over with something to write. */
     boolean due(long now) {
-        return foldedSince >= options.writeBackEvents()
-                || pending() && now - last >= options.writeBackEvery().toMillis();
+        return full() || pending() && now - last >= options.writeBackEvery().toMillis();
     }
 
     /** Whether the write-back in flight has finished (its outcome not yet collected). */
