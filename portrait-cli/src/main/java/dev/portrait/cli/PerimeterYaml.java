@@ -219,23 +219,41 @@ final class PerimeterYaml {
         if (n == null || n.isNull()) {
             return HttpConfig.Perimeter.DEFAULT.readTimeout();
         }
-        String t = n.asText().strip().toLowerCase(Locale.ROOT);
+        try {
+            return positiveDuration(n.asText());
+        } catch (IllegalArgumentException e) {
+            throw problem("readTimeout", e.getMessage());
+        }
+    }
+
+    /**
+     * A positive duration as settings write it: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, or ISO-8601
+     * ({@code PT30S}).
+     *
+     * @throws IllegalArgumentException saying what was wrong with the text
+     */
+    static Duration positiveDuration(String text) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
         Duration d;
         try {
-            if (t.endsWith("ms")) {
+            if (t.startsWith("p")) {
+                d = Duration.parse(text.strip());
+            } else if (t.endsWith("ms")) {
                 d = Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
             } else if (t.endsWith("s")) {
                 d = Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
             } else if (t.endsWith("m")) {
                 d = Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+            } else if (t.endsWith("h")) {
+                d = Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
             } else {
-                d = Duration.parse(n.asText().strip());
+                d = Duration.parse(text.strip());
             }
         } catch (NumberFormatException | DateTimeParseException e) {
-            throw problem("readTimeout", "\"" + n.asText() + "\" is not a duration (30s, 500ms, 2m, PT30S)");
+            throw new IllegalArgumentException("\"" + text + "\" is not a duration (30s, 500ms, 2m, 1h, PT30S)", e);
         }
         if (d.isNegative() || d.isZero()) {
-            throw problem("readTimeout", "must be positive, got " + n.asText());
+            throw new IllegalArgumentException("must be positive, got " + text);
         }
         return d;
     }

@@ -71,26 +71,11 @@ final class PrivacySettings {
         if (n == null || n.isNull()) {
             return fallback;
         }
-        String t = n.asText().strip().toLowerCase(java.util.Locale.ROOT);
-        java.time.Duration d;
         try {
-            if (t.endsWith("s") && !t.startsWith("p")) {
-                d = java.time.Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
-            } else if (t.endsWith("m") && !t.startsWith("p")) {
-                d = java.time.Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
-            } else if (t.endsWith("h") && !t.startsWith("p")) {
-                d = java.time.Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
-            } else {
-                d = java.time.Duration.parse(n.asText().strip());
-            }
-        } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
-            throw new UsageProblem(file + ": privacy.forgetWithin: \"" + n.asText() + "\" is not a duration (30s, 10m, 1h, "
-                    + "PT10M)", e);
+            return PerimeterYaml.positiveDuration(n.asText());
+        } catch (IllegalArgumentException e) {
+            throw new UsageProblem(file + ": privacy.forgetWithin " + e.getMessage(), e);
         }
-        if (d.isNegative() || d.isZero()) {
-            throw new UsageProblem(file + ": privacy.forgetWithin must be positive, got " + n.asText());
-        }
-        return d;
     }
 
     static PrivacyConfig parse(JsonNode privacy, HttpConfig.ApiKeys keys, String file) {

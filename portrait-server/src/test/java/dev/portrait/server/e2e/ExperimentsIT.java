@@ -1,5 +1,6 @@
 package dev.portrait.server.e2e;
 
+import dev.portrait.server.testing.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portrait.core.definition.DefinitionLoader;
 import dev.portrait.server.PortraitServer;

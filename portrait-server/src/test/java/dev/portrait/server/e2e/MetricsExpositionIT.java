@@ -1,5 +1,6 @@
 package dev.portrait.server.e2e;
 
+import dev.portrait.server.testing.MutableClock;
 import dev.portrait.core.definition.DefinitionLoader;
 import dev.portrait.server.PortraitServer;
 import dev.portrait.server.http.HttpConfig;

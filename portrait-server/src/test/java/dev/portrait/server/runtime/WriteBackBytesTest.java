@@ -6,24 +6,21 @@ import dev.portrait.core.engine.ProfileEngine;
 import dev.portrait.core.profile.Profile;
 import dev.portrait.core.profile.ProfileCodec;
 import dev.portrait.server.port.IncomingEvent;
+import dev.portrait.server.testing.MutableClock;
 import dev.portrait.store.PortraitStore;
 import dev.portrait.store.StoreOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,7 +36,7 @@ class WriteBackBytesTest {
     private final PortraitStore store = PortraitStore.inMemory(StoreOptions.defaults());
     private final ProfileDefinition definition = DefinitionLoader.defaultEcommerce();
     private final ProfileCodec codec = new ProfileCodec(new ProfileEngine(definition).updater());
-    private final HandClock clock = new HandClock(START);
+    private final MutableClock clock = new MutableClock(START);
     private EmbeddedRuntime runtime;
     private int next;
 
@@ -116,37 +113,5 @@ class WriteBackBytesTest {
         json.put("properties", props);
         json.put("timestamp", clock.instant().minusSeconds(random.nextInt(1, 600)).toString());
         return new IncomingEvent(json, json.toString().getBytes(StandardCharsets.UTF_8), clock.instant(), 0);
-    }
-
-    private static final class HandClock extends Clock {
-        private final AtomicLong millis;
-
-        HandClock(Instant start) {
-            millis = new AtomicLong(start.toEpochMilli());
-        }
-
-        void advance(Duration d) {
-            millis.addAndGet(d.toMillis());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
-        }
     }
 }
