@@ -52,7 +52,10 @@ import java.util.zip.GZIPOutputStream;
  * the plain service time is printed beside it.
  *
  * <p>With {@code --ingest-for S} the senders stop after S seconds (inside the warm-up), so a mixed run
- * measures GETs alone over the people ingested before: the read path's own latency.
+ * measures GETs alone over the people ingested before: the read path's own latency. With {@code --once}
+ * each sender sends its slice of the pool once and the window is as long as that takes (a fill, as
+ * {@code run-reads.sh} does before reading with wrk); {@code --ids-out FILE} then writes the acknowledged
+ * user ids.
  *
  * <p>The first {@code --warmup} seconds run the same load unrecorded. After the measured window the
  * generator reads the server's {@code /metrics} until the pipeline lag is zero (bounded by
@@ -101,6 +104,8 @@ public final class LoadGenerator {
         int drainTimeout = 300;
         int parseSeconds = 10;
         int ingestFor;
+        Path idsOut;
+        boolean once;
 
         static Options parse(String[] args) throws IOException {
             Options o = new Options();
@@ -109,6 +114,7 @@ public final class LoadGenerator {
                 switch (flag) {
                     case "--gzip" -> o.gzip = true;
                     case "--fresh-people" -> o.freshPeople = true;
+                    case "--once" -> o.once = true;
                     default -> {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException(flag + " needs a value");
@@ -134,6 +140,7 @@ public final class LoadGenerator {
                             case "--drain-timeout" -> o.drainTimeout = atLeast(flag, v, 0);
                             case "--parse-seconds" -> o.parseSeconds = atLeast(flag, v, 0);
                             case "--ingest-for" -> o.ingestFor = atLeast(flag, v, 1);
+                            case "--ids-out" -> o.idsOut = Path.of(v);
                             default -> throw new IllegalArgumentException("unknown flag " + flag);
                         }
                     }
@@ -276,9 +283,11 @@ public final class LoadGenerator {
                         pool.stamp(b, lap);
                         body = pool.bodies[b];
                     }
+                    boolean lastOfPool = false;
                     if (++k == slice.length) {
                         k = 0;
                         lap++;
+                        lastOfPool = o.once;
                         if (gz != null || lap >= BatchPool.MAX_LAPS) {
                             tally.fail(gz != null ? "pool used up (gzip bodies are sent once)" : "lap limit reached");
                             break;
@@ -318,6 +327,9 @@ public final class LoadGenerator {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         break;
+                    }
+                    if (lastOfPool) {
+                        break; // --once: the slice is sent
                     }
                 }
             }, "ingest-" + s);
@@ -391,7 +403,13 @@ public final class LoadGenerator {
         long windowStart = System.nanoTime();
         serverMetrics0 = serverMetrics(client, base);
 
-        sleepUntil(end);
+        if (o.once) {
+            for (Thread t : threads) {
+                t.join();
+            }
+        } else {
+            sleepUntil(end);
+        }
         long windowEnd = System.nanoTime();
         long[] after = tally.snapshot();
         Map<String, Long> failuresAfter = tally.failureSnapshot();
@@ -460,6 +478,10 @@ public final class LoadGenerator {
             System.out.printf("NOT drained within %d s: lag %,d%n", o.drainTimeout, drained[1]);
         }
 
+        if (o.idsOut != null) {
+            writeAcknowledgedIds(o.idsOut, pool, ackedOrder, ackedPublished.get());
+        }
+
         double parseRate = -1;
         double cleanRate = -1;
         if (o.parseSeconds > 0) {
@@ -489,6 +511,22 @@ public final class LoadGenerator {
             out[i] = sender + i * senders;
         }
         return out;
+    }
+
+    /**
+     * The user ids of every acknowledged body, each once, URL-encoded, one per line: the people another client
+     * (wrk, in {@code run-reads.sh}) reads back after the ingest.
+     */
+    private static void writeAcknowledgedIds(Path file, BatchPool pool, AtomicIntegerArray order, int published)
+            throws IOException {
+        java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < published; i++) {
+            for (String id : pool.userIds[order.get(i)]) {
+                ids.add(URLEncoder.encode(id, StandardCharsets.UTF_8));
+            }
+        }
+        java.nio.file.Files.write(file, ids);
+        System.out.printf("wrote %,d acknowledged user ids to %s%n", ids.size(), file);
     }
 
     private static String knownUser(BatchPool pool, AtomicIntegerArray order, int published, SplittableRandom random) {

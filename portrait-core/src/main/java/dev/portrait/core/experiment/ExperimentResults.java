@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * Every experiment's running results, built from the engine's {@link ExperimentUpdate}s in step order
@@ -29,7 +30,9 @@ import java.util.TreeMap;
  * stand on.
  *
  * <p>Keeps one small record per participant (their profile id and counts): bounded by the people who
- * take part. Not thread-safe: the runtime's models thread owns it.
+ * take part. Not thread-safe: the runtime's models thread owns it; only {@link #enrolledVariant} and
+ * {@link #enrolment} may be called from other threads (participants sit in a concurrent map, each with its
+ * variant set before it is put there), so a profile read shows enrolment without queueing on that thread.
  */
 public final class ExperimentResults {
     static final int MIN_SAMPLE = 30;
@@ -94,7 +97,7 @@ public final class ExperimentResults {
 
     private final class Trial {
         final ExperimentSpecs.Experiment spec;
-        final TreeMap<String, Participant> participants = new TreeMap<>();
+        final ConcurrentSkipListMap<String, Participant> participants = new ConcurrentSkipListMap<>();
         final Arm[] arms;
         /** [treatment][metric]: the running minimum of the sequential p-value; row 0 (the control) unused. */
         final double[][] minP;
@@ -307,7 +310,7 @@ public final class ExperimentResults {
                 }
             }
             int count = in.readLength();
-            TreeMap<String, Participant> participants = new TreeMap<>();
+            ConcurrentSkipListMap<String, Participant> participants = new ConcurrentSkipListMap<>();
             for (int i = 0; i < count; i++) {
                 String id = in.readString();
                 Participant p = new Participant();

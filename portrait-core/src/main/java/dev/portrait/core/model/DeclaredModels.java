@@ -439,6 +439,11 @@ public final class DeclaredModels {
      * they are now and the shared models as they are now.
      */
     public ModelScores scores(Profile p, long now, SharedModels shared) {
+        return scores(p, now, ScoringModels.of(shared));
+    }
+
+    /** As {@link #scores(Profile, long, SharedModels)}, from a frozen copy of the shared models: any thread. */
+    public ModelScores scores(Profile p, long now, ScoringModels shared) {
         ModelState s = state(p);
         double propensity = shared.propensity == null ? 0.0 : shared.propensity.predict(vector(p, propensityIndexes, now));
         int persona = -1;
@@ -460,7 +465,7 @@ public final class DeclaredModels {
     }
 
     /** The profile's coordinates on the principal components at {@code now}, or null before they exist. */
-    private double[] components(Profile p, long now, SharedModels shared) {
+    private double[] components(Profile p, long now, ScoringModels shared) {
         IncrementalPca basis = shared.pcaBasis;
         return pcaIndexes.length == 0 || basis == null ? null : basis.project(dense(p, pcaIndexes, now));
     }
@@ -478,9 +483,13 @@ public final class DeclaredModels {
      * takes part in and their variants; null without models and experiments.
      */
     public Map<String, Object> scoresJson(Profile p, long now, SharedModels shared) {
+        return scoresJson(p, now, ScoringModels.of(shared));
+    }
+
+    /** As {@link #scoresJson(Profile, long, SharedModels)}, from a frozen copy of the shared models: any thread. */
+    public Map<String, Object> scoresJson(Profile p, long now, ScoringModels shared) {
         if (!any()) {
-            return shared.experiments == null ? null
-                    : Map.of("experiments", shared.experiments.enrolment(p.profileId()));
+            return shared.experiments == null ? null : Map.of("experiments", shared.enrolment(p.profileId()));
         }
         ModelScores s = scores(p, now, shared);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -499,7 +508,7 @@ public final class DeclaredModels {
             out.put("feedback", feedback.json(state(p).feedback)); // this person's own shown / clicked / converted
         }
         if (shared.experiments != null) {
-            out.put("experiments", shared.experiments.enrolment(p.profileId())); // name → variant, enrolled only
+            out.put("experiments", shared.enrolment(p.profileId())); // name → variant, enrolled only
         }
         return out;
     }

@@ -131,8 +131,67 @@ public final class OnlineLogisticRegression {
             int i = x.index[k];
             margin += weight(z[i], n[i]) * x.value[k];
         }
-        margin = Math.max(-MAX_MARGIN, Math.min(MAX_MARGIN, margin));
-        return 1.0 / (1.0 + Math.exp(-margin));
+        return sigmoid(margin);
+    }
+
+    private static double sigmoid(double margin) {
+        double clipped = Math.max(-MAX_MARGIN, Math.min(MAX_MARGIN, margin));
+        return 1.0 / (1.0 + Math.exp(-clipped));
+    }
+
+    /**
+     * The model's predictions as they are now, in a form that never changes: readers on other threads
+     * score with it while this model goes on learning. It keeps only the non-zero weights (L1 leaves
+     * most coordinates at zero), so it is small next to the 2 × 2^hashBits state behind it.
+     */
+    public Frozen frozen() {
+        int nonZero = 0;
+        for (int i = 0; i < n.length; i++) {
+            if (n[i] != 0 && weight(z[i], n[i]) != 0.0) {
+                nonZero++;
+            }
+        }
+        int[] coordinates = new int[nonZero];
+        double[] weights = new double[nonZero];
+        int k = 0;
+        for (int i = 0; i < n.length; i++) {
+            double w = n[i] == 0 ? 0.0 : weight(z[i], n[i]);
+            if (w != 0.0) {
+                coordinates[k] = i;
+                weights[k++] = w;
+            }
+        }
+        return new Frozen(mask, weight(biasZ, biasN), coordinates, weights);
+    }
+
+    /**
+     * A copy of a model's weights at one moment ({@link #frozen()}); predicts exactly as the model did
+     * then (the same coordinates summed in the same order). Immutable, so safe to share between threads.
+     */
+    public static final class Frozen {
+        private final int mask;
+        private final double intercept;
+        private final int[] coordinates;
+        private final double[] weights;
+
+        private Frozen(int mask, double intercept, int[] coordinates, double[] weights) {
+            this.mask = mask;
+            this.intercept = intercept;
+            this.coordinates = coordinates;
+            this.weights = weights;
+        }
+
+        /** The probability of a positive label for these features. */
+        public double predict(Map<String, Double> features) {
+            Hashed x = hashed(features, mask);
+            double margin = intercept;
+            for (int k = 0; k < x.size; k++) {
+                int at = Arrays.binarySearch(coordinates, x.index[k]);
+                // a coordinate at zero weight adds 0.0, as the live model's sum does
+                margin += (at >= 0 ? weights[at] : 0.0) * x.value[k];
+            }
+            return sigmoid(margin);
+        }
     }
 
     private double weight(double zi, double ni) {
@@ -143,6 +202,10 @@ public final class OnlineLogisticRegression {
     }
 
     private int indexOf(String feature) {
+        return indexOf(feature, mask);
+    }
+
+    private static int indexOf(String feature, int mask) {
         int h = feature.hashCode();
         // MurmurHash3 fmix32: spreads String.hashCode's low-entropy low bits before masking
         h ^= h >>> 16;
@@ -166,6 +229,10 @@ public final class OnlineLogisticRegression {
     }
 
     private Hashed hashed(Map<String, Double> features) {
+        return hashed(features, mask);
+    }
+
+    private static Hashed hashed(Map<String, Double> features, int mask) {
         long[] packed = new long[features.size()];
         String[] names = new String[features.size()];
         double[] values = new double[features.size()];
@@ -183,7 +250,7 @@ public final class OnlineLogisticRegression {
             }
             names[m] = e.getKey();
             values[m] = v;
-            packed[m] = ((long) indexOf(e.getKey()) << 32) | m;
+            packed[m] = ((long) indexOf(e.getKey(), mask) << 32) | m;
             m++;
         }
         // by coordinate, then by name, so sums run in one order whatever the map's order

@@ -40,6 +40,8 @@ public final class SharedModels {
     double[] personaSizes;
     long sizesAt = Long.MIN_VALUE;
     long suspectedBots;
+    /** See {@link #scoringChanged()}. */
+    private boolean scoringChanged = true;
     /** The accounts' profiles (the definition's {@code accounts:}), or null without one. */
     final Accounts accounts;
     /** The experiments' results (the definition's {@code experiments:}), or null without any. */
@@ -85,18 +87,23 @@ public final class SharedModels {
             }
         } else if (update instanceof ModelUpdate.Labelled l) {
             propensity.update(l.example().features(), l.example().label());
+            scoringChanged = true;
         } else if (update instanceof ModelUpdate.Settled s) {
             settled(s.outcome());
+            scoringChanged = true;
         } else if (update instanceof ModelUpdate.Sample s) {
+            scoringChanged = true;
             if (personas != null) {
                 personas.observe(s.vector());
                 personas.assign(s.vector()).ifPresent(a -> countSample(a.cluster(), s.time()));
             }
         } else if (update instanceof ModelUpdate.PcaSample s) {
+            scoringChanged = true;
             pca.observe(s.vector());
             pcaSamples++;
             if (pca.ready() && (pcaBasis == null || pcaSamples % BASIS_EVERY == 0)) {
-                pcaBasis = IncrementalPca.decode(new BinaryIn(encoded(pca)));
+                pcaBasis = basisOf(pca);
+                scoringChanged = true;
             }
             if (declared.personasInPcaSpace && pcaBasis != null && personas != null) {
                 double[] z = pcaBasis.project(s.vector());
@@ -131,6 +138,34 @@ public final class SharedModels {
 
     private void settled(DelayedOutcomes.Outcome outcome) {
         regression.update(outcome.features(), outcome.value());
+    }
+
+    /**
+     * A frozen copy of the components: decomposed now (a lazy decomposition would be a write on first use,
+     * and {@link ScoringModels} shares the basis with readers on other threads), never changed afterwards.
+     */
+    private static IncrementalPca basisOf(IncrementalPca pca) {
+        IncrementalPca basis = IncrementalPca.decode(new BinaryIn(encoded(pca)));
+        basis.explainedVariance();
+        return basis;
+    }
+
+    /**
+     * Whether anything scoring reads (propensity, personas, the components' basis, the regression) has
+     * learned since the last {@link #scoring()}: the runtime refreshes its frozen copy only then.
+     */
+    public boolean scoringChanged() {
+        return scoringChanged;
+    }
+
+    /**
+     * The scoring parts frozen now ({@link ScoringModels}), for readers on other threads; call it on the
+     * thread that absorbs. Costs a pass over the propensity model's coordinates (2^18 by default, well
+     * under a millisecond) and copies of the small centroid and regression tables.
+     */
+    public ScoringModels scoring() {
+        scoringChanged = false;
+        return ScoringModels.of(this);
     }
 
     private static byte[] encoded(IncrementalPca p) {
@@ -270,7 +305,7 @@ public final class SharedModels {
         if (in.readBoolean()) {
             pca = IncrementalPca.decode(in);
             pcaSamples = in.readVarLong();
-            pcaBasis = pca.ready() ? IncrementalPca.decode(new BinaryIn(encoded(pca))) : null;
+            pcaBasis = pca.ready() ? basisOf(pca) : null;
         }
         suspectedBots = in.readVarLong();
         if (in.readBoolean() && accounts != null) {
@@ -282,6 +317,7 @@ public final class SharedModels {
         if (in.hasMore() && in.readBoolean() && feedback != null) {
             feedback.restore(in);
         }
+        scoringChanged = true;
         return true;
     }
 }

@@ -47,7 +47,7 @@ final class QueryRoutes {
                 query.awaitPosition(position);
             }
         }
-        ProfileView p = query.profile(idType, id, at).orElseThrow(() -> noProfile(idType, id));
+        ProfileView p = query.profile(idType, id, at, position > 0).orElseThrow(() -> noProfile(idType, id));
         Json.write(ctx, 200, privacy.visible(ctx, p, query.purposes()).toJson());
     }
 

@@ -18,6 +18,17 @@ public interface QueryPort {
      */
     Optional<ProfileView> profile(String idType, String id, Instant at);
 
+    /**
+     * As {@link #profile(String, String, Instant)}; {@code ownWrites} when the caller has waited for its
+     * position ({@link #awaitPosition}): then the profile's model section also includes what the models
+     * learned from the events up to it. Without it the section is read from the models as last frozen for
+     * readers (a fraction of a second behind their learning), so a read never queues behind the models. A
+     * runtime whose models are not learned behind a queue reads the same either way.
+     */
+    default Optional<ProfileView> profile(String idType, String id, Instant at, boolean ownWrites) {
+        return profile(idType, id, at);
+    }
+
     /** The profile's changelog, newest first; empty when no profile holds the identifier. */
     Optional<Page<ChangeView>> changes(String idType, String id, String cursor, int limit);
 

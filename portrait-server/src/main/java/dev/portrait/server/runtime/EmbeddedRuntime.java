@@ -384,7 +384,12 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
 
     @Override
     public Optional<ProfileView> profile(String idType, String id, Instant at) {
-        return queries.profile(idType, id, at);
+        return queries.profile(idType, id, at, false);
+    }
+
+    @Override
+    public Optional<ProfileView> profile(String idType, String id, Instant at, boolean ownWrites) {
+        return queries.profile(idType, id, at, ownWrites);
     }
 
     @Override

@@ -118,6 +118,57 @@ class PublishedReadsTest {
         assertThat(answer[1]).as("answered before the 100k events logged after its own were folded").isLessThan(logged);
     }
 
+    /** Holds the models' thread inside a read until the returned latch is released. */
+    private CountDownLatch blockModels() throws InterruptedException {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture.runAsync(() -> runtime.worker().models().read(shared -> {
+            inside.countDown();
+            try {
+                return release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }));
+        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+        return release;
+    }
+
+    @Test
+    void aProfileReadScoresWithTheFrozenModelsAndNeverQueuesOnTheModelsThreadUnlessItAsksForItsOwnWrites()
+            throws Exception {
+        start(new RuntimeOptions(10_000, Duration.ofMillis(50), 100_000, 100_000, 1_000_000, Duration.ZERO));
+        runtime.awaitPosition(position(runtime.ingest(orders("scored", 3))));
+        CountDownLatch release = blockModels();
+        try {
+            long started = System.nanoTime();
+            ProfileView read = runtime.profile("user_id", "scored", null).orElseThrow();
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            assertThat(tookMs).as("a read while the models' thread is busy took %d ms", tookMs).isLessThan(1_000);
+            assertThat(read.toJson()).containsKey("models");
+            assertThat(read.toJson().get("models")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                    .containsKeys("propensity", "persona", "botScore");
+
+            CompletableFuture<ProfileView> own = CompletableFuture.supplyAsync(
+                    () -> runtime.profile("user_id", "scored", null, true).orElseThrow());
+            Thread.sleep(300);
+            assertThat(own).as("a read after its own writes waits for the models to reach them").isNotDone();
+            release.countDown();
+            Object ownModels = own.get(60, TimeUnit.SECONDS).toJson().get("models");
+            // the frozen copy is refreshed when the models' thread goes idle (it polls every 50 ms)
+            Object frozen = null;
+            for (long deadline = System.nanoTime() + 5_000_000_000L; System.nanoTime() < deadline; Thread.sleep(20)) {
+                frozen = runtime.profile("user_id", "scored", null).orElseThrow().toJson().get("models");
+                if (frozen.equals(ownModels)) {
+                    break;
+                }
+            }
+            assertThat(frozen).as("the same scores either way once the models are idle").isEqualTo(ownModels);
+        } finally {
+            release.countDown();
+        }
+    }
+
     @Test
     void aPositionNotPublishedWithinTheBoundAnswersUnavailable() throws Exception {
         start(new RuntimeOptions(10_000, Duration.ofMillis(50), 100_000, 100_000, 1_000_000, Duration.ZERO));

@@ -101,11 +101,12 @@ public final class ModelReads implements ModelPort {
 
     @Override
     public Optional<ProfileScores> scores(String idType, String id) {
-        return held(idType, id).map(h -> models.readPublished(shared -> {
-            var s = engine.models().scores(h.profile(), h.now(), shared);
+        return held(idType, id).map(h -> {
+            // from the models as last frozen for readers: on this thread, never queued behind their learning
+            var s = engine.models().scores(h.profile(), h.now(), models.scoring());
             return new ProfileScores(s.profileId(), s.persona(), s.personaDistance(), s.propensity(), s.botScore(),
                     s.segments());
-        }));
+        });
     }
 
     @Override

@@ -83,6 +83,11 @@ public final class ProfileQueries implements QueryPort {
 
     @Override
     public Optional<ProfileView> profile(String idType, String id, Instant at) {
+        return profile(idType, id, at, false);
+    }
+
+    @Override
+    public Optional<ProfileView> profile(String idType, String id, Instant at, boolean ownWrites) {
         if (at != null) {
             return timeTravel.profile(idType, id, at, clock.millis());
         }
@@ -97,8 +102,13 @@ public final class ProfileQueries implements QueryPort {
         if (!engine.models().any()) {
             return Optional.of(view);
         }
-        // the scores read the shared models, which live on the models' thread; p is this request's own copy
-        return Optional.of(view.withModels(worker.models().readPublished(shared -> engine.models().scoresJson(p, now, shared))));
+        if (ownWrites) {
+            // behind every update handed to the models' thread so far, so the caller's own events count;
+            // p is this request's own copy
+            return Optional.of(view.withModels(
+                    worker.models().readPublished(shared -> engine.models().scoresJson(p, now, shared))));
+        }
+        return Optional.of(view.withModels(engine.models().scoresJson(p, now, worker.models().scoring())));
     }
 
     /** The live saved audiences the profile is in, as the worker last published their members. */

@@ -2,6 +2,7 @@ package dev.portrait.server.runtime.worker;
 
 import dev.portrait.core.PortraitException;
 import dev.portrait.core.model.ModelUpdate;
+import dev.portrait.core.model.ScoringModels;
 import dev.portrait.core.model.SharedModels;
 
 import java.util.ArrayList;
@@ -43,13 +44,22 @@ import java.util.function.Function;
  * behind the updates of every event applied so far, so a client that reads after its ingest was
  * acknowledged sees the models learn from its own events (it waits for at most the bounded queue). A read
  * that needs no such order (a metrics scrape, {@link #read}) runs between two lists and never waits for the
- * backlog.
+ * backlog. A profile's scores need neither: they are read from {@link #scoring()}, a frozen copy of the
+ * scoring parts this thread refreshes at most every {@link #SCORING_REFRESH_MILLIS} while they learn, so a
+ * profile read costs this thread nothing and waits for nothing.
  */
 public final class ModelConsumer implements Runnable {
     /** Updates per list handed over; a list costs one queue operation. */
     static final int BATCH = 512;
     static final int QUEUE_BATCHES = 64;
     private static final long CALL_TIMEOUT_SECONDS = 60;
+    /**
+     * How often the readers' frozen scoring copy is refreshed while the models learn. Freezing costs a pass
+     * over the propensity model's coordinates (under a millisecond), so ten times a second is noise next to
+     * the learning, and scores a tenth of a second behind are as good as current for a read without a
+     * position.
+     */
+    static final long SCORING_REFRESH_MILLIS = 100;
     private static final Object STOP = new Object();
 
     private record Checkpoint(CompletableFuture<byte[]> bytes) {
@@ -73,6 +83,9 @@ public final class ModelConsumer implements Runnable {
     private final Thread thread;
     private volatile Throwable failure;
     private volatile long absorbed;
+    /** The scoring parts as last frozen for readers; replaced by this thread, never changed in place. */
+    private volatile ScoringModels scoring;
+    private long scoringFrozenAt;
 
     ModelConsumer(SharedModels models) {
         this.models = models;
@@ -89,6 +102,8 @@ public final class ModelConsumer implements Runnable {
     }
 
     void start() {
+        scoring = models.scoring(); // before the thread owns the models: restored, nothing learned yet
+        scoringFrozenAt = System.nanoTime();
         thread.start();
     }
 
@@ -221,6 +236,18 @@ public final class ModelConsumer implements Runnable {
         return failure;
     }
 
+    /**
+     * The scoring parts of the shared models as this thread last froze them (at most
+     * {@link #SCORING_REFRESH_MILLIS} behind what it has learned): any thread may score with them.
+     */
+    public ScoringModels scoring() {
+        ScoringModels s = scoring;
+        if (s == null) {
+            throw new PortraitException("unavailable", "the models have not started yet", null);
+        }
+        return s;
+    }
+
     /** Absorbs everything handed over, then ends the thread. Called by the fold thread after its last write-back. */
     void stop() {
         handOver();
@@ -253,6 +280,9 @@ public final class ModelConsumer implements Runnable {
                 if (item instanceof List<?> list) {
                     models.absorb((List<ModelUpdate>) list);
                     absorbed += list.size();
+                    refreshScoring(false);
+                } else if (item == null) {
+                    refreshScoring(true); // idle: what was learned last shows at once
                 } else if (item instanceof Checkpoint c) {
                     c.bytes().complete(models.encode());
                 } else if (item instanceof Read<?> r) {
@@ -265,6 +295,14 @@ public final class ModelConsumer implements Runnable {
             failure = t;
             failAll(t);
             throw t;
+        }
+    }
+
+    private void refreshScoring(boolean idle) {
+        long now = System.nanoTime();
+        if (models.scoringChanged() && (idle || now - scoringFrozenAt >= SCORING_REFRESH_MILLIS * 1_000_000)) {
+            scoring = models.scoring();
+            scoringFrozenAt = now;
         }
     }
 
