@@ -71,9 +71,25 @@ final class ModelsLoader {
         double categoryWeight = n.optDouble("categoryWeight", 0.5, 0, 1e6);
         double popularityWeight = n.optDouble("popularityWeight", 0.05, 0, 1e6);
         ModelSpecs.Feedback feedback = n.has("feedback") ? feedback(n.child("feedback"), item) : null;
+        ModelSpecs.Social social = n.has("social") ? social(n.child("social"), recent, features) : null;
         n.rejectUnknown();
         return new ModelSpecs.Recommender(interactions, item, category, purchases, recent, interests, halfLife, window,
-                neighbours, maxItems, categoryWeight, popularityWeight, feedback);
+                neighbours, maxItems, categoryWeight, popularityWeight, feedback, social);
+    }
+
+    /** The social part reads each tie's {@code recent} feature, so it needs one. */
+    private static ModelSpecs.Social social(DefinitionNode n, String recent, List<Feature<?>> features) {
+        n.requireObject();
+        if (recent == null) {
+            throw n.error("needs models.recommender.recent: the social part recommends "
+                    + "what a person's ties recently interacted with, read from that last_n feature of their profiles");
+        }
+        String ties = requireText(n, "ties");
+        requireKind(n, "ties", ties, features, "tie_strength");
+        double weight = n.optDouble("weight", 0.5, 0, 1e6);
+        int maxTies = n.optInt("maxTies", 10, 1, 1_000);
+        n.rejectUnknown();
+        return new ModelSpecs.Social(ties, weight, maxTies);
     }
 
     private static ModelSpecs.Feedback feedback(DefinitionNode n, String recommenderItem) {
