@@ -216,7 +216,7 @@ class RecommenderSocialTest {
     }
 
     @Test
-    void coOccurrenceStillNamesTheReasonWhenItOutweighsTheTies() {
+    void whicheverOfCoOccurrenceAndTheTiesPullsHarderNamesTheReason() {
         ItemStatistics stats = catalogue(new SplittableRandom(3));
         long now = T0 + 10 * DAY;
         Recommender.Config config = Recommender.Config.defaults().withSocial(0.01, 10);
@@ -231,6 +231,14 @@ class RecommenderSocialTest {
                         Map.of("u1", 1.0)), CATEGORY_OF, config, u -> List.of(new RecentItem(neighbour, now - MINUTE)));
         assertThat(recs.get(0).item()).isEqualTo(neighbour);
         assertThat(recs.get(0).reason()).isEqualTo("viewed together with " + seen);
+
+        // the same item, now pulled harder by the tie than by co-occurrence (at most 1 per recent item)
+        Recommender.Config heavy = Recommender.Config.defaults().withSocial(5.0, 10);
+        List<Recommendation> social = new Recommender(heavy).recommend(stats,
+                new Recommender.Request(List.of(new RecentItem(seen, now - MINUTE)), Map.of(), Set.of(), 1, now,
+                        Map.of("u1", 1.0)), CATEGORY_OF, heavy, u -> List.of(new RecentItem(neighbour, now - MINUTE)));
+        assertThat(social.get(0).item()).isEqualTo(neighbour);
+        assertThat(social.get(0).reason()).isEqualTo("people like you follow: u1");
     }
 
     @Test
