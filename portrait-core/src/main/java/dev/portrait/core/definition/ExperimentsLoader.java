@@ -26,7 +26,8 @@ final class ExperimentsLoader {
      * knobs (each read when an answer is served, so a variant changes nothing the shared models learn).
      */
     static final Set<String> RECOMMENDER_SETTINGS = Set.of("categoryWeight", "popularityWeight", "recencyHalfLife",
-            "maxRecent", "maxCategories", "perCategory", "neighbours", "excludeSeen", "excludeBought", "reasons", "socialWeight");
+            "maxRecent", "maxCategories", "perCategory", "neighbours", "excludeSeen", "excludeBought", "reasons",
+            "socialWeight");
 
     static ExperimentSpecs read(DefinitionNode top, List<SegmentSpec> segments, boolean recommenderDeclared) {
         DefinitionNode n = top.child("experiments");

@@ -46,6 +46,9 @@ import java.util.function.Function;
  * item outrank weak co-occurrence and keep popularity a tie-breaker. They are starting points, to be
  * tuned by {@code portrait eval}.
  *
+ * <p><b>Why one class past the usual length.</b> The four parts score one candidate set and one reason is
+ * chosen among them; split into classes, each would need the candidates, the exclusions and the decay.
+ *
  * <p>Work per call is bounded: {@code maxRecent × neighbours + scanLimit + maxTies × maxRecent} candidates
  * at most, and {@code maxTies} lookups.
  */
