@@ -144,6 +144,10 @@ class SocialRecommenderEngineTest {
                 .hasMessageContaining("models.recommender.social");
         assertThatThrownBy(() -> parse("    recent: recently_viewed\n", ""))
                 .hasMessageContaining("models.recommender.social: needs models.recommender.recent");
+        assertThatThrownBy(() -> parse("user_id: {from: [userId], merge: true, maxPerProfile: 1}",
+                "email: {from: [traits.email], merge: true, maxPerProfile: 1}"))
+                .hasMessageContaining("models.recommender.social.ties: \"ties\" names counterparts by user_id, which no "
+                        + "identity rule declares");
         assertThatThrownBy(() -> parse("socialWeight: 0}", "socialWeight: -0.5}"))
                 .hasMessageContaining("experiments.list[0].variants.off.settings.socialWeight");
         assertThat(parse("social: {ties: ties, weight: 0.5, maxTies: 2}", "social: {ties: ties}").models().recommender()
