@@ -54,6 +54,31 @@ class EvalCommandTest {
     }
 
     @Test
+    void socialNeedsNoDataSetAndComparesTheRecommenderWithAndWithoutItsSocialPart(@TempDir Path dir) throws Exception {
+        Path floors = dir.resolve("floors.properties");
+        Files.writeString(floors, "social.lastday.with-vs-without.HR@10gain = 0.0\n");
+        Cli.Run run = Cli.run("eval", "social", "--people", "300", "--communities", "6", "--days", "8",
+                "--floors", floors.toString());
+        assertThat(run.exit()).as(run.toString()).isZero();
+        JsonNode out = JSON.readTree(run.out());
+        assertThat(out.at("/facts/echo").asDouble()).isEqualTo(0.5);
+        assertThat(out.at("/facts/social/weight").asDouble()).as("the shipped definition's").isEqualTo(2.0);
+        for (String model : new String[] {"with-social", "without-social"}) {
+            for (String metric : new String[] {"HR@10", "NDCG@10", "Recall@10"}) {
+                assertThat(metric(out, "lastday", model, metric)).as(model + " " + metric).isBetween(0.0, 1.0);
+            }
+        }
+        assertThat(metric(out, "lastday", "with-social", "HR@10")).isGreaterThan(metric(out, "lastday", "without-social",
+                "HR@10"));
+        Cli.Run heavier = Cli.run("eval", "social", "--people", "300", "--communities", "6", "--days", "8",
+                "--social-weight", "8");
+        assertThat(JSON.readTree(heavier.out()).at("/facts/social/weight").asDouble()).isEqualTo(8.0);
+        Cli.Run bad = Cli.run("eval", "social", "--days", "1");
+        assertThat(bad.exit()).as(bad.toString()).isEqualTo(2);
+        assertThat(bad.err()).contains("days must be at least 2");
+    }
+
+    @Test
     void wikitickerSeparatesMetronomeBotsFromPeopleWithoutReadingNames() throws Exception {
         Cli.Run run = Cli.run("eval", "wikiticker", fixture("wikiticker").toString());
         assertThat(run.exit()).as(run.toString()).isZero();

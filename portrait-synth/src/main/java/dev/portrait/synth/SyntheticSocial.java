@@ -32,6 +32,14 @@ import java.util.Set;
  * the actor ({@code Message Sent}, naming {@code target_user_id}) and the receiving side on the other
  * person ({@code Message Received}, naming {@code source_user_id}).
  *
+ * <p><b>Friends' views predict yours (planted).</b> Each day, with probability {@code echo}, a person also
+ * views one post that one of their close friends (drawn at random) viewed the day before — as people open
+ * what a friend shared or mentioned. Without it a close friend's views would tell no more about yours than
+ * any member of your community's do (both follow mostly inside the community, at random), so a recommender
+ * reading friends' views could gain only the topic, which the interest part already has. With
+ * {@code echo = 0} the stream is the one generated before this effect existed; {@code portrait eval social}
+ * measures the recommender's social part on both (docs/EVALUATION.md).
+ *
  * <p>So the strongest ties are planted: a close friend exchanges a message about every other day in
  * each direction, while a followee who is not a close friend gets a like every few weeks. With the
  * social definition's weights and half-life, each person's top ties are their close friends, which
@@ -59,9 +67,10 @@ public final class SyntheticSocial implements Iterator<SyntheticEvent> {
      * @param homophily    the chance a follow stays inside the person's community, in [0, 1]
      * @param days         how many simulated days
      * @param start        the first day's start
+     * @param echo         the chance a person views, on a given day, a post a close friend viewed the day before
      */
     public record Shape(long seed, int people, int communities, int closeFriends, int follows, double homophily,
-                        int days, Instant start) {
+                        int days, Instant start, double echo) {
         public Shape {
             if (people < 4) {
                 throw new IllegalArgumentException("a social stream needs at least 4 people, got " + people);
@@ -77,24 +86,34 @@ public final class SyntheticSocial implements Iterator<SyntheticEvent> {
             if (!(homophily >= 0 && homophily <= 1)) {
                 throw new IllegalArgumentException("homophily must be in [0, 1], got " + homophily);
             }
+            if (!(echo >= 0 && echo <= 1)) {
+                throw new IllegalArgumentException("echo must be in [0, 1], got " + echo);
+            }
             java.util.Objects.requireNonNull(start, "start");
         }
 
-        /** 2,000 people in 20 communities, 5 close friends and 30 follows each, homophily 0.8, 30 days. */
+        /** 2,000 people in 20 communities, 5 close friends and 30 follows each, homophily 0.8, 30 days, echo 0.5. */
         public static Shape defaults(long seed) {
-            return new Shape(seed, 2_000, 20, 5, 30, 0.8, 30, SyntheticConfig.DEFAULT_START);
+            return new Shape(seed, 2_000, 20, 5, 30, 0.8, 30, SyntheticConfig.DEFAULT_START, 0.5);
         }
 
         public Shape withPeople(int n, int newCommunities) {
-            return new Shape(seed, n, newCommunities, closeFriends, follows, homophily, days, start);
+            return new Shape(seed, n, newCommunities, closeFriends, follows, homophily, days, start, echo);
         }
 
         public Shape withDays(int n) {
-            return new Shape(seed, people, communities, closeFriends, follows, homophily, n, start);
+            return new Shape(seed, people, communities, closeFriends, follows, homophily, n, start, echo);
+        }
+
+        public Shape withEcho(double chance) {
+            return new Shape(seed, people, communities, closeFriends, follows, homophily, days, start, chance);
         }
     }
 
     private record Timed(long time, SyntheticEvent event) {
+    }
+
+    private record View(String post, int author) {
     }
 
     private final Shape shape;
@@ -105,6 +124,9 @@ public final class SyntheticSocial implements Iterator<SyntheticEvent> {
     private final int[][] followees;
     private final int[][] friends;
     private final List<Timed> today = new ArrayList<>();
+    /** Per person, the posts viewed yesterday and today: what friends echo. */
+    private List<List<View>> viewedYesterday = new ArrayList<>();
+    private List<List<View>> viewedToday = new ArrayList<>();
     private int day;
     private int next;
     private long messages;
@@ -256,6 +278,13 @@ public final class SyntheticSocial implements Iterator<SyntheticEvent> {
         today.clear();
         next = 0;
         long dayStart = shape.start().toEpochMilli() + day * DAY;
+        List<List<View>> swap = viewedYesterday;
+        viewedYesterday = viewedToday;
+        viewedToday = swap;
+        viewedToday.clear();
+        for (int p = 0; p < shape.people(); p++) {
+            viewedToday.add(new ArrayList<>());
+        }
         for (int p = 0; p < shape.people(); p++) {
             if (day < FOLLOW_DAYS) {
                 for (int k = day; k < followees[p].length; k += FOLLOW_DAYS) {
@@ -281,6 +310,15 @@ public final class SyntheticSocial implements Iterator<SyntheticEvent> {
                     }
                 }
             }
+            // drawn only when the effect is on, so echo 0 gives the stream made before it existed
+            if (shape.echo() > 0 && friends[p].length > 0 && random.chance(shape.echo())) {
+                int f = friends[p][random.nextInt(friends[p].length)];
+                List<View> theirs = viewedYesterday.isEmpty() ? List.of() : viewedYesterday.get(f);
+                if (!theirs.isEmpty()) {
+                    View v = theirs.get(random.nextInt(theirs.size()));
+                    view(p, v.author(), v.post(), dayStart);
+                }
+            }
             if (random.chance(0.3)) {
                 long t = dayStart + random.nextInt((int) DAY);
                 add(t, p, "Post Created", JsonObject.of("post_id", "post-" + p + "-" + (posts++ % 20),
@@ -293,6 +331,7 @@ public final class SyntheticSocial implements Iterator<SyntheticEvent> {
     }
 
     private void view(int p, int author, String post, long dayStart) {
+        viewedToday.get(p).add(new View(post, author));
         long t = dayStart + random.nextInt((int) DAY);
         add(t, p, "Post Viewed", JsonObject.of("post_id", post, "target_user_id", userId(author),
                 "topic", topic(community[author])));

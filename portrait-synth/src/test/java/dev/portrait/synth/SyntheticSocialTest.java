@@ -104,4 +104,51 @@ class SyntheticSocialTest {
         assertThat(checked).isEqualTo(SMALL.people());
         assertThat(wrong).as("people whose strongest ties are not their planted close friends").isEmpty();
     }
+
+    /** The share of person-days on which someone viewed a post one of their close friends viewed the day before. */
+    private static double echoedDays(SyntheticSocial.Shape shape) {
+        SyntheticSocial stream = SyntheticSocial.of(shape);
+        Map<String, Set<String>> yesterday = new HashMap<>();
+        Map<String, Set<String>> today = new HashMap<>();
+        long dayOf = -1;
+        long days = 0;
+        long echoed = 0;
+        while (stream.hasNext()) {
+            SyntheticEvent e = stream.next();
+            long day = stream.clock().toEpochMilli() / 86_400_000L;
+            if (day != dayOf) {
+                if (dayOf >= 0) {
+                    for (int p : stream.people()) {
+                        Set<String> mine = today.getOrDefault(SyntheticSocial.userId(p), Set.of());
+                        boolean hit = false;
+                        for (String f : stream.closeFriends(p)) {
+                            for (String post : yesterday.getOrDefault(f, Set.of())) {
+                                hit |= mine.contains(post);
+                            }
+                        }
+                        days++;
+                        echoed += hit ? 1 : 0;
+                    }
+                }
+                yesterday = today;
+                today = new HashMap<>();
+                dayOf = day;
+            }
+            if ("Post Viewed".equals(e.json().get("event"))) {
+                Map<?, ?> properties = (Map<?, ?>) e.json().get("properties");
+                today.computeIfAbsent(e.personId(), k -> new java.util.HashSet<>()).add((String) properties.get("post_id"));
+            }
+        }
+        return (double) echoed / days;
+    }
+
+    @Test
+    void withEchoAPersonOftenViewsWhatACloseFriendViewedTheDayBeforeAndRarelyWithout() {
+        SyntheticSocial.Shape shape = SMALL.withDays(8);
+        double with = echoedDays(shape.withEcho(0.5));
+        double without = echoedDays(shape.withEcho(0));
+        // the echo is drawn on half the days and lands when the friend viewed anything (2 days in 3); by chance, rarely
+        assertThat(with).as("echoed share with echo 0.5").isBetween(0.25, 0.6);
+        assertThat(without).as("echoed share without echo").isLessThan(0.1);
+    }
 }

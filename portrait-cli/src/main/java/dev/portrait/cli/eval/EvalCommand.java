@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Replays a data set through the engine in time order and prints a JSON table of metrics.",
-        subcommands = {MovieLensCommand.class, WikitickerCommand.class, RetailCommand.class})
+        subcommands = {MovieLensCommand.class, WikitickerCommand.class, RetailCommand.class,
+                SocialCommand.class})
 public final class EvalCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -19,6 +20,6 @@ public final class EvalCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "name a data set: movielens, wikiticker or retail (portrait help eval tells more)");
+                "name a data set: movielens, wikiticker, retail or social (portrait help eval tells more)");
     }
 }

@@ -108,7 +108,7 @@ public final class DefinitionLoader {
         Map<String, Set<String>> featurePurposes = new LinkedHashMap<>();
         List<Feature<?>> features = features(top, declaredPurposes, featurePurposes);
         List<SegmentSpec> segments = segmentSpecs(top);
-        ModelSpecs models = ModelsLoader.read(top, features);
+        ModelSpecs models = ModelsLoader.read(top, features, identity);
         AccountSpecs accounts = AccountsLoader.read(top, features, events.keySet());
         ExperimentSpecs experiments = ExperimentsLoader.read(top, segments, models.recommender() != null);
         Set<String> modelPurposes = top.has("models") ? fieldPurposes(top.child("models"), declaredPurposes) : Set.of();

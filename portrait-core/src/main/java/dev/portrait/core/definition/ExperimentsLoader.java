@@ -26,7 +26,8 @@ final class ExperimentsLoader {
      * knobs (each read when an answer is served, so a variant changes nothing the shared models learn).
      */
     static final Set<String> RECOMMENDER_SETTINGS = Set.of("categoryWeight", "popularityWeight", "recencyHalfLife",
-            "maxRecent", "maxCategories", "perCategory", "neighbours", "excludeSeen", "excludeBought", "reasons");
+            "maxRecent", "maxCategories", "perCategory", "neighbours", "excludeSeen", "excludeBought", "reasons",
+            "socialWeight");
 
     static ExperimentSpecs read(DefinitionNode top, List<SegmentSpec> segments, boolean recommenderDeclared) {
         DefinitionNode n = top.child("experiments");
@@ -142,6 +143,9 @@ final class ExperimentsLoader {
         }
         if (s.has("neighbours")) {
             out.put("neighbours", s.optInt("neighbours", 0, 1, 1_000));
+        }
+        if (s.has("socialWeight")) {
+            out.put("socialWeight", s.optDouble("socialWeight", 0, 0, 1e6)); // 0 turns the social part off
         }
         for (String flag : List.of("excludeSeen", "excludeBought", "reasons")) {
             if (s.has(flag)) {

@@ -47,15 +47,30 @@ public record ModelSpecs(Recommender recommender, Personas personas, Propensity 
      * @param categoryWeight   weight of the category part of a score
      * @param popularityWeight weight of the popularity part of a score
      * @param feedback      how what people did with the recommendations is joined to them, or null
+     * @param social        the "people like you follow" part, or null for none
      */
     public record Recommender(Map<String, Double> interactions, String itemProperty, String categoryProperty,
                               Set<String> purchaseEvents, String recentFeature, String interestFeature,
                               Duration halfLife, Duration pairWindow, int neighbours, int maxItems,
-                              double categoryWeight, double popularityWeight, Feedback feedback) {
+                              double categoryWeight, double popularityWeight, Feedback feedback, Social social) {
         public Recommender {
             interactions = Map.copyOf(interactions);
             Objects.requireNonNull(itemProperty, "itemProperty");
             purchaseEvents = Set.copyOf(purchaseEvents);
+        }
+    }
+
+    /**
+     * The social part of a score ({@code models.recommender.social}): items the person's strongest ties
+     * interacted with recently (their {@code recent} feature), weighted by how strong the tie is.
+     *
+     * @param ties    a {@code tie_strength} feature: who the person's ties are and how strong
+     * @param weight  weight of the social part of a score
+     * @param maxTies how many of the strongest ties are read per answer
+     */
+    public record Social(String ties, double weight, int maxTies) {
+        public Social {
+            Objects.requireNonNull(ties, "ties");
         }
     }
 

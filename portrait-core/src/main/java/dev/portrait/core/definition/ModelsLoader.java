@@ -23,13 +23,13 @@ final class ModelsLoader {
     private ModelsLoader() {
     }
 
-    static ModelSpecs read(DefinitionNode top, List<Feature<?>> features) {
+    static ModelSpecs read(DefinitionNode top, List<Feature<?>> features, List<IdentityRule> identity) {
         DefinitionNode n = top.child("models");
         if (n.isMissing()) {
             return ModelSpecs.none();
         }
         n.requireObject();
-        ModelSpecs.Recommender recommender = n.has("recommender") ? recommender(n.child("recommender"), features) : null;
+        ModelSpecs.Recommender recommender = n.has("recommender") ? recommender(n.child("recommender"), features, identity) : null;
         ModelSpecs.Pca pca = n.has("pca") ? pca(n.child("pca"), features) : null;
         ModelSpecs.Personas personas = n.has("personas") ? personas(n.child("personas"), features, pca != null) : null;
         ModelSpecs.Propensity propensity = n.has("propensity") ? propensity(n.child("propensity"), features) : null;
@@ -40,7 +40,8 @@ final class ModelsLoader {
         return new ModelSpecs(recommender, personas, propensity, regression, pca, bot);
     }
 
-    private static ModelSpecs.Recommender recommender(DefinitionNode n, List<Feature<?>> features) {
+    private static ModelSpecs.Recommender recommender(DefinitionNode n, List<Feature<?>> features,
+                                                      List<IdentityRule> identity) {
         n.requireObject();
         Map<String, Double> interactions = n.optNumberMap("interactions");
         if (interactions.isEmpty()) {
@@ -71,9 +72,32 @@ final class ModelsLoader {
         double categoryWeight = n.optDouble("categoryWeight", 0.5, 0, 1e6);
         double popularityWeight = n.optDouble("popularityWeight", 0.05, 0, 1e6);
         ModelSpecs.Feedback feedback = n.has("feedback") ? feedback(n.child("feedback"), item) : null;
+        ModelSpecs.Social social = n.has("social") ? social(n.child("social"), recent, features, identity) : null;
         n.rejectUnknown();
         return new ModelSpecs.Recommender(interactions, item, category, purchases, recent, interests, halfLife, window,
-                neighbours, maxItems, categoryWeight, popularityWeight, feedback);
+                neighbours, maxItems, categoryWeight, popularityWeight, feedback, social);
+    }
+
+    /** The social part reads each tie's {@code recent} feature, so it needs one. */
+    private static ModelSpecs.Social social(DefinitionNode n, String recent, List<Feature<?>> features,
+                                            List<IdentityRule> identity) {
+        n.requireObject();
+        if (recent == null) {
+            throw n.error("needs models.recommender.recent: the social part recommends "
+                    + "what a person's ties recently interacted with, read from that last_n feature of their profiles");
+        }
+        String ties = requireText(n, "ties");
+        requireKind(n, "ties", ties, features, "tie_strength");
+        // serving finds each tie's profile by its key as an identifier; a type no rule declares finds none
+        String type = ((dev.portrait.core.feature.Ties) find(features, ties)).identifierType();
+        if (identity.stream().noneMatch(r -> r.type().equals(type))) {
+            throw n.error("ties", "\"" + ties + "\" names counterparts by " + type + ", which no identity rule "
+                    + "declares, so their profiles cannot be found; declare identity." + type);
+        }
+        double weight = n.optDouble("weight", 0.5, 0, 1e6);
+        int maxTies = n.optInt("maxTies", 10, 1, 1_000);
+        n.rejectUnknown();
+        return new ModelSpecs.Social(ties, weight, maxTies);
     }
 
     private static ModelSpecs.Feedback feedback(DefinitionNode n, String recommenderItem) {

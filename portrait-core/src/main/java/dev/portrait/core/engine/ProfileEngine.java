@@ -11,6 +11,7 @@ import dev.portrait.core.model.DeclaredModels;
 import dev.portrait.core.model.ModelState;
 import dev.portrait.core.model.ModelUpdate;
 import dev.portrait.core.model.RecommendationFeedback;
+import dev.portrait.core.model.Recommender;
 import dev.portrait.core.model.ServedRecommendations;
 import dev.portrait.core.model.SharedModels;
 import dev.portrait.core.profile.MergeLogEntry;
@@ -142,6 +143,18 @@ public final class ProfileEngine {
      */
     public ServedRecommendations serve(Profile p, int k, String placement, long servedAt, long serial,
                                        SharedModels shared) {
+        return serve(p, k, placement, servedAt, serial, shared, Recommender.TieItems.NONE);
+    }
+
+    /**
+     * As {@link #serve(Profile, int, String, long, long, SharedModels)}, with the recommender's social part
+     * ("people like you follow") reading the recent items of the person's strongest ties from
+     * {@code tieItems}: the runtime looks up each of {@code models().tiesToRead(p, now)} as an identifier of
+     * type {@code models().tieIdentifierType()} in its published profiles, and reads
+     * {@code models().recentItems(thatProfile, now)}. The engine itself holds no other person's profile.
+     */
+    public ServedRecommendations serve(Profile p, int k, String placement, long servedAt, long serial,
+                                       SharedModels shared, Recommender.TieItems tieItems) {
         int experiment = -1;
         int variant = -1;
         if (experiments.any() && (updater.deniedPurposes(p) & updater.modelPurposes()) == 0) {
@@ -151,7 +164,7 @@ public final class ProfileEngine {
                 variant = chosen[1];
             }
         }
-        return models.serve(p, k, placement, servedAt, serial, experiment, variant, shared);
+        return models.serve(p, k, placement, servedAt, serial, experiment, variant, shared, tieItems);
     }
 
     /** The models' shared state: fed by the runtime from each step's updates; read by queries; checkpointed. */

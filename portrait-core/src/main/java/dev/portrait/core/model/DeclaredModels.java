@@ -60,6 +60,10 @@ public final class DeclaredModels {
     private final int[] regressionIndexes;
     private final int recentIndex;
     private final int interestIndex;
+    /** The {@code tie_strength} feature the social part reads, or -1 without one. */
+    private final int tiesIndex;
+    /** The identifier type that names the ties' counterparts, or null without a social part. */
+    private final String tieIdentifierType;
     private final Set<String> purchases;
     private final StateCodec codec = new StateCodec();
     /** Issues and reads the ids recommendation answers carry. */
@@ -89,9 +93,14 @@ public final class DeclaredModels {
             itemConfig = new ItemStatistics.Config(r.interactions(), r.itemProperty(), r.halfLife().toMillis(),
                     r.pairWindow().toMillis(), d.historyLimit(), r.neighbours(), r.maxItems());
             Recommender.Config rd = Recommender.Config.defaults();
-            recommenderConfig = new Recommender.Config(rd.recencyHalfLifeMillis(), rd.maxRecent(), r.categoryWeight(),
-                    r.popularityWeight(), rd.maxCategories(), rd.perCategory(), rd.scanLimit(), rd.excludeBought(),
-                    rd.excludeSeen());
+            Recommender.Config base = new Recommender.Config(rd.recencyHalfLifeMillis(), rd.maxRecent(),
+                    r.categoryWeight(), r.popularityWeight(), rd.maxCategories(), rd.perCategory(), rd.scanLimit(),
+                    rd.excludeBought(), rd.excludeSeen());
+            ModelSpecs.Social social = r.social();
+            recommenderConfig = social == null ? base : base.withSocial(social.weight(), social.maxTies());
+            tiesIndex = social == null ? -1 : definition.featureIndex(social.ties());
+            tieIdentifierType = social == null ? null
+                    : ((dev.portrait.core.feature.Ties) definition.features().get(tiesIndex)).identifierType();
             categoryProperty = r.categoryProperty();
             purchases = r.purchaseEvents();
             recentIndex = r.recentFeature() == null ? -1 : definition.featureIndex(r.recentFeature());
@@ -106,6 +115,8 @@ public final class DeclaredModels {
             purchases = Set.of();
             recentIndex = -1;
             interestIndex = -1;
+            tiesIndex = -1;
+            tieIdentifierType = null;
         }
         ModelSpecs.Pca pc = specs.pca();
         pcaConfig = pc == null ? null : IncrementalPca.Config.of(pc.features(), pc.components());
@@ -366,7 +377,55 @@ public final class DeclaredModels {
 
     /** The top {@code k} items for the profile at {@code now}; empty without a recommender. */
     public List<Recommendation> recommend(Profile p, int k, long now, SharedModels shared) {
-        return recommend(p, k, now, shared, recommenderConfig);
+        return recommend(p, k, now, shared, recommenderConfig, Recommender.TieItems.NONE);
+    }
+
+    /** As {@link #recommend(Profile, int, long, SharedModels)}, the social part reading {@code tieItems}. */
+    public List<Recommendation> recommend(Profile p, int k, long now, SharedModels shared,
+                                          Recommender.TieItems tieItems) {
+        return recommend(p, k, now, shared, recommenderConfig, tieItems);
+    }
+
+    /**
+     * The identifier type that names the counterparts of the social part's ties ({@code user_id}), or null
+     * when the recommender has no social part. A runtime resolves each key of {@link #tiesToRead} as an
+     * identifier of this type, as the engine resolves counterparts ({@code CounterpartIdentities}).
+     */
+    public String tieIdentifierType() {
+        return tieIdentifierType;
+    }
+
+    /**
+     * The counterparts whose recent items the social part reads for this profile: its strongest ties
+     * (at most {@code maxTies}, strongest first), whatever experiment variant the person is in (a variant
+     * may change the social weight, not how many ties are read). Empty without a social part.
+     */
+    public List<String> tiesToRead(Profile p, long now) {
+        if (tiesIndex < 0) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, Double> t : Recommender.strongestTies(ties(p, now), recommenderConfig.maxTies())) {
+            out.add(t.getKey());
+        }
+        return out;
+    }
+
+    /** A person's recent items as the recommender reads them (their {@code recent} feature); empty without one. */
+    public List<RecentItem> recentItems(Profile p, long now) {
+        return recent(p, now);
+    }
+
+    private Map<String, Double> ties(Profile p, long now) {
+        Map<String, Double> out = new HashMap<>();
+        if (tiesIndex >= 0 && read(p, tiesIndex, now) instanceof Map<?, ?> m) {
+            m.forEach((key, v) -> {
+                if (key instanceof String name && v instanceof Number n) {
+                    out.put(name, n.doubleValue());
+                }
+            });
+        }
+        return out;
     }
 
     /**
@@ -382,6 +441,15 @@ public final class DeclaredModels {
      */
     public ServedRecommendations serve(Profile p, int k, String placement, long servedAt, long serial, int experiment,
                                        int variant, SharedModels shared) {
+        return serve(p, k, placement, servedAt, serial, experiment, variant, shared, Recommender.TieItems.NONE);
+    }
+
+    /**
+     * As {@link #serve(Profile, int, String, long, long, int, int, SharedModels)}, with the social part
+     * reading the person's ties' recent items from {@code tieItems} (see {@link #tiesToRead}).
+     */
+    public ServedRecommendations serve(Profile p, int k, String placement, long servedAt, long serial, int experiment,
+                                       int variant, SharedModels shared, Recommender.TieItems tieItems) {
         Recommender.Config config = recommenderConfig;
         boolean reasons = true;
         if (experiment >= 0 && experiment < variantConfigs.length && variantConfigs[experiment] != null
@@ -393,7 +461,7 @@ public final class DeclaredModels {
             variant = -1;
         }
         long now = Math.max(servedAt, p.clock());
-        List<Recommendation> items = recommend(p, k, now, shared, config);
+        List<Recommendation> items = recommend(p, k, now, shared, config, tieItems);
         RecommendationIds.Served id = recommendationIds.issue(servedAt, serial, placement, experiment, variant);
         String experimentName = experiment < 0 ? null : definition.experiments().experiments().get(experiment).name();
         String variantName = experiment < 0 ? null
@@ -417,7 +485,8 @@ public final class DeclaredModels {
         return feedback == null ? null : feedback.spec();
     }
 
-    private List<Recommendation> recommend(Profile p, int k, long now, SharedModels shared, Recommender.Config config) {
+    private List<Recommendation> recommend(Profile p, int k, long now, SharedModels shared, Recommender.Config config,
+                                           Recommender.TieItems tieItems) {
         if (shared.recommender == null) {
             return List.of();
         }
@@ -429,9 +498,10 @@ public final class DeclaredModels {
                 }
             });
         }
+        Map<String, Double> ties = config.socialWeight() > 0 ? ties(p, now) : Map.of();
         return shared.recommender.recommend(shared.items,
-                new Recommender.Request(recent(p, now), interests, state(p).bought, k, now), shared.categoryOfItem::get,
-                config);
+                new Recommender.Request(recent(p, now), interests, state(p).bought, k, now, ties),
+                shared.categoryOfItem::get, config, tieItems);
     }
 
     /**

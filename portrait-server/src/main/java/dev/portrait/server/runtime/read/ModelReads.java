@@ -3,6 +3,7 @@ package dev.portrait.server.runtime.read;
 import dev.portrait.core.engine.ProfileEngine;
 import dev.portrait.core.model.DeclaredModels;
 import dev.portrait.core.model.FeedbackCounts;
+import dev.portrait.core.model.RecentItem;
 import dev.portrait.core.model.ServedRecommendations;
 import dev.portrait.core.profile.Profile;
 import dev.portrait.server.port.ModelPort;
@@ -12,6 +13,7 @@ import dev.portrait.server.runtime.worker.ProfileWorker;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * decodes its own copy of the published profile ({@link PublishedProfiles}), then computes on the
  * models' thread with the models as absorbed so far (one queue behind the profiles, as designed); the
  * profile worker is not asked.
+ *
+ * <p>A recommender with a social part ("people like you follow") also reads the person's strongest ties'
+ * profiles, on the caller's thread before the models' turn: each tie's key is resolved as an identifier
+ * (published state, then the store, as the engine resolves counterparts) and that person's recent items
+ * are read from their published profile. So the models' thread never waits on the store, and a tie folded
+ * after its profile was published is seen as published, like any read.
  */
 public final class ModelReads implements ModelPort {
     private final PublishedProfiles profiles;
@@ -62,8 +70,30 @@ public final class ModelReads implements ModelPort {
         return held(idType, id).map(h -> {
             long servedAt = clock.millis(); // written into the id: Shown / Clicked count within a window of it
             long serial = serials.getAndIncrement();
-            return models.readPublished(shared -> engine.serve(h.profile(), k, placement, servedAt, serial, shared));
+            Map<String, List<RecentItem>> tieItems = tieItems(h.value(), h.profile(), h.now());
+            return models.readPublished(shared -> engine.serve(h.profile(), k, placement, servedAt, serial, shared,
+                    tieItems::get));
         });
+    }
+
+    /**
+     * The recent items of the person's ties that the social part reads, by the key the tie names them
+     * with; a tie with no profile (or resolving to the person themselves) is left out.
+     */
+    private Map<String, List<RecentItem>> tieItems(String profileId, Profile p, long now) {
+        DeclaredModels m = engine.models();
+        List<String> ties = m.tiesToRead(p, now);
+        if (ties.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<RecentItem>> out = new HashMap<>();
+        for (String tie : ties) {
+            PublishedProfiles.Found f = profiles.find(m.tieIdentifierType(), tie);
+            if (f != null && !f.profileId().equals(profileId)) {
+                out.put(tie, m.recentItems(f.profile(), now));
+            }
+        }
+        return out;
     }
 
     @Override
