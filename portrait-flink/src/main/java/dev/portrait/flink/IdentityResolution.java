@@ -91,6 +91,9 @@ final class IdentityResolution extends AbstractStreamOperator<Instruction>
         waiting = new WaitingEvents(getPartitionedState(new MapStateDescriptor<>("waiting-by-second", Types.LONG,
                 Types.LIST(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO))));
         waiting.restore();
+        // A savepoint taken before this layout kept one entry per event time under "waiting".
+        waiting.adopt(getPartitionedState(new MapStateDescriptor<>("waiting", Types.LONG,
+                Types.LIST(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO))));
         releasedState = getPartitionedState(new ValueStateDescriptor<>("released", Types.LONG));
         Long r = releasedState.value();
         released = r == null ? Long.MIN_VALUE : r;

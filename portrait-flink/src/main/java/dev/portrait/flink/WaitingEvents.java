@@ -62,6 +62,23 @@ final class WaitingEvents {
         }
     }
 
+    /**
+     * Takes over the events a savepoint of the previous layout held (one state entry per event time, in
+     * the same encoding) and empties that state; they reach this layout's state at the next save.
+     */
+    void adopt(MapState<Long, List<byte[]>> previous) throws Exception {
+        boolean any = false;
+        for (List<byte[]> at : previous.values()) {
+            for (byte[] bytes : at) {
+                add(decode(bytes));
+                any = true;
+            }
+        }
+        if (any) {
+            previous.clear();
+        }
+    }
+
     void add(LoggedEvent e) {
         byTime.computeIfAbsent(e.time, t -> new ArrayList<>(1)).add(e);
         changed.add(bucket(e.time));
@@ -116,7 +133,7 @@ final class WaitingEvents {
         return Math.floorDiv(time, BUCKET_MILLIS);
     }
 
-    private static byte[] encode(LoggedEvent e) {
+    static byte[] encode(LoggedEvent e) {
         BinaryOut out = new BinaryOut(64 + e.event.length);
         out.writeString(e.messageId);
         out.writeSignedVarLong(e.time);

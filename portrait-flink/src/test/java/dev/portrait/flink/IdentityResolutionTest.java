@@ -1,8 +1,13 @@
 package dev.portrait.flink;
 
 import dev.portrait.core.event.EventCodec;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -80,6 +85,39 @@ class IdentityResolutionTest {
             List<Instruction> out = instructions(h);
             assertThat(out.get(0).target).as("a-1 was attached to u-1's profile before the checkpoint")
                     .isEqualTo(firstProfile);
+        }
+    }
+
+    @Test
+    void aSavepointOfThePreviousLayoutOneEntryPerEventTimeIsTakenOver() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new PreviousLayout(), e -> IdentityResolution.KEY,
+                Types.BYTE, 1, 1, 0)) {
+            h.open();
+            h.processElement(event("m-2", "u-1", null, 2_000, 0, 2));
+            h.processElement(event("m-1", "u-1", null, 1_000, 0, 1));
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var h = harness(IdentityResolution.CACHED_ENTRIES, IdentityResolution.MAX_UNSAVED)) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(event("m-3", "u-1", null, 3_000, 0, 3));
+            h.processWatermark(new Watermark(Long.MAX_VALUE));
+            assertThat(applied(h)).containsExactly("m-1", "m-2", "m-3");
+        }
+    }
+
+    /** What the identity operator's event-time buffer looked like in state before the heap working set. */
+    private static final class PreviousLayout extends AbstractStreamOperator<Instruction>
+            implements OneInputStreamOperator<LoggedEvent, Instruction> {
+        @Override
+        public void processElement(StreamRecord<LoggedEvent> record) throws Exception {
+            MapState<Long, List<byte[]>> waiting = getPartitionedState(new MapStateDescriptor<>("waiting", Types.LONG,
+                    Types.LIST(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)));
+            List<byte[]> at = waiting.get(record.getValue().time);
+            at = at == null ? new ArrayList<>() : new ArrayList<>(at);
+            at.add(WaitingEvents.encode(record.getValue()));
+            waiting.put(record.getValue().time, at);
         }
     }
 
