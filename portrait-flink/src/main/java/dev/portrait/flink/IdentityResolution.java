@@ -1,28 +1,23 @@
 package dev.portrait.flink;
 
-import dev.portrait.core.encoding.BinaryIn;
-import dev.portrait.core.encoding.BinaryOut;
 import dev.portrait.core.event.Event;
 import dev.portrait.core.identity.IdentityGraph;
 import dev.portrait.core.identity.IdentityMerge;
 import dev.portrait.core.identity.Resolution;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 
 /**
  * The identity operator: puts events in event-time order and resolves each with the core's
@@ -33,127 +28,162 @@ import java.util.List;
  * profiles behind them. Keyed by identifier, those reads would cross keys and subtasks, and two
  * events racing on different subtasks could both create a profile for the same person. So the
  * operator runs at parallelism 1 under a constant key, holding the graph's indexes in keyed map
- * state (RocksDB, checkpointed). Its work per event is a few state lookups; the fold, which costs
- * the most, runs after it at full parallelism. docs/ARCHITECTURE.md ("Scale-out") has the
- * reasoning and the way past this limit.
+ * state (RocksDB, checkpointed). The fold, which costs the most, runs after it at full parallelism.
+ * docs/ARCHITECTURE.md ("Scale-out") has the reasoning and the way past this limit.
  *
- * <p><b>Event-time order.</b> Each event waits in state until the watermark (the latest event time
- * seen minus the allowed lateness) passes it; timers then release events in time order, ties by
- * log position. An event that arrives after the watermark has passed its time is quarantined as
- * {@code too_late}, never dropped.
+ * <p><b>Event-time order.</b> Each event waits until the watermark (the latest event time seen minus
+ * the allowed lateness) passes it; each watermark then releases the events at or before it in time
+ * order, ties by log position, before the watermark itself moves on. An event that arrives after the
+ * watermark has passed its time is quarantined as {@code too_late}, never dropped.
+ *
+ * <p><b>Why an operator and not a process function.</b> Since this operator is one thread for the
+ * whole job, it keeps its working set on the heap and touches state once per checkpoint, like the
+ * profile operator: the waiting events ({@link WaitingEvents}) and the indexes' changed entries
+ * ({@link FlinkIdentityStore}) are written in {@link #prepareSnapshotPreBarrier}, which a process
+ * function has no hook for, and the watermark itself releases events (no timer per event time, so no
+ * timer state). At every checkpoint state holds the whole working set; a restore rebuilds the waiting
+ * events from state and reads the indexes through again.
  */
-final class IdentityResolution extends KeyedProcessFunction<Byte, LoggedEvent, Instruction> {
-    private static final long serialVersionUID = 1L;
+final class IdentityResolution extends AbstractStreamOperator<Instruction>
+        implements OneInputStreamOperator<LoggedEvent, Instruction> {
+    private static final long serialVersionUID = 2L;
     static final OutputTag<Quarantined> QUARANTINE = new OutputTag<>("identity-quarantine") { };
+    /** The operator's one key (the job keys its input by this constant). */
+    static final Byte KEY = 0;
+    /** Owners and profiles the index caches keep each; about 100–300 bytes an entry on the heap. */
+    static final int CACHED_ENTRIES = 200_000;
+    /** Changed index entries held before they are written ahead of the next checkpoint. */
+    static final int MAX_UNSAVED = 100_000;
 
     private final String definitionYaml;
     private final Duration lateness;
     /** The profile id secret's text (null: the public test key); a String so the function serialises. */
     private final String profileIdSecret;
-    private transient MapState<Long, List<byte[]>> waiting;
-    private transient ValueState<Long> released;
+    private final int cachedEntries;
+    private final int maxUnsaved;
+    private transient WaitingEvents waiting;
+    private transient ValueState<Long> releasedState;
+    /** The time of the last event resolved: nothing at or before it may be resolved any more. */
+    private transient long released;
+    private transient long watermark;
     private transient FlinkIdentityStore identities;
     private transient IdentityGraph graph;
     private transient Counter late;
     private transient Counter merges;
 
     IdentityResolution(String definitionYaml, Duration lateness, String profileIdSecret) {
+        this(definitionYaml, lateness, profileIdSecret, CACHED_ENTRIES, MAX_UNSAVED);
+    }
+
+    /** With the index cache's bounds (tests make them small, so that eviction and early saves happen). */
+    IdentityResolution(String definitionYaml, Duration lateness, String profileIdSecret, int cachedEntries, int maxUnsaved) {
         this.definitionYaml = definitionYaml;
         this.lateness = lateness;
         this.profileIdSecret = profileIdSecret;
+        this.cachedEntries = cachedEntries;
+        this.maxUnsaved = maxUnsaved;
     }
 
     @Override
-    public void open(OpenContext context) {
-        waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("waiting", Types.LONG,
-                Types.LIST(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)));
-        released = getRuntimeContext().getState(new ValueStateDescriptor<>("released", Types.LONG));
+    public void open() throws Exception {
+        super.open();
+        setCurrentKey(KEY);
+        waiting = new WaitingEvents(getPartitionedState(new MapStateDescriptor<>("waiting-by-second", Types.LONG,
+                Types.LIST(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO))));
+        waiting.restore();
+        // A savepoint taken before this layout kept one entry per event time under "waiting".
+        waiting.adopt(getPartitionedState(new MapStateDescriptor<>("waiting", Types.LONG,
+                Types.LIST(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO))));
+        releasedState = getPartitionedState(new ValueStateDescriptor<>("released", Types.LONG));
+        Long r = releasedState.value();
+        released = r == null ? Long.MIN_VALUE : r;
+        watermark = Long.MIN_VALUE;
         identities = new FlinkIdentityStore(
-                getRuntimeContext().getMapState(new MapStateDescriptor<>("owners", Types.STRING, Types.STRING)),
-                getRuntimeContext().getMapState(new MapStateDescriptor<>("profiles", Types.STRING,
-                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)));
+                getPartitionedState(new MapStateDescriptor<>("owners", Types.STRING, Types.STRING)),
+                getPartitionedState(new MapStateDescriptor<>("profiles", Types.STRING,
+                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)),
+                cachedEntries, maxUnsaved);
         graph = new dev.portrait.core.engine.ProfileEngine(Definitions.parse(definitionYaml),
                 dev.portrait.core.profile.ProfileUpdater.ChangeTracking.OFF,
                 profileIdSecret == null ? dev.portrait.core.identity.ProfileIdKey.publicTestKey()
                         : dev.portrait.core.identity.ProfileIdKey.ofText(profileIdSecret)).identityGraph(identities);
-        late = getRuntimeContext().getMetricGroup().counter("tooLate");
-        merges = getRuntimeContext().getMetricGroup().counter("merges");
+        late = getMetricGroup().counter("tooLate");
+        merges = getMetricGroup().counter("merges");
+        getMetricGroup().gauge("waiting", () -> waiting.size());
     }
 
     @Override
-    public void processElement(LoggedEvent e, Context ctx, Collector<Instruction> out) throws Exception {
+    public void processElement(StreamRecord<LoggedEvent> record) {
+        LoggedEvent e = record.getValue();
         // Late: the watermark has passed it, or events at or after its time have already been resolved
-        // (the second also holds while the operator's inputs are idle and the watermark is not current).
-        Long done = released.value();
-        long watermark = Math.max(ctx.timerService().currentWatermark(), done == null ? Long.MIN_VALUE : done);
-        if (e.time <= watermark) {
+        // (the second also holds after a restore, before the first watermark arrives).
+        long passed = Math.max(watermark, released);
+        if (e.time <= passed) {
             late.inc();
-            ctx.output(QUARANTINE, new Quarantined(Quarantined.TOO_LATE, "$.timestamp: event time "
+            output.collect(QUARANTINE, new StreamRecord<>(new Quarantined(Quarantined.TOO_LATE, "$.timestamp: event time "
                     + Instant.ofEpochMilli(e.time) + " arrived after the stream had passed "
-                    + Instant.ofEpochMilli(watermark) + " (allowed lateness " + lateness + ")", "timestamp",
-                    e.receivedAt, e.event));
+                    + Instant.ofEpochMilli(passed) + " (allowed lateness " + lateness + ")", "timestamp",
+                    e.receivedAt, e.event), e.time));
             return;
         }
-        List<byte[]> at = waiting.get(e.time);
-        if (at == null) {
-            at = new ArrayList<>(1);
-            ctx.timerService().registerEventTimeTimer(e.time);
-        }
-        at.add(encode(e));
-        waiting.put(e.time, at);
+        waiting.add(e);
     }
 
+    /** Resolves every event the watermark has passed, then lets the watermark through. */
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Instruction> out) throws Exception {
-        List<byte[]> at = waiting.get(timestamp);
-        if (at == null) {
-            return;
+    public void processWatermark(Watermark mark) throws Exception {
+        long w = mark.getTimestamp();
+        if (w > watermark) {
+            watermark = w;
+            setCurrentKey(KEY); // after a restore no element may have set it yet
+            for (LoggedEvent e : waiting.releaseUpTo(w)) {
+                resolve(e);
+                released = e.time;
+            }
         }
-        List<LoggedEvent> events = new ArrayList<>(at.size());
-        for (byte[] b : at) {
-            events.add(decode(b));
-        }
-        events.sort(Comparator.<LoggedEvent>comparingInt(x -> x.partition).thenComparingLong(x -> x.offset));
-        for (LoggedEvent e : events) {
-            resolve(e, ctx, out);
-        }
-        waiting.remove(timestamp);
-        released.update(timestamp);
+        super.processWatermark(mark);
     }
 
-    private void resolve(LoggedEvent logged, OnTimerContext ctx, Collector<Instruction> out) {
+    private void resolve(LoggedEvent logged) {
         Event event = EventBinary.decode(logged.event);
         Resolution r = graph.resolve(event);
         if (r.profileId() == null) {
             // Cleaning keeps events without a usable identifier out; one that gets past it (an identity
             // rule stricter than cleaning) is quarantined so that nothing vanishes unseen.
-            ctx.output(QUARANTINE, new Quarantined("unattributed", "$: no identifier of the event names a "
-                    + "profile: " + r.notices(), "$", logged.receivedAt, logged.event));
+            output.collect(QUARANTINE, new StreamRecord<>(new Quarantined("unattributed", "$: no identifier of the event "
+                    + "names a profile: " + r.notices(), "$", logged.receivedAt, logged.event), logged.time));
             return;
         }
         for (IdentityMerge m : r.merges()) {
             merges.inc();
-            out.collect(Instruction.retire(m.loser(), m.winner(), event.time()));
-            out.collect(Instruction.expect(m.winner(), m.loser(), event.time()));
+            output.collect(new StreamRecord<>(Instruction.retire(m.loser(), m.winner(), event.time()), logged.time));
+            output.collect(new StreamRecord<>(Instruction.expect(m.winner(), m.loser(), event.time()), logged.time));
         }
-        out.collect(Instruction.apply(r.profileId(), logged.event, identities.encodedIdentifiersOf(r.profileId()),
-                event.time()));
+        output.collect(new StreamRecord<>(Instruction.apply(r.profileId(), logged.event,
+                identities.encodedIdentifiersOf(r.profileId()), event.time()), logged.time));
     }
 
-    private static byte[] encode(LoggedEvent e) {
-        BinaryOut out = new BinaryOut(64 + e.event.length);
-        out.writeString(e.messageId);
-        out.writeSignedVarLong(e.time);
-        out.writeVarInt(e.partition);
-        out.writeVarLong(e.offset);
-        out.writeSignedVarLong(e.receivedAt);
-        out.writeBytes(e.event);
-        return out.toByteArray();
+    // ---- checkpoints: the heap's changes reach state once, before the barrier ----
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        save();
     }
 
-    private static LoggedEvent decode(byte[] bytes) {
-        BinaryIn in = new BinaryIn(bytes);
-        return new LoggedEvent(in.readString(), in.readSignedVarLong(), in.readVarInt(), in.readVarLong(),
-                in.readSignedVarLong(), in.readBytes());
+    @Override
+    public void finish() throws Exception {
+        save();
+        super.finish();
+    }
+
+    private void save() throws Exception {
+        if (waiting == null) {
+            return;
+        }
+        setCurrentKey(KEY);
+        waiting.save();
+        identities.save();
+        releasedState.update(released);
     }
 }

@@ -82,8 +82,9 @@ public final class PortraitJob {
         SingleOutputStreamOperator<Instruction> instructions = timed
                 .keyBy(e -> e.messageId, Types.STRING)
                 .process(new Deduplication(s.dedupWindow())).name("dedup").uid("dedup")
-                .keyBy(e -> (byte) 0, Types.BYTE)
-                .process(new IdentityResolution(s.definitionYaml(), s.lateness(), s.profileIdSecret())).name("identity").uid("identity")
+                .keyBy(e -> IdentityResolution.KEY, Types.BYTE)
+                .transform("identity", TypeInformation.of(Instruction.class),
+                        new IdentityResolution(s.definitionYaml(), s.lateness(), s.profileIdSecret())).uid("identity")
                 .setParallelism(1).setMaxParallelism(1);
 
         KafkaSource<Transfer> transfersIn = KafkaSource.<Transfer>builder()

@@ -182,6 +182,7 @@ public final class FlinkBenchmark {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         JobMetrics.print(applied);
+        TaskCpu.print(applied);
         job.cancel().get();
         double rate = applied / seconds;
         System.out.printf("Flink job (parallelism 2, RocksDB, checkpoints 10 s): %,d events folded in %.1f s from submission "
