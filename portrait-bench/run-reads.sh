@@ -12,10 +12,13 @@
 # 4. prints wrk's answer (requests/s, latency percentiles, errors) and the server's CPU in the window.
 #
 # wrk is closed-loop: its latency is service time at the rate the server sustains with C requests in flight,
-# not latency from a schedule (LoadGenerator --mode mixed measures that). Environment: JAR, SERVER_OPTS as run-load.sh.
+# not latency from a schedule (LoadGenerator --mode mixed measures that). Environment: JAR, SERVER_OPTS as run-load.sh;
+# GEN_JAR the jar whose load generator fills the server (default JAR; it needs --once and --ids-out, so set it
+# to a current jar when JAR is an older build measured for comparison).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=${JAR:-portrait-bench/target/benchmarks.jar}
+GEN_JAR=${GEN_JAR:-$JAR}
 SERVER_OPTS=${SERVER_OPTS:-}
 events=200000 users=50000 threads=2 connections=16 duration=30
 while [ $# -gt 0 ]; do
@@ -51,7 +54,7 @@ port=$(cat "$work/port")
 echo "server pid $server on port $port"
 
 echo "--- filling: $events events of $users users"
-java -Xmx2g -cp "$JAR" dev.portrait.bench.LoadGenerator --port-file "$work/port" --write-key bench-write \
+java -Xmx2g -cp "$GEN_JAR" dev.portrait.bench.LoadGenerator --port-file "$work/port" --write-key bench-write \
     --read-key bench-read --mode ingest --connections 8 --warmup 0 --duration 600 --events "$events" \
     --users "$users" --parse-seconds 0 --ids-out "$work/ids" --once \
     | grep -E "^(ingest:|drained|wrote|NOT)"
