@@ -154,6 +154,10 @@ public final class HttpApi implements AutoCloseable {
         c.http.prefer405over404 = true;
         // bodies are read by RequestBody with our own limit; Javalin's applies only if something else reads one
         c.http.maxRequestSize = config.limits().maxRequestBytes();
+        // Javalin copies each answer into Jetty's output stream through a new buffer of this size, by default
+        // Jetty's whole output buffer (32 KB): the largest allocation of a profile read, for an answer of about
+        // 2 KB (docs/BENCHMARKS.md, "Issue 11, session 7"). Jetty still buffers the output itself.
+        c.http.responseBufferSize = 4096;
         c.router.ignoreTrailingSlashes = true;
         // analytics.js and RudderStack's JS SDK post from the shop's pages, another origin than this server;
         // keys still decide what a request may do, CORS only lets the browser send it

@@ -155,7 +155,8 @@ final class ModelRoutes {
         String idType = ctx.pathParam("idType");
         String id = ctx.pathParam("id");
         reads.awaitPosition(ctx);
-        ModelPort.ProfileScores s = models().scores(idType, id).orElseThrow(() -> noProfile(idType, id));
+        boolean ownWrites = QueryRoutes.position(ctx) > 0;
+        ModelPort.ProfileScores s = models().scores(idType, id, ownWrites).orElseThrow(() -> noProfile(idType, id));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("profileId", s.profileId());
         body.put("persona", s.persona() < 0 ? null : s.persona());

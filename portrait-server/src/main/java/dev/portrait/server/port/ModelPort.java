@@ -49,6 +49,15 @@ public interface ModelPort {
     /** The profile's persona, propensity and bot score; empty when nobody holds the identifier. */
     Optional<ProfileScores> scores(String idType, String id);
 
+    /**
+     * As {@link #scores(String, String)}; with {@code ownWrites} (the read carried a position and waited for it)
+     * the scores also include what the models learned from the events up to that position, as
+     * {@code QueryPort.profile(…, ownWrites)} does.
+     */
+    default Optional<ProfileScores> scores(String idType, String id, boolean ownWrites) {
+        return scores(idType, id);
+    }
+
     /** How well the models do, for {@code /metrics}. */
     ModelQuality quality();
 

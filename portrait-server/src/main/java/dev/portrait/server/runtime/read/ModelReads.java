@@ -131,9 +131,17 @@ public final class ModelReads implements ModelPort {
 
     @Override
     public Optional<ProfileScores> scores(String idType, String id) {
+        return scores(idType, id, false);
+    }
+
+    @Override
+    public Optional<ProfileScores> scores(String idType, String id, boolean ownWrites) {
         return held(idType, id).map(h -> {
-            // from the models as last frozen for readers: on this thread, never queued behind their learning
-            var s = engine.models().scores(h.profile(), h.now(), models.scoring());
+            // without a position, from the models as last frozen for readers: on this thread, never queued
+            // behind their learning; with one, behind every update handed over so far, as the profile read does
+            dev.portrait.core.model.ModelScores s = ownWrites
+                    ? models.readPublished(shared -> engine.models().scores(h.profile(), h.now(), shared))
+                    : engine.models().scores(h.profile(), h.now(), models.scoring());
             return new ProfileScores(s.profileId(), s.persona(), s.personaDistance(), s.propensity(), s.botScore(),
                     s.segments());
         });
