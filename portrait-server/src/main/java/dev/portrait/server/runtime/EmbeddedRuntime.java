@@ -509,6 +509,11 @@ public final class EmbeddedRuntime implements IngestPort, QueryPort, AdminPort, 
     }
 
     @Override
+    public Optional<ProfileScores> scores(String idType, String id, boolean ownWrites) {
+        return models.scores(idType, id, ownWrites);
+    }
+
+    @Override
     public Calibration calibration(int buckets) {
         return models.calibration(buckets);
     }
