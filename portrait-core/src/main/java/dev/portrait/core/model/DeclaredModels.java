@@ -506,16 +506,17 @@ public final class DeclaredModels {
 
     /**
      * The profile's scores read at {@code now}: propensity, regression and persona from its features as
-     * they are now and the shared models as they are now.
+     * they are now and the shared models as they are now. On the thread that owns {@code shared}; other
+     * threads score with a frozen copy ({@link SharedModels#scoring()}).
      */
     public ModelScores scores(Profile p, long now, SharedModels shared) {
-        return scores(p, now, ScoringModels.of(shared));
+        return scores(p, now, ScoringModels.live(shared));
     }
 
     /** As {@link #scores(Profile, long, SharedModels)}, from a frozen copy of the shared models: any thread. */
     public ModelScores scores(Profile p, long now, ScoringModels shared) {
         ModelState s = state(p);
-        double propensity = shared.propensity == null ? 0.0 : shared.propensity.predict(vector(p, propensityIndexes, now));
+        double propensity = shared.propensity == null ? 0.0 : shared.propensity.applyAsDouble(vector(p, propensityIndexes, now));
         int persona = -1;
         double distance = Double.NaN;
         double[] components = components(p, now, shared);
@@ -553,7 +554,7 @@ public final class DeclaredModels {
      * takes part in and their variants; null without models and experiments.
      */
     public Map<String, Object> scoresJson(Profile p, long now, SharedModels shared) {
-        return scoresJson(p, now, ScoringModels.of(shared));
+        return scoresJson(p, now, ScoringModels.live(shared));
     }
 
     /** As {@link #scoresJson(Profile, long, SharedModels)}, from a frozen copy of the shared models: any thread. */

@@ -74,16 +74,25 @@ class PublishedReadsTest {
                 .mapToLong(o -> ((IngestOutcome.Stored) o).sequence()).max().orElseThrow();
     }
 
-    /** Holds the worker thread inside a task until the returned latch is released. */
-    private CountDownLatch blockWorker() throws InterruptedException {
+    /**
+     * Holds a thread inside a task until the returned latch is released; {@code runOn} hands the task to that
+     * thread (and is itself run off this one, since it waits for the task's answer).
+     */
+    private static CountDownLatch hold(java.util.function.Consumer<java.util.concurrent.Callable<Boolean>> runOn)
+            throws InterruptedException {
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture.runAsync(() -> runtime.worker().call(() -> {
+        CompletableFuture.runAsync(() -> runOn.accept(() -> {
             inside.countDown();
             return release.await(60, TimeUnit.SECONDS);
         }));
         assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
         return release;
+    }
+
+    /** Holds the worker thread inside a task until the returned latch is released. */
+    private CountDownLatch blockWorker() throws InterruptedException {
+        return hold(task -> runtime.worker().call(task));
     }
 
     @Test
@@ -120,18 +129,13 @@ class PublishedReadsTest {
 
     /** Holds the models' thread inside a read until the returned latch is released. */
     private CountDownLatch blockModels() throws InterruptedException {
-        CountDownLatch inside = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture.runAsync(() -> runtime.worker().models().read(shared -> {
-            inside.countDown();
+        return hold(task -> runtime.worker().models().read(shared -> {
             try {
-                return release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
+                return task.call();
+            } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         }));
-        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
-        return release;
     }
 
     @Test
