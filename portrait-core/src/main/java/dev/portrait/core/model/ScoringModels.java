@@ -53,7 +53,11 @@ public final class ScoringModels {
             regression = OnlineLinearRegression.decode(new BinaryIn(bytes(shared.regression)));
             regression.predict(Map.of()); // solves its weights now: predict would otherwise do it lazily, a write
         }
-        // the basis is already a copy the models' thread never changes (SharedModels replaces it instead)
+        // the basis is already a copy the models' thread never changes (SharedModels replaces it instead); its
+        // decomposition is lazy, a write on first use, so it is made here before readers on other threads share it
+        if (shared.pcaBasis != null) {
+            shared.pcaBasis.explainedVariance();
+        }
         return new ScoringModels(shared.propensity == null ? null : shared.propensity.frozen()::predict, personas,
                 shared.pcaBasis, regression, shared.experiments);
     }

@@ -140,14 +140,9 @@ public final class SharedModels {
         regression.update(outcome.features(), outcome.value());
     }
 
-    /**
-     * A frozen copy of the components: decomposed now (a lazy decomposition would be a write on first use,
-     * and {@link ScoringModels} shares the basis with readers on other threads), never changed afterwards.
-     */
+    /** A frozen copy of the components, never changed afterwards (its decomposition is computed on first use). */
     private static IncrementalPca basisOf(IncrementalPca pca) {
-        IncrementalPca basis = IncrementalPca.decode(new BinaryIn(encoded(pca)));
-        basis.explainedVariance();
-        return basis;
+        return IncrementalPca.decode(new BinaryIn(encoded(pca)));
     }
 
     /**
